@@ -1,0 +1,49 @@
+package dev.lifeline.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** Failure detection and remediation policy. */
+@ValidationRule(value = "self.staleAfterSeconds > self.heartbeatIntervalSeconds",
+        message = "failover.staleAfterSeconds must be greater than failover.heartbeatIntervalSeconds, "
+                + "otherwise every heartbeat looks stale before the next one is due")
+public class FailoverSpec {
+
+    public enum Quorum { Majority, All }
+
+    @Default("2")
+    @Min(1)
+    @Max(60)
+    @JsonPropertyDescription("Seconds between heartbeats each operator writes for its region (1 to 60).")
+    public int heartbeatIntervalSeconds = 2;
+
+    @Default("6")
+    @Min(2)
+    @Max(600)
+    @JsonPropertyDescription("A region whose heartbeat is older than this many seconds counts as silent (must exceed heartbeatIntervalSeconds).")
+    public int staleAfterSeconds = 6;
+
+    @Default("Majority")
+    @JsonPropertyDescription("How many live regions must agree that a silent peer is down before it is drained: Majority or All.")
+    public Quorum quorum = Quorum.Majority;
+
+    @Default("{}")
+    @JsonPropertyDescription("Circuit breaker per region and component that opens on a high failure rate.")
+    public CircuitBreakerSpec circuitBreaker = new CircuitBreakerSpec();
+
+    @Default("{}")
+    @JsonPropertyDescription("Restart budget and backoff for crash-looping or unready pods.")
+    public RestartSpec restart = new RestartSpec();
+
+    @Default("{}")
+    @JsonPropertyDescription("Scaling ahead of failover and ahead of forecast demand.")
+    public PreScaleSpec preScale = new PreScaleSpec();
+
+    @Default("{}")
+    @JsonPropertyDescription("How traffic leaves a failed region and comes back after recovery.")
+    public RerouteSpec reroute = new RerouteSpec();
+}
