@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh machine: provides the pinned Kubernetes control-plane
+# binaries (built once from the Go module proxy and cached in ~/.kubeapitest), then the Maven
+# build with unit tests (*Test) and integration tests (*IT) against real processes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+test/scripts/kube-binaries.sh
+exec ./mvnw verify "$@"
