@@ -2,12 +2,172 @@
 
 Usage: python lifeline_moto.py -H 127.0.0.1 -p PORT
 
-A launcher (rather than the moto_server script) so the test kit can add to moto, in one
-reviewed place, behaviour that the emulator lacks but the tests need.
+A launcher (rather than the moto_server script) so the test kit can add to moto, in this one
+reviewed place, behaviour the emulator lacks but the tests need.
+
+Added: DynamoDB global tables version 2019.11.21 replicas. moto 5.2.1 accepts
+UpdateTable ReplicaUpdates and silently ignores it, and DescribeTable never lists Replicas.
+This models what the AWS documentation describes, as far as an operator can observe it:
+  - one replica Create or Delete per UpdateTable call (ValidationException otherwise);
+  - the table needs streams with NEW_AND_OLD_IMAGES (ValidationException otherwise);
+  - while a replica is CREATING or DELETING the table is UPDATING and further replica
+    updates fail with ResourceInUseException;
+  - a replica turns ACTIVE (or disappears) after LIFELINE_MOTO_REPLICA_SECONDS
+    (default 1.0) seconds, evaluated lazily when the table is next described;
+  - the replica is a real table in its region's moto backend (same keys, billing, streams),
+    so that region's clients can describe and use it; items are NOT replicated;
+  - DescribeTable in any replica region lists the other regions' replicas;
+  - DeleteTable of a replica removes it from its peers' replica lists.
+Not modelled: item replication, replica-level settings overrides, ReplicaUpdates Update.
 """
+import os
 import sys
+import threading
+import time
 
 from moto import server
+from moto.core.base_backend import BackendDict
+from moto.dynamodb import responses as ddb_responses
+from moto.dynamodb.exceptions import MockValidationException, ResourceInUseException
+from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models.table import Table
+
+REPLICA_SECONDS = float(os.environ.get("LIFELINE_MOTO_REPLICA_SECONDS", "1.0"))
+
+# (account, table name) -> {region: {"status": str, "since": float}}; the home region is ACTIVE.
+_GROUPS = {}
+_LOCK = threading.RLock()
+
+
+def _advance(account, name):
+    """Moves replicas whose transition time has passed to their final state."""
+    group = _GROUPS.get((account, name))
+    if not group:
+        return
+    now = time.monotonic()
+    for region, replica in list(group.items()):
+        if now - replica["since"] < REPLICA_SECONDS:
+            continue
+        if replica["status"] == "CREATING":
+            replica["status"] = "ACTIVE"
+        elif replica["status"] == "DELETING":
+            del group[region]
+            backend = dynamodb_backends[account][region]
+            backend.tables.pop(name, None)
+
+
+def _transitioning(group):
+    return any(r["status"] in ("CREATING", "DELETING") for r in group.values())
+
+
+_original_describe = Table.describe
+
+
+def _describe(self, base_key="TableDescription"):
+    with _LOCK:
+        _advance(self.account_id, self.name)
+        result = _original_describe(self, base_key)
+        group = _GROUPS.get((self.account_id, self.name))
+        if group and self.region_name in group:
+            result[base_key]["Replicas"] = [
+                {"RegionName": region, "ReplicaStatus": replica["status"]}
+                for region, replica in sorted(group.items())
+                if region != self.region_name
+            ]
+            if _transitioning(group):
+                result[base_key]["TableStatus"] = "UPDATING"
+        return result
+
+
+Table.describe = _describe
+
+_original_update_table = ddb_responses.DynamoHandler.update_table
+
+
+def _update_table(self):
+    updates = self.body.get("ReplicaUpdates")
+    if not updates:
+        return _original_update_table(self)
+    if len(updates) != 1:
+        raise MockValidationException(
+            "One or more parameter values were invalid: only one replica update is allowed per request")
+    name = self.body["TableName"]
+    account = self.current_account
+    home = self.region
+    with _LOCK:
+        table = self.dynamodb_backend.get_table(name)
+        _advance(account, name)
+        group = _GROUPS.setdefault((account, name), {})
+        group.setdefault(home, {"status": "ACTIVE", "since": 0.0})
+        if _transitioning(group):
+            raise ResourceInUseException(
+                "Attempt to change a resource which is still in use: Table is being updated: " + name)
+        stream = table.stream_specification or {}
+        if not stream.get("StreamEnabled") or stream.get("StreamViewType") != "NEW_AND_OLD_IMAGES":
+            raise MockValidationException(
+                "One or more parameter values were invalid: Table must have DynamoDB Streams enabled "
+                "with StreamViewType NEW_AND_OLD_IMAGES to add replicas")
+        update = updates[0]
+        if "Create" in update:
+            region = update["Create"]["RegionName"]
+            if region in group:
+                raise MockValidationException(
+                    "One or more parameter values were invalid: replica already exists in region " + region)
+            backend = dynamodb_backends[account][region]
+            if name in backend.tables:
+                raise MockValidationException(
+                    "One or more parameter values were invalid: a table named " + name
+                    + " already exists in region " + region)
+            backend.create_table(
+                name=name, schema=table.schema, throughput=table.throughput, attr=table.attr,
+                global_indexes=None, indexes=None, streams=dict(stream), billing_mode=table.billing_mode,
+                sse_specification=None, tags=[], deletion_protection_enabled=False, warm_throughput=None)
+            group[region] = {"status": "CREATING", "since": time.monotonic()}
+        elif "Delete" in update:
+            region = update["Delete"]["RegionName"]
+            if region not in group or region == home:
+                raise MockValidationException(
+                    "One or more parameter values were invalid: no replica of " + name + " in region " + region)
+            replica_table = dynamodb_backends[account][region].tables.get(name)
+            if replica_table is not None and replica_table.deletion_protection_enabled:
+                raise MockValidationException(
+                    "One or more parameter values were invalid: replica in " + region
+                    + " has deletion protection enabled")
+            group[region] = {"status": "DELETING", "since": time.monotonic()}
+        else:
+            raise MockValidationException("One or more parameter values were invalid: unsupported replica update")
+        return ddb_responses.DynamoResult(table.describe())
+
+
+ddb_responses.DynamoHandler.update_table = _update_table
+
+_original_delete_table = DynamoDBBackend.delete_table
+
+
+def _delete_table(self, name):
+    with _LOCK:
+        deleted = _original_delete_table(self, name)
+        group = _GROUPS.get((self.account_id, name))
+        if group is not None:
+            group.pop(self.region_name, None)
+            if not group:
+                del _GROUPS[(self.account_id, name)]
+        return deleted
+
+
+DynamoDBBackend.delete_table = _delete_table
+
+_original_reset = BackendDict.reset.__func__
+
+
+def _reset(cls):
+    with _LOCK:
+        _GROUPS.clear()
+    return _original_reset(cls)
+
+
+# moto's reset API (POST /moto-api/reset) goes through BackendDict.reset.
+BackendDict.reset = classmethod(_reset)
 
 
 if __name__ == "__main__":
