@@ -1,0 +1,21 @@
+package dev.lifeline.media.protocol;
+
+/** What signaling sends to a client (protocol version 1). */
+public sealed interface ServerMessage {
+
+    /** Reply to join and resume: where to send media and the tokens to use. */
+    record Assigned(String type, String sessionId, String participantId, String relayId, String relayAddress,
+                    long epoch, String mediaToken, String resumeToken) implements ServerMessage {
+    }
+
+    /** This signaling instance or the client's relay is going away: resume now (elsewhere). */
+    record Moved(String reason) implements ServerMessage {
+    }
+
+    record Left(String sessionId) implements ServerMessage {
+    }
+
+    /** A refused request; {@code code} is stable and machine-readable. */
+    record Error(String code, String message) implements ServerMessage {
+    }
+}
