@@ -1,0 +1,88 @@
+package dev.lifeline.testkit;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Names the AWS action of an HTTP request the way IAM does ({@code dynamodb:DescribeTable},
+ * {@code route53:ChangeResourceRecordSets}), so tests can compare what was called with an IAM
+ * policy. Pure: headers and path in, name out.
+ */
+public record AwsAction(AwsService service, String name) {
+
+    private static final String ROUTE53_PREFIX = "/2013-04-01/";
+    private static final String ID = "[^/]+";
+
+    /** Route 53 REST routes (method, path pattern after the version prefix, action). */
+    private static final List<Route> ROUTE53_ROUTES = List.of(
+            new Route("GET", "hostedzone/" + ID + "/rrset", "ListResourceRecordSets"),
+            new Route("POST", "hostedzone/" + ID + "/rrset", "ChangeResourceRecordSets"),
+            new Route("GET", "hostedzone/" + ID, "GetHostedZone"),
+            new Route("DELETE", "hostedzone/" + ID, "DeleteHostedZone"),
+            new Route("GET", "hostedzone", "ListHostedZones"),
+            new Route("POST", "hostedzone", "CreateHostedZone"),
+            new Route("GET", "hostedzonesbyname", "ListHostedZonesByName"),
+            new Route("GET", "change/" + ID, "GetChange"),
+            new Route("GET", "healthcheck/" + ID + "/status", "GetHealthCheckStatus"),
+            new Route("GET", "healthcheck/" + ID, "GetHealthCheck"),
+            new Route("POST", "healthcheck/" + ID, "UpdateHealthCheck"),
+            new Route("DELETE", "healthcheck/" + ID, "DeleteHealthCheck"),
+            new Route("GET", "healthcheck", "ListHealthChecks"),
+            new Route("POST", "healthcheck", "CreateHealthCheck"),
+            new Route("GET", "tags/" + ID + "/" + ID, "ListTagsForResource"),
+            new Route("POST", "tags/" + ID + "/" + ID, "ChangeTagsForResource"),
+            new Route("POST", "tags/" + ID, "ListTagsForResources"));
+
+    /** The IAM action name, for example {@code dynamodb:DescribeTable}. */
+    public String iamName() {
+        return service.iamPrefix() + ":" + name;
+    }
+
+    @Override
+    public String toString() {
+        return iamName();
+    }
+
+    /**
+     * The action of a request, or empty when it is not an AWS call the proxy understands.
+     *
+     * @param amzTarget the {@code X-Amz-Target} header, or null
+     */
+    public static Optional<AwsAction> of(String method, String path, String amzTarget) {
+        if (amzTarget != null && amzTarget.startsWith("DynamoDB_")) {
+            int dot = amzTarget.indexOf('.');
+            return dot < 0 ? Optional.empty()
+                    : Optional.of(new AwsAction(AwsService.DYNAMODB, amzTarget.substring(dot + 1)));
+        }
+        String rawPath = path.split("\\?", 2)[0];
+        if (rawPath.startsWith(ROUTE53_PREFIX)) {
+            String rest = stripTrailingSlash(rawPath.substring(ROUTE53_PREFIX.length()));
+            String upperMethod = method.toUpperCase(Locale.ROOT);
+            return ROUTE53_ROUTES.stream()
+                    .filter(route -> route.method.equals(upperMethod) && route.path.matcher(rest).matches())
+                    .findFirst()
+                    .map(route -> new AwsAction(AwsService.ROUTE53, route.action));
+        }
+        return Optional.empty();
+    }
+
+    /** Which service a request is for, even when its action is unknown. */
+    public static AwsService serviceOf(String path, String amzTarget) {
+        if (amzTarget != null && amzTarget.startsWith("DynamoDB_")) {
+            return AwsService.DYNAMODB;
+        }
+        return path.startsWith(ROUTE53_PREFIX) ? AwsService.ROUTE53 : AwsService.OTHER;
+    }
+
+    private static String stripTrailingSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private record Route(String method, Pattern path, String action) {
+        Route(String method, String path, String action) {
+            this(method, Pattern.compile(path), action);
+        }
+    }
+}

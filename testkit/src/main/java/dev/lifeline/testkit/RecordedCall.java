@@ -1,0 +1,19 @@
+package dev.lifeline.testkit;
+
+import java.time.Instant;
+
+/**
+ * One request the {@link FaultProxy} saw.
+ *
+ * @param action the AWS action as IAM names it ({@code route53:GetChange}), or the raw
+ *               {@code METHOD path} when the proxy does not know the route
+ * @param fault  the fault injected into it, or null when it was forwarded untouched
+ * @param status the HTTP status returned to the client, or -1 when the connection was dropped
+ */
+public record RecordedCall(Instant at, AwsService service, String action, String method, String path, String fault,
+        int status) {
+
+    public boolean faulted() {
+        return fault != null && !fault.startsWith("latency");
+    }
+}
