@@ -13,7 +13,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** Desired state of a {@link RealtimePlatform}. Cross-field rules are CEL, checked by the API server. */
 @ValidationRule(value = "self.regions.all(r, self.regions.filter(s, s.name == r.name).size() == 1)",
         message = "spec.regions: region names must be unique; give every entry a different name",
-        reason = "FieldValueDuplicate", fieldPath = ".regions")
+        fieldPath = ".regions")
 @ValidationRule(value = "self.regions.exists(r, r.weight > 0)",
         message = "spec.regions: at least one region needs weight > 0, otherwise no region receives traffic",
         fieldPath = ".regions")

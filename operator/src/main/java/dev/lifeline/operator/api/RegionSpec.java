@@ -14,6 +14,7 @@ public class RegionSpec {
 
     @Required
     @Pattern(Patterns.AWS_REGION)
+    @Size(max = 32)
     @JsonPropertyDescription("AWS region name, for example us-east-1 or eu-west-1. Also the Route 53 SetIdentifier of this region's record.")
     public String name;
 

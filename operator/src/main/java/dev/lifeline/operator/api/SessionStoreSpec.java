@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** The DynamoDB global table holding sessions, heartbeats and coordination items. */
@@ -23,6 +24,8 @@ public class SessionStoreSpec {
     public String tableName;
 
     @Required
+    @Pattern(Patterns.AWS_REGION)
+    @Size(max = 32)
     @JsonPropertyDescription("The region whose operator creates the table and adds or removes replicas; must be one of spec.regions. "
             + "Operators in other regions only verify and report.")
     public String homeRegion;

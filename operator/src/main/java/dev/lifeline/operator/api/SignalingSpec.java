@@ -26,4 +26,9 @@ public class SignalingSpec {
     @Max(65535)
     @JsonPropertyDescription("HTTP and WebSocket port of the signaling server (1024 to 65535); also serves the health endpoints.")
     public int port = 8080;
+
+    @Default("{\"requests\":{\"cpu\":\"250m\",\"memory\":\"256Mi\"},\"limits\":{\"cpu\":\"1\",\"memory\":\"512Mi\"}}")
+    @JsonPropertyDescription("CPU and memory requests and limits of each signaling container.")
+    public ComputeResources resources = new ComputeResources(new ResourceAmounts("250m", "256Mi"),
+            new ResourceAmounts("1", "512Mi"));
 }

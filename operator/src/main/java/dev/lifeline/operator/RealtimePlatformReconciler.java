@@ -1,0 +1,134 @@
+package dev.lifeline.operator;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.RealtimePlatformStatus;
+import dev.lifeline.operator.events.EventRecorder;
+import dev.lifeline.operator.status.ConditionTypes;
+import dev.lifeline.operator.status.Conditions;
+import dev.lifeline.operator.status.FailureReason;
+import dev.lifeline.operator.status.PlatformStatusBuilder;
+import dev.lifeline.operator.workload.MediaServerDeploymentDependent;
+import dev.lifeline.operator.workload.MediaServerPdbDependent;
+import dev.lifeline.operator.workload.MediaServerServiceDependent;
+import dev.lifeline.operator.workload.PlatformConfigMapDependent;
+import dev.lifeline.operator.workload.RegionListedCondition;
+import dev.lifeline.operator.workload.SignalingDeploymentDependent;
+import dev.lifeline.operator.workload.SignalingPdbDependent;
+import dev.lifeline.operator.workload.SignalingServiceDependent;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+
+/**
+ * Reconciles a RealtimePlatform into this region's workloads (the dependents below, applied
+ * with server-side apply) and reports what it sees in status. Each dependent's desired state
+ * comes from a pure builder; this class only observes and reports.
+ */
+@ControllerConfiguration(name = RealtimePlatformReconciler.NAME)
+@Workflow(dependents = {
+        @Dependent(name = "config", type = PlatformConfigMapDependent.class,
+                reconcilePrecondition = RegionListedCondition.class),
+        @Dependent(name = RealtimePlatformReconciler.MEDIA_SERVER_DEPLOYMENT, type = MediaServerDeploymentDependent.class,
+                dependsOn = "config", reconcilePrecondition = RegionListedCondition.class),
+        @Dependent(name = "media-server-service", type = MediaServerServiceDependent.class,
+                reconcilePrecondition = RegionListedCondition.class),
+        @Dependent(name = "media-server-pdb", type = MediaServerPdbDependent.class,
+                reconcilePrecondition = RegionListedCondition.class),
+        @Dependent(name = RealtimePlatformReconciler.SIGNALING_DEPLOYMENT, type = SignalingDeploymentDependent.class,
+                dependsOn = "config", reconcilePrecondition = RegionListedCondition.class),
+        @Dependent(name = "signaling-service", type = SignalingServiceDependent.class,
+                reconcilePrecondition = RegionListedCondition.class),
+        @Dependent(name = "signaling-pdb", type = SignalingPdbDependent.class,
+                reconcilePrecondition = RegionListedCondition.class),
+})
+public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>, Cleaner<RealtimePlatform> {
+
+    public static final String NAME = "realtimeplatform";
+    static final String MEDIA_SERVER_DEPLOYMENT = "media-server-deployment";
+    static final String SIGNALING_DEPLOYMENT = "signaling-deployment";
+    private static final Logger LOG = Logger.getLogger(RealtimePlatformReconciler.class);
+
+    private final OperatorConfig config;
+    private final EventRecorder events;
+    private final Clock clock;
+
+    public RealtimePlatformReconciler(OperatorConfig config, EventRecorder events) {
+        this.config = config;
+        this.events = events;
+        this.clock = Clock.systemUTC();
+    }
+
+    @Override
+    public UpdateControl<RealtimePlatform> reconcile(RealtimePlatform platform, Context<RealtimePlatform> context) {
+        var observation = new PlatformStatusBuilder.Observation(platform, config.region(),
+                context.getSecondaryResource(Deployment.class, MEDIA_SERVER_DEPLOYMENT),
+                context.getSecondaryResource(Deployment.class, SIGNALING_DEPLOYMENT),
+                List.of());
+        RealtimePlatformStatus previous = platform.getStatus();
+        RealtimePlatformStatus next = PlatformStatusBuilder.build(observation, previous, clock.instant());
+        announce(platform, previous, next);
+        return patchIfChanged(platform, previous, next) ? UpdateControl.patchStatus(platform)
+                : UpdateControl.noUpdate();
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<RealtimePlatform> updateErrorStatus(RealtimePlatform platform,
+            Context<RealtimePlatform> context, Exception error) {
+        FailureReason failure = FailureReason.of(error);
+        LOG.warnf(error, "Reconciling %s/%s failed: %s", platform.getMetadata().getNamespace(),
+                platform.getMetadata().getName(), failure.message());
+        events.warning(platform, failure.reason(), failure.message());
+        RealtimePlatformStatus previous = platform.getStatus();
+        RealtimePlatformStatus next = PlatformStatusBuilder.failed(platform, previous, failure, clock.instant());
+        return patchIfChanged(platform, previous, next) ? ErrorStatusUpdateControl.patchStatus(platform)
+                : ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    @Override
+    public DeleteControl cleanup(RealtimePlatform platform, Context<RealtimePlatform> context) {
+        // Kubernetes workloads carry owner references and go with the resource (garbage collection).
+        LOG.infof("RealtimePlatform %s/%s deleted; its workloads are garbage-collected through owner references",
+                platform.getMetadata().getNamespace(), platform.getMetadata().getName());
+        return DeleteControl.defaultDelete();
+    }
+
+    /** One Event per condition transition: visible in kubectl describe, bounded by real changes. */
+    private void announce(RealtimePlatform platform, RealtimePlatformStatus previous, RealtimePlatformStatus next) {
+        List<Condition> before = previous == null ? List.of() : previous.conditions;
+        for (Condition changed : Conditions.transitions(before, next.conditions)) {
+            boolean bad = ConditionTypes.DEGRADED.equals(changed.getType())
+                    ? ConditionTypes.TRUE.equals(changed.getStatus())
+                    : !ConditionTypes.TRUE.equals(changed.getStatus());
+            String message = changed.getType() + " is " + changed.getStatus() + ": " + changed.getMessage();
+            if (bad && !"Progressing".equals(changed.getReason())) {
+                events.warning(platform, changed.getReason(), message);
+            } else {
+                events.normal(platform, changed.getReason(), message);
+            }
+        }
+    }
+
+    /** Sets the next status on the resource when it differs; status is never written otherwise. */
+    private static boolean patchIfChanged(RealtimePlatform platform, RealtimePlatformStatus previous,
+            RealtimePlatformStatus next) {
+        if (previous != null && Serialization.asJson(previous).equals(Serialization.asJson(next))) {
+            return false;
+        }
+        platform.setStatus(next);
+        return true;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.lifeline.operator.status;
+
+/** The condition types of a RealtimePlatform's status. */
+public final class ConditionTypes {
+    /** Everything this region's operator manages is in place and healthy. */
+    public static final String READY = "Ready";
+    /** The region's media-server and signaling Deployments have their minimum replicas available. */
+    public static final String WORKLOADS_AVAILABLE = "WorkloadsAvailable";
+    public static final String SESSION_STORE_READY = "SessionStoreReady";
+    public static final String DNS_READY = "DnsReady";
+    public static final String REGIONS_HEALTHY = "RegionsHealthy";
+    /** True while something fails; its reason says what (never only a log line). */
+    public static final String DEGRADED = "Degraded";
+
+    public static final String TRUE = "True";
+    public static final String FALSE = "False";
+    public static final String UNKNOWN = "Unknown";
+
+    private ConditionTypes() {
+    }
+}

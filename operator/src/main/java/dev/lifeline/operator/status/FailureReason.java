@@ -1,0 +1,40 @@
+package dev.lifeline.operator.status;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** A failure turned into a condition reason and a message a user can act on. */
+public record FailureReason(String reason, String message) {
+
+    public static FailureReason of(Exception error) {
+        Throwable cause = rootKubernetesError(error);
+        if (cause instanceof KubernetesClientException k) {
+            int code = k.getCode();
+            String detail = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage()
+                    : k.getMessage();
+            return switch (code) {
+                case 401, 403 -> new FailureReason("Forbidden", "The operator is not allowed to do this: " + detail
+                        + ". Check that the ClusterRole in deploy/ is installed and bound to the operator's ServiceAccount.");
+                case 409 -> new FailureReason("Conflict", "Another field manager owns a field Lifeline sets: "
+                        + detail + ". Remove the conflicting change or let Lifeline own the field.");
+                case 422, 400 -> new FailureReason("Invalid", "The API server rejected a resource Lifeline built: "
+                        + detail + ". Check spec values such as image, ports and resources.");
+                case 404 -> new FailureReason("NotFound", detail);
+                default -> new FailureReason("ApiServerError", "The Kubernetes API failed (HTTP " + code + "): "
+                        + detail + ". Lifeline retries with backoff.");
+            };
+        }
+        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        return new FailureReason("ReconcileFailed", message + " (Lifeline retries with backoff).");
+    }
+
+    private static Throwable rootKubernetesError(Throwable error) {
+        Throwable current = error;
+        while (current != null) {
+            if (current instanceof KubernetesClientException) {
+                return current;
+            }
+            current = current.getCause();
+        }
+        return error;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.lifeline.operator.status;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.RealtimePlatformStatus;
+import dev.lifeline.operator.api.RegionSpec;
+import dev.lifeline.operator.api.RegionStatus;
+import dev.lifeline.operator.workload.RegionListedCondition;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+/**
+ * Pure: what the status of a platform should say, from what this region's operator observed.
+ * Effects (patching, Events) are the reconciler's job.
+ */
+public final class PlatformStatusBuilder {
+
+    /** What the reconciler observed in one pass. */
+    public record Observation(RealtimePlatform platform, String region, Optional<Deployment> mediaServer,
+            Optional<Deployment> signaling, List<Condition> externalConditions) {
+    }
+
+    private PlatformStatusBuilder() {
+    }
+
+    public static RealtimePlatformStatus build(Observation observation, RealtimePlatformStatus previous, Instant now) {
+        RealtimePlatform platform = observation.platform();
+        RealtimePlatformStatus next = copyOf(previous);
+        next.observedGeneration = platform.getMetadata().getGeneration();
+
+        Condition workloads = workloadsAvailable(observation);
+        List<Condition> desired = new ArrayList<>();
+        desired.add(ready(workloads, observation.externalConditions()));
+        desired.add(workloads);
+        desired.addAll(observation.externalConditions());
+        desired.add(Conditions.of(ConditionTypes.DEGRADED, ConditionTypes.FALSE, "AsExpected",
+                "No failure observed in the last reconciliation."));
+        List<Condition> previousConditions = previous == null ? List.of() : previous.conditions;
+        next.conditions = Conditions.merge(previousConditions, desired, next.observedGeneration, now);
+
+        next.regions = regions(observation, ConditionTypes.TRUE.equals(workloads.getStatus()));
+        long healthy = next.regions.stream().filter(r -> RegionHealth.HEALTHY.equals(r.health)).count();
+        next.healthyRegions = healthy + "/" + next.regions.size();
+        return next;
+    }
+
+    /** The status after a failed reconciliation: Ready false, Degraded true with the failure's reason. */
+    public static RealtimePlatformStatus failed(RealtimePlatform platform, RealtimePlatformStatus previous,
+            FailureReason failure, Instant now) {
+        RealtimePlatformStatus next = copyOf(previous);
+        List<Condition> desired = List.of(
+                Conditions.of(ConditionTypes.READY, ConditionTypes.FALSE, failure.reason(), failure.message()),
+                Conditions.of(ConditionTypes.DEGRADED, ConditionTypes.TRUE, failure.reason(), failure.message()));
+        List<Condition> previousConditions = previous == null ? List.of() : previous.conditions;
+        Long generation = platform.getMetadata().getGeneration();
+        next.conditions = Conditions.merge(previousConditions, desired, generation == null ? 0 : generation, now);
+        return next;
+    }
+
+    static Condition workloadsAvailable(Observation observation) {
+        RealtimePlatform platform = observation.platform();
+        if (!RegionListedCondition.isListed(platform, observation.region())) {
+            String listed = platform.getSpec().regions.stream().map(r -> r.name).collect(Collectors.joining(", "));
+            return Conditions.of(ConditionTypes.WORKLOADS_AVAILABLE, ConditionTypes.FALSE, "RegionNotListed",
+                    "This operator runs in region " + observation.region() + ", which is not in spec.regions ["
+                            + listed + "]: no workloads are deployed here. Add the region to spec.regions, or apply "
+                            + "the resource only in the clusters of the listed regions.");
+        }
+        ReplicaCount media = ReplicaCount.of(observation.mediaServer());
+        ReplicaCount signaling = ReplicaCount.of(observation.signaling());
+        String counts = "media-server " + media + ", signaling " + signaling + " replicas available";
+        if (media.isAvailable() && signaling.isAvailable()) {
+            return Conditions.of(ConditionTypes.WORKLOADS_AVAILABLE, ConditionTypes.TRUE, "Available", counts + ".");
+        }
+        return Conditions.of(ConditionTypes.WORKLOADS_AVAILABLE, ConditionTypes.FALSE, "Progressing",
+                counts + ". Waiting for pods; if this persists, check `kubectl get pods -l app.kubernetes.io/instance="
+                        + platform.getMetadata().getName() + "` for pending, crash-looping or unpullable pods.");
+    }
+
+    static Condition ready(Condition workloads, List<Condition> external) {
+        List<String> notReady = new ArrayList<>();
+        if (!ConditionTypes.TRUE.equals(workloads.getStatus())) {
+            notReady.add(workloads.getType() + " (" + workloads.getReason() + ")");
+        }
+        for (Condition c : external) {
+            if (!ConditionTypes.TRUE.equals(c.getStatus())) {
+                notReady.add(c.getType() + " (" + c.getReason() + ")");
+            }
+        }
+        if (notReady.isEmpty()) {
+            return Conditions.of(ConditionTypes.READY, ConditionTypes.TRUE, "Ready",
+                    "Everything this region's operator manages is in place.");
+        }
+        return Conditions.of(ConditionTypes.READY, ConditionTypes.FALSE, "NotReady",
+                "Not ready: " + String.join(", ", notReady) + ". See those conditions for details.");
+    }
+
+    private static List<RegionStatus> regions(Observation observation, boolean workloadsAvailable) {
+        List<RegionStatus> regions = new ArrayList<>();
+        for (RegionSpec spec : observation.platform().getSpec().regions) {
+            RegionStatus region = new RegionStatus();
+            region.name = spec.name;
+            if (spec.name.equals(observation.region())) {
+                region.health = workloadsAvailable ? RegionHealth.HEALTHY : RegionHealth.DEGRADED;
+                region.readyReplicas = ReplicaCount.of(observation.mediaServer()).ready();
+                region.dnsWeight = spec.drain ? 0 : spec.weight;
+            } else {
+                // Peer health comes from the session table's heartbeats (self-healing); unknown until then.
+                region.health = RegionHealth.UNKNOWN;
+            }
+            regions.add(region);
+        }
+        return regions;
+    }
+
+    private static RealtimePlatformStatus copyOf(RealtimePlatformStatus previous) {
+        RealtimePlatformStatus next = new RealtimePlatformStatus();
+        if (previous != null) {
+            next.observedGeneration = previous.observedGeneration;
+            next.conditions = new ArrayList<>(previous.conditions);
+            next.healthyRegions = previous.healthyRegions;
+            next.activeSessions = previous.activeSessions;
+            next.regions = new ArrayList<>(previous.regions);
+            next.sessionStore = previous.sessionStore;
+            next.dns = previous.dns;
+            next.history = new ArrayList<>(previous.history);
+        }
+        return next;
+    }
+
+    /** Desired vs available replicas of one Deployment. */
+    record ReplicaCount(int available, int desired, int ready) {
+        static ReplicaCount of(Optional<Deployment> deployment) {
+            if (deployment.isEmpty()) {
+                return new ReplicaCount(0, -1, 0);
+            }
+            Deployment d = deployment.get();
+            int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            int available = d.getStatus() == null || d.getStatus().getAvailableReplicas() == null ? 0
+                    : d.getStatus().getAvailableReplicas();
+            int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0
+                    : d.getStatus().getReadyReplicas();
+            return new ReplicaCount(available, desired, ready);
+        }
+
+        boolean isAvailable() {
+            return desired >= 0 && available >= desired;
+        }
+
+        @Override
+        public String toString() {
+            return desired < 0 ? "not created yet" : available + "/" + desired;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.lifeline.operator.workload;
+
+import java.util.List;
+
+import dev.lifeline.operator.OperatorRegion;
+import dev.lifeline.operator.api.MediaServerSpec;
+import dev.lifeline.operator.api.RealtimePlatform;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** The media-server (UDP relay) Deployment of the operator's region. */
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MEDIA_SERVER_SELECTOR))
+public class MediaServerDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, RealtimePlatform> {
+
+    /** The media-server serves health and metrics on this port in the media role. */
+    public static final int HTTP_PORT = 8080;
+    public static final String MEDIA_PORT_NAME = "media";
+    /** Time a relay gets on SIGTERM to move its sessions, on top of the drain deadline. */
+    static final long SHUTDOWN_MARGIN_SECONDS = 15;
+
+    public MediaServerDeploymentDependent() {
+        super(Deployment.class);
+    }
+
+    /** Pure builder: the Deployment for the given platform in the given region. */
+    public static Deployment build(RealtimePlatform platform, String region) {
+        MediaServerSpec media = platform.getSpec().mediaServer;
+        var shape = new PodTemplates.ContainerShape(media.image,
+                List.of(new ContainerPortBuilder().withName(MEDIA_PORT_NAME).withContainerPort(media.udpPort)
+                        .withProtocol("UDP").build(),
+                        new ContainerPortBuilder().withName(PodTemplates.HTTP_PORT_NAME).withContainerPort(HTTP_PORT)
+                                .withProtocol("TCP").build()),
+                media.resources,
+                platform.getSpec().failover.reroute.drainDeadlineSeconds + SHUTDOWN_MARGIN_SECONDS);
+        return Deployments.build(platform, Component.MEDIA_SERVER, region, media.replicas.min, shape);
+    }
+
+    @Override
+    protected Deployment desired(RealtimePlatform platform, Context<RealtimePlatform> context) {
+        return build(platform, OperatorRegion.current());
+    }
+}

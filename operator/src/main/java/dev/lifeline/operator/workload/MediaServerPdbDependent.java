@@ -1,0 +1,28 @@
+package dev.lifeline.operator.workload;
+
+import dev.lifeline.operator.OperatorRegion;
+import dev.lifeline.operator.api.RealtimePlatform;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** The PodDisruptionBudget of the media-server pods: node drains evict one pod at a time. */
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MEDIA_SERVER_SELECTOR))
+public class MediaServerPdbDependent extends CRUDKubernetesDependentResource<PodDisruptionBudget, RealtimePlatform> {
+
+    public MediaServerPdbDependent() {
+        super(PodDisruptionBudget.class);
+    }
+
+    /** Pure builder: the PodDisruptionBudget for the given platform in the given region. */
+    public static PodDisruptionBudget build(RealtimePlatform platform, String region) {
+        return PodDisruptionBudgets.build(platform, Component.MEDIA_SERVER, region);
+    }
+
+    @Override
+    protected PodDisruptionBudget desired(RealtimePlatform platform, Context<RealtimePlatform> context) {
+        return build(platform, OperatorRegion.current());
+    }
+}

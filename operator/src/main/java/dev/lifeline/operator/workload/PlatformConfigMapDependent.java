@@ -1,0 +1,83 @@
+package dev.lifeline.operator.workload;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import dev.lifeline.operator.OperatorRegion;
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.RealtimePlatformSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/**
+ * The configuration both components read as environment variables (envFrom). Its content hash
+ * is stamped on the pod templates, so a configuration change rolls the pods.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MANAGED_SELECTOR))
+public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, RealtimePlatform> {
+
+    public PlatformConfigMapDependent() {
+        super(ConfigMap.class);
+    }
+
+    public static String name(RealtimePlatform platform) {
+        return platform.getMetadata().getName() + "-config";
+    }
+
+    /** Pure builder: the ConfigMap for the given platform in the given region. */
+    public static ConfigMap build(RealtimePlatform platform, String region) {
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name(platform))
+                .withNamespace(platform.getMetadata().getNamespace())
+                .withLabels(WorkloadLabels.shared(platform, region))
+                .endMetadata()
+                .withData(data(platform.getSpec(), region))
+                .build();
+    }
+
+    /** Environment of both components; keys map to the media-server's lifeline.* configuration. */
+    static Map<String, String> data(RealtimePlatformSpec spec, String region) {
+        Map<String, String> data = new TreeMap<>();
+        data.put("LIFELINE_REGION", region);
+        data.put("LIFELINE_REGIONS", spec.regions.stream().map(r -> r.name).collect(Collectors.joining(",")));
+        data.put("LIFELINE_SESSION_TABLE", spec.sessionStore.tableName);
+        data.put("LIFELINE_HOME_REGION", spec.sessionStore.homeRegion);
+        data.put("LIFELINE_MEDIA_UDP_PORT", Integer.toString(spec.mediaServer.udpPort));
+        data.put("LIFELINE_MEDIA_SESSIONS_PER_REPLICA", Integer.toString(spec.mediaServer.sessionsPerReplica));
+        data.put("LIFELINE_SIGNALING_PORT", Integer.toString(spec.signaling.port));
+        data.put("LIFELINE_HEARTBEAT_INTERVAL_SECONDS", Integer.toString(spec.failover.heartbeatIntervalSeconds));
+        data.put("LIFELINE_DRAIN_DEADLINE_SECONDS", Integer.toString(spec.failover.reroute.drainDeadlineSeconds));
+        return data;
+    }
+
+    /** Stable digest of the configuration, stamped on pod templates so that a change rolls them. */
+    public static String hash(RealtimePlatform platform, String region) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            data(platform.getSpec(), region).forEach((k, v) -> {
+                digest.update(k.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(v.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            });
+            return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
+    @Override
+    protected ConfigMap desired(RealtimePlatform platform, Context<RealtimePlatform> context) {
+        return build(platform, OperatorRegion.current());
+    }
+}

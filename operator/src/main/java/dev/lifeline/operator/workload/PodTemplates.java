@@ -1,0 +1,130 @@
+package dev.lifeline.operator.workload;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.lifeline.operator.api.ComputeResources;
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.ResourceAmounts;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+
+/**
+ * The pod template both components share: one media-server container in a role, health probes
+ * on the Quarkus health endpoints, hardened security context, spread across zones and nodes.
+ */
+public final class PodTemplates {
+
+    public static final String CONFIG_HASH_ANNOTATION = "lifeline.dev/config-hash";
+    public static final String CONTAINER_NAME = "server";
+    public static final String HTTP_PORT_NAME = "http";
+    public static final String LIVENESS_PATH = "/q/health/live";
+    public static final String READINESS_PATH = "/q/health/ready";
+    public static final String ZONE_KEY = "topology.kubernetes.io/zone";
+    public static final String HOSTNAME_KEY = "kubernetes.io/hostname";
+
+    private PodTemplates() {
+    }
+
+    /** What differs between the two components' pods. */
+    public record ContainerShape(String image, List<ContainerPort> ports, ComputeResources resources,
+            long terminationGracePeriodSeconds) {
+    }
+
+    public static PodTemplateSpec build(RealtimePlatform platform, Component component, String region,
+            ContainerShape shape) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(CONFIG_HASH_ANNOTATION, PlatformConfigMapDependent.hash(platform, region));
+        return new PodTemplateSpecBuilder()
+                .withNewMetadata()
+                .withLabels(WorkloadLabels.of(platform, component, region))
+                .withAnnotations(annotations)
+                .endMetadata()
+                .withNewSpec()
+                .withTerminationGracePeriodSeconds(shape.terminationGracePeriodSeconds())
+                .withTopologySpreadConstraints(
+                        spread(platform, component, ZONE_KEY), spread(platform, component, HOSTNAME_KEY))
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .addNewContainer()
+                .withName(CONTAINER_NAME)
+                .withImage(shape.image())
+                .withPorts(shape.ports())
+                .addNewEnvFrom().withNewConfigMapRef().withName(PlatformConfigMapDependent.name(platform))
+                .endConfigMapRef().endEnvFrom()
+                .withEnv(new EnvVarBuilder().withName("LIFELINE_ROLE").withValue(component.role).build(),
+                        new EnvVarBuilder().withName("LIFELINE_INSTANCE_ID").withNewValueFrom()
+                                .withNewFieldRef().withFieldPath("metadata.name").endFieldRef()
+                                .endValueFrom().build(),
+                        new EnvVarBuilder().withName("LIFELINE_POD_IP").withNewValueFrom()
+                                .withNewFieldRef().withFieldPath("status.podIP").endFieldRef()
+                                .endValueFrom().build())
+                .withResources(resources(shape.resources()))
+                .withLivenessProbe(probe(LIVENESS_PATH, 3))
+                .withReadinessProbe(probe(READINESS_PATH, 1))
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .endContainer()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .endSpec()
+                .build();
+    }
+
+    /** Prefer spreading over zones and nodes, but still schedule when a zone is down (ScheduleAnyway). */
+    private static TopologySpreadConstraint spread(RealtimePlatform platform, Component component, String key) {
+        return new TopologySpreadConstraintBuilder()
+                .withMaxSkew(1)
+                .withTopologyKey(key)
+                .withWhenUnsatisfiable("ScheduleAnyway")
+                .withNewLabelSelector().withMatchLabels(WorkloadLabels.selector(platform, component)).endLabelSelector()
+                .build();
+    }
+
+    /** Readiness fails fast (1 failure) so a draining instance leaves the Service at once; liveness tolerates 3. */
+    private static Probe probe(String path, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(path).withNewPort(HTTP_PORT_NAME).endHttpGet()
+                .withPeriodSeconds(5)
+                .withTimeoutSeconds(2)
+                .withFailureThreshold(failureThreshold)
+                .build();
+    }
+
+    static ResourceRequirements resources(ComputeResources resources) {
+        ResourceRequirementsBuilder builder = new ResourceRequirementsBuilder();
+        if (resources != null) {
+            builder.withRequests(amounts(resources.requests));
+            builder.withLimits(amounts(resources.limits));
+        }
+        return builder.build();
+    }
+
+    private static Map<String, Quantity> amounts(ResourceAmounts amounts) {
+        Map<String, Quantity> map = new LinkedHashMap<>();
+        if (amounts != null) {
+            if (amounts.cpu != null) {
+                map.put("cpu", new Quantity(amounts.cpu));
+            }
+            if (amounts.memory != null) {
+                map.put("memory", new Quantity(amounts.memory));
+            }
+        }
+        return map.isEmpty() ? null : map;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.lifeline.test.harness;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.awaitility.Awaitility;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * A real kube-apiserver + etcd (fabric8 kube-api-test) of the pinned Kubernetes version, with
+ * the binaries from test/scripts/kube-binaries.sh. RBAC is on; there is no controller manager,
+ * so no garbage collector and no Deployment controller.
+ */
+public final class ControlPlane implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    public static final String DEFAULT_VERSION = "1.35.4";
+
+    private final KubeAPIServer server;
+    private final String name;
+    private KubernetesClient client;
+    private Path kubeconfig;
+
+    private ControlPlane(String name) {
+        this.name = name;
+        this.server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withApiServerVersion(version())
+                .withOfflineMode(true)
+                .withUpdateKubeConfig(false)
+                .withStartupTimeout(120_000)
+                .build());
+    }
+
+    public static String version() {
+        return System.getProperty("lifeline.k8s.version", DEFAULT_VERSION);
+    }
+
+    /** Starts a control plane; {@code name} labels its kubeconfig file and logs. */
+    public static ControlPlane start(String name) {
+        ControlPlane plane = new ControlPlane(name);
+        plane.server.start();
+        String yaml = plane.server.getKubeConfigYaml();
+        plane.kubeconfig = RepoPaths.workDir().resolve("kubeconfig-" + name + ".yaml");
+        try {
+            Files.writeString(plane.kubeconfig, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        plane.client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(yaml)).build();
+        LOG.info("Control plane '{}' is kube-apiserver {} (kubeconfig {})", name,
+                plane.client.getKubernetesVersion().getGitVersion(), plane.kubeconfig);
+        return plane;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** An admin kubeconfig file for processes (the operator, kubectl). */
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public String kubeconfigYaml() {
+        return server.getKubeConfigYaml();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Installs every CRD under crds/ and waits until the API server serves them. */
+    public void installCrds() {
+        for (Path file : yamlFiles(RepoPaths.crds())) {
+            for (HasMetadata item : load(file)) {
+                client.resource(item).serverSideApply();
+                if (item instanceof CustomResourceDefinition crd) {
+                    Awaitility.await("CRD " + crd.getMetadata().getName() + " established")
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> isEstablished(crd.getMetadata().getName()));
+                }
+            }
+        }
+    }
+
+    public void createNamespace(String namespace) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+                .build()).serverSideApply();
+    }
+
+    public List<HasMetadata> load(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return client.load(in).items();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static List<Path> yamlFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean isEstablished(String crdName) {
+        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+        server.stop();
+    }
+}

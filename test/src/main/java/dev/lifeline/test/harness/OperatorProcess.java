@@ -1,0 +1,131 @@
+package dev.lifeline.test.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator as users run it: the packaged Quarkus application in its own JVM (prod profile,
+ * leader election on), talking to a control plane through a kubeconfig file.
+ */
+public final class OperatorProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorProcess.class);
+    public static final String OPERATOR_NAMESPACE = "lifeline-system";
+
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+
+    private OperatorProcess(Process process, int httpPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    public static Path applicationJar() {
+        Path jar = RepoPaths.root().resolve("operator/target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("The operator is not packaged: " + jar
+                    + " is missing. Run ./mvnw -DskipTests install first.");
+        }
+        return jar;
+    }
+
+    /** Starts the operator for {@code region} against the given kubeconfig and waits until it is ready. */
+    public static OperatorProcess start(String name, Path kubeconfig, String region, Map<String, String> extraEnv) {
+        int port = freePort();
+        Path log = RepoPaths.workDir().resolve("operator-" + name + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx384m");
+        command.add("-jar");
+        command.add(applicationJar().toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KUBECONFIG", kubeconfig.toString());
+        env.put("LIFELINE_REGION", region);
+        env.put("LIFELINE_OPERATOR_NAMESPACE", OPERATOR_NAMESPACE);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.putAll(extraEnv);
+        builder.environment().putAll(env);
+        try {
+            OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
+            LOG.info("Operator '{}' for region {} starting (http port {}, log {})", name, region, port, log);
+            operator.awaitReady();
+            return operator;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        Awaitility.await("operator ready (log: " + log + ")")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .failFast("operator process exited; see " + log, () -> !process.isAlive())
+                .ignoreExceptions()
+                .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
