@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * BIND_ACK    0x02 i32 bindingId, i64 epoch                        relay → client
  * MEDIA       0x03 i32 bindingId of the sender, payload            both ways, forwarded unchanged
  * PING        0x04 i64 nonce                                       anyone → relay (liveness probe)
- * PONG        0x05 i64 nonce                                       relay → prober
+ * PONG        0x05 i64 nonce, u8 status (0 serving, 1 draining)   relay → prober
  * LEAVE       0x06 i32 bindingId                                   client → relay
  * GOAWAY      0x07                                                 relay → client: draining, resume elsewhere
  * BIND_REJECT 0x08 u8 reason                                       relay → client
@@ -36,6 +36,9 @@ public final class PacketFormat {
     public static final int MAX_PACKET = 1472;
     public static final int BIND_ACK_LENGTH = 13;
     public static final int PING_LENGTH = 9;
+    public static final int PONG_LENGTH = 10;
+    public static final byte STATUS_SERVING = 0;
+    public static final byte STATUS_DRAINING = 1;
     public static final int LEAVE_LENGTH = 5;
 
     private PacketFormat() {

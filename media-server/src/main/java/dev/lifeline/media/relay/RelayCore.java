@@ -127,8 +127,9 @@ public final class RelayCore {
     private void pong(ByteBuf packet, InetSocketAddress sender, Egress egress) {
         counters.accepted.increment();
         counters.pings.increment();
-        ByteBuf reply = egress.allocate(PacketFormat.PING_LENGTH);
-        reply.writeByte(PacketFormat.PONG).writeLong(packet.getLong(packet.readerIndex() + 1));
+        ByteBuf reply = egress.allocate(PacketFormat.PONG_LENGTH);
+        reply.writeByte(PacketFormat.PONG).writeLong(packet.getLong(packet.readerIndex() + 1))
+                .writeByte(draining ? PacketFormat.STATUS_DRAINING : PacketFormat.STATUS_SERVING);
         egress.send(reply, sender);
     }
 

@@ -1,0 +1,63 @@
+package dev.lifeline.media.session;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * Picks the relay for a session from heartbeats. Pure. A relay is eligible when its heartbeat is
+ * fresh, it is ready, not draining, and below capacity. Own region first; within it, the less
+ * loaded of two random eligible relays ("power of two choices"): signaling instances act on the
+ * same, slightly old heartbeats, and always taking the single least-loaded relay would send every
+ * join in a burst to the same one.
+ */
+public final class RelaySelector {
+
+    private final Duration staleAfter;
+    private final RandomGenerator random;
+
+    /** Milliseconds, kept as a tiny value type so call sites read clearly. */
+    public record Duration(long millis) {
+    }
+
+    public RelaySelector(Duration staleAfter, RandomGenerator random) {
+        this.staleAfter = staleAfter;
+        this.random = random;
+    }
+
+    public boolean eligible(InstanceHeartbeat h, long nowMillis) {
+        return InstanceHeartbeat.MEDIA.equals(h.role()) && h.ready() && !h.draining()
+                && nowMillis - h.updatedAtMillis() <= staleAfter.millis() && h.sessions() < h.capacity();
+    }
+
+    /**
+     * Fit to keep the sessions it already has: alive and not draining. Overload (not ready) only
+     * stops new sessions; moving a running call off a busy relay would make things worse.
+     */
+    public boolean fitToKeep(InstanceHeartbeat h, long nowMillis) {
+        return InstanceHeartbeat.MEDIA.equals(h.role()) && !h.draining()
+                && nowMillis - h.updatedAtMillis() <= staleAfter.millis();
+    }
+
+    public Optional<InstanceHeartbeat> choose(List<InstanceHeartbeat> heartbeats, String ownRegion,
+                                              Set<String> excludedRelayIds, long nowMillis) {
+        List<InstanceHeartbeat> candidates = heartbeats.stream()
+                .filter(h -> eligible(h, nowMillis) && !excludedRelayIds.contains(h.instanceId()))
+                .toList();
+        List<InstanceHeartbeat> local = candidates.stream().filter(h -> ownRegion.equals(h.region())).toList();
+        List<InstanceHeartbeat> pool = local.isEmpty() ? candidates : local;
+        if (pool.isEmpty()) {
+            return Optional.empty();
+        }
+        if (pool.size() == 1) {
+            return Optional.of(pool.get(0));
+        }
+        InstanceHeartbeat a = pool.get(random.nextInt(pool.size()));
+        InstanceHeartbeat b = pool.get(random.nextInt(pool.size()));
+        return Optional.of(Comparator.comparingDouble(InstanceHeartbeat::load)
+                .thenComparing(InstanceHeartbeat::instanceId)
+                .compare(a, b) <= 0 ? a : b);
+    }
+}

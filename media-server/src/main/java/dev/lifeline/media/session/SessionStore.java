@@ -1,0 +1,21 @@
+package dev.lifeline.media.session;
+
+import java.util.Optional;
+
+/** Session items with fencing: every change of relay is a conditional write on the epoch. */
+public interface SessionStore {
+
+    Optional<SessionRecord> find(String sessionId);
+
+    /** Creates the session at epoch 1; fails if it already exists. */
+    SessionRecord create(String sessionId, String relayId, String relayAddress, String participantId)
+            throws StaleEpochException;
+
+    /** Moves the session to another relay, epoch + 1, only if the epoch is still {@code expectedEpoch}. */
+    SessionRecord reassign(SessionRecord current, String relayId, String relayAddress) throws StaleEpochException;
+
+    void addParticipant(String sessionId, String participantId);
+
+    /** Removes the participant; the item is deleted with its last participant. */
+    void removeParticipant(String sessionId, String participantId);
+}

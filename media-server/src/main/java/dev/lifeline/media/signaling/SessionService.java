@@ -1,0 +1,166 @@
+package dev.lifeline.media.signaling;
+
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+import org.jboss.logging.Logger;
+
+import dev.lifeline.media.protocol.ServerMessage;
+import dev.lifeline.media.session.InstanceHeartbeat;
+import dev.lifeline.media.session.RelaySelector;
+import dev.lifeline.media.session.SessionRecord;
+import dev.lifeline.media.session.SessionStore;
+import dev.lifeline.media.session.StaleEpochException;
+import dev.lifeline.media.token.ReplayGuard;
+import dev.lifeline.media.token.TokenClaims;
+import dev.lifeline.media.token.TokenCodec;
+import dev.lifeline.media.token.TokenRejected;
+
+/**
+ * What signaling does for join, resume and leave, independent of the WebSocket. Every change of a
+ * session's relay goes through {@link SessionStore#reassign}, a conditional write on the fencing
+ * epoch: of two signaling instances that both see a relay die, one wins and the other reads the
+ * winner's choice, so a session never has two relays.
+ */
+public final class SessionService {
+
+    private static final Logger LOG = Logger.getLogger(SessionService.class);
+    private static final int MAX_WRITE_RACES = 5;
+
+    private final TokenCodec tokens;
+    private final ReplayGuard replayGuard;
+    private final SessionStore store;
+    private final RelayDirectory relays;
+    private final RelaySelector selector;
+    private final RelayProbe probe;
+    private final String region;
+    private final long resumeTokenSeconds;
+    private final long mediaTokenSeconds;
+    private final LongSupplier clockMillis;
+
+    /** Who the client is, established by join or resume and kept by the connection. */
+    public record Participant(String sessionId, String participantId) {
+    }
+
+    public record Result(Participant participant, ServerMessage.Assigned reply) {
+    }
+
+    public SessionService(TokenCodec tokens, ReplayGuard replayGuard, SessionStore store, RelayDirectory relays,
+                          RelaySelector selector, RelayProbe probe, String region, long resumeTokenSeconds,
+                          long mediaTokenSeconds, LongSupplier clockMillis) {
+        this.tokens = tokens;
+        this.replayGuard = replayGuard;
+        this.store = store;
+        this.relays = relays;
+        this.selector = selector;
+        this.probe = probe;
+        this.region = region;
+        this.resumeTokenSeconds = resumeTokenSeconds;
+        this.mediaTokenSeconds = mediaTokenSeconds;
+        this.clockMillis = clockMillis;
+    }
+
+    public Result join(String joinToken) throws SignalingRefused {
+        long now = clockMillis.getAsLong();
+        TokenClaims claims = verify(joinToken, TokenClaims.Kind.JOIN, now);
+        if (!replayGuard.firstUse(claims.nonce(), claims.expiresAtEpochSecond(), now / 1000)) {
+            throw new SignalingRefused("replayed", "join token already used");
+        }
+        SessionRecord session = null;
+        for (int race = 0; race < MAX_WRITE_RACES && session == null; race++) {
+            Optional<SessionRecord> existing = store.find(claims.sessionId());
+            if (existing.isEmpty()) {
+                InstanceHeartbeat relay = pickRelay(Set.of(), now);
+                try {
+                    session = store.create(claims.sessionId(), relay.instanceId(), relay.address(), claims.participantId());
+                } catch (StaleEpochException lostRace) {
+                    // Another participant created it a moment ago: join that one.
+                }
+            } else {
+                session = keepOrMove(existing.get(), null, now);
+                if (session != null && !session.participants().contains(claims.participantId())) {
+                    store.addParticipant(claims.sessionId(), claims.participantId());
+                }
+            }
+        }
+        if (session == null) {
+            throw new SignalingRefused("busy", "session changed too often; retry");
+        }
+        return assigned("joined", session, claims.participantId(), now);
+    }
+
+    public Result resume(String resumeToken, String failedRelayId, long failedEpoch) throws SignalingRefused {
+        long now = clockMillis.getAsLong();
+        TokenClaims claims = verify(resumeToken, TokenClaims.Kind.RESUME, now);
+        for (int race = 0; race < MAX_WRITE_RACES; race++) {
+            SessionRecord current = store.find(claims.sessionId())
+                    .orElseThrow(() -> new SignalingRefused("unknown_session", "session does not exist"));
+            if (!current.participants().contains(claims.participantId())) {
+                throw new SignalingRefused("not_a_participant", "participant left this session");
+            }
+            boolean reportsCurrent = current.relayId().equals(failedRelayId) && current.epoch() == failedEpoch;
+            SessionRecord session = keepOrMove(current, reportsCurrent ? failedRelayId : null, now);
+            if (session != null) {
+                return assigned("resumed", session, claims.participantId(), now);
+            }
+        }
+        throw new SignalingRefused("busy", "session changed too often; retry");
+    }
+
+    public void leave(Participant participant) {
+        store.removeParticipant(participant.sessionId(), participant.participantId());
+    }
+
+    /**
+     * Returns the session with a live relay: unchanged when its relay is fine, else reassigned at
+     * epoch + 1. Returns null when a concurrent writer won, so the caller re-reads.
+     */
+    private SessionRecord keepOrMove(SessionRecord current, String reportedDead, long now) throws SignalingRefused {
+        Optional<InstanceHeartbeat> heartbeat = relays.relays().stream()
+                .filter(h -> h.instanceId().equals(current.relayId())).findFirst();
+        boolean healthy = heartbeat.isPresent() && selector.fitToKeep(heartbeat.get(), now);
+        if (healthy && reportedDead != null && probe.check(current.relayAddress()) != RelayProbe.Status.ALIVE) {
+            healthy = false;
+            relays.invalidate();
+        }
+        if (healthy) {
+            return current;
+        }
+        Set<String> excluded = new HashSet<>();
+        excluded.add(current.relayId());
+        InstanceHeartbeat next = pickRelay(excluded, now);
+        try {
+            SessionRecord moved = store.reassign(current, next.instanceId(), next.address());
+            LOG.infof("session %s moved from %s to %s (epoch %d)", current.sessionId(), current.relayId(),
+                    next.instanceId(), moved.epoch());
+            return moved;
+        } catch (StaleEpochException lostRace) {
+            return null;
+        }
+    }
+
+    private InstanceHeartbeat pickRelay(Set<String> excluded, long now) throws SignalingRefused {
+        return selector.choose(relays.relays(), region, excluded, now)
+                .orElseThrow(() -> new SignalingRefused("no_relay", "no healthy relay available"));
+    }
+
+    private Result assigned(String type, SessionRecord session, String participantId, long now) {
+        long nowSeconds = now / 1000;
+        String media = tokens.sign(TokenClaims.media(session.sessionId(), participantId, nowSeconds + mediaTokenSeconds,
+                session.relayId(), session.epoch()));
+        String resume = tokens.sign(TokenClaims.resume(session.sessionId(), participantId, nowSeconds + resumeTokenSeconds));
+        return new Result(new Participant(session.sessionId(), participantId),
+                new ServerMessage.Assigned(type, session.sessionId(), participantId, session.relayId(),
+                        session.relayAddress(), session.epoch(), media, resume));
+    }
+
+    private TokenClaims verify(String token, TokenClaims.Kind kind, long nowMillis) throws SignalingRefused {
+        try {
+            return tokens.verify(token, kind, nowMillis / 1000);
+        } catch (TokenRejected e) {
+            throw new SignalingRefused(e.reason().name().toLowerCase(java.util.Locale.ROOT), "token rejected");
+        }
+    }
+}
