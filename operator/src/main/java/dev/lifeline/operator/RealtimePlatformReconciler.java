@@ -81,7 +81,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         RealtimePlatformStatus previous = platform.getStatus();
         RealtimePlatformStatus next = PlatformStatusBuilder.build(observation, previous, clock.instant());
         announce(platform, previous, next);
-        return patchIfChanged(platform, previous, next) ? UpdateControl.patchStatus(platform)
+        return changed(previous, next) ? UpdateControl.patchStatus(statusPatch(platform, next))
                 : UpdateControl.noUpdate();
     }
 
@@ -94,7 +94,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         events.warning(platform, failure.reason(), failure.message());
         RealtimePlatformStatus previous = platform.getStatus();
         RealtimePlatformStatus next = PlatformStatusBuilder.failed(platform, previous, failure, clock.instant());
-        return patchIfChanged(platform, previous, next) ? ErrorStatusUpdateControl.patchStatus(platform)
+        return changed(previous, next) ? ErrorStatusUpdateControl.patchStatus(statusPatch(platform, next))
                 : ErrorStatusUpdateControl.noStatusUpdate();
     }
 
@@ -122,13 +122,20 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         }
     }
 
-    /** Sets the next status on the resource when it differs; status is never written otherwise. */
-    private static boolean patchIfChanged(RealtimePlatform platform, RealtimePlatformStatus previous,
-            RealtimePlatformStatus next) {
-        if (previous != null && Serialization.asJson(previous).equals(Serialization.asJson(next))) {
-            return false;
-        }
-        platform.setStatus(next);
-        return true;
+    /** Status is written only when it differs from what the API server has. */
+    private static boolean changed(RealtimePlatformStatus previous, RealtimePlatformStatus next) {
+        return previous == null || !Serialization.asJson(previous).equals(Serialization.asJson(next));
+    }
+
+    /**
+     * A fresh object with only identity and status: applied server-side without a
+     * resourceVersion, so a concurrent spec or finalizer change does not make it conflict.
+     */
+    private static RealtimePlatform statusPatch(RealtimePlatform platform, RealtimePlatformStatus status) {
+        RealtimePlatform patch = new RealtimePlatform();
+        patch.getMetadata().setName(platform.getMetadata().getName());
+        patch.getMetadata().setNamespace(platform.getMetadata().getNamespace());
+        patch.setStatus(status);
+        return patch;
     }
 }

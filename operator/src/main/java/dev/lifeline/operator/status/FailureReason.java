@@ -14,8 +14,8 @@ public record FailureReason(String reason, String message) {
             return switch (code) {
                 case 401, 403 -> new FailureReason("Forbidden", "The operator is not allowed to do this: " + detail
                         + ". Check that the ClusterRole in deploy/ is installed and bound to the operator's ServiceAccount.");
-                case 409 -> new FailureReason("Conflict", "Another field manager owns a field Lifeline sets: "
-                        + detail + ". Remove the conflicting change or let Lifeline own the field.");
+                case 409 -> new FailureReason("Conflict", "A resource changed while Lifeline was updating it: "
+                        + detail + ". Lifeline retries with the latest version.");
                 case 422, 400 -> new FailureReason("Invalid", "The API server rejected a resource Lifeline built: "
                         + detail + ". Check spec values such as image, ports and resources.");
                 case 404 -> new FailureReason("NotFound", detail);

@@ -17,6 +17,7 @@ final class Deployments {
                 .withNewMetadata()
                 .withName(component.resourceName(platform.getMetadata().getName()))
                 .withNamespace(platform.getMetadata().getNamespace())
+                .withOwnerReferences(Owners.controller(platform))
                 .withLabels(WorkloadLabels.of(platform, component, region))
                 .endMetadata()
                 .withNewSpec()

@@ -24,6 +24,7 @@ public class MediaServerServiceDependent extends CRUDKubernetesDependentResource
                 .withNewMetadata()
                 .withName(Component.MEDIA_SERVER.resourceName(platform.getMetadata().getName()))
                 .withNamespace(platform.getMetadata().getNamespace())
+                .withOwnerReferences(Owners.controller(platform))
                 .withLabels(WorkloadLabels.of(platform, Component.MEDIA_SERVER, region))
                 .endMetadata()
                 .withNewSpec()

@@ -39,6 +39,7 @@ public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<
                 .withNewMetadata()
                 .withName(name(platform))
                 .withNamespace(platform.getMetadata().getNamespace())
+                .withOwnerReferences(Owners.controller(platform))
                 .withLabels(WorkloadLabels.shared(platform, region))
                 .endMetadata()
                 .withData(data(platform.getSpec(), region))

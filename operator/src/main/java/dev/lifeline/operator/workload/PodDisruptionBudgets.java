@@ -16,6 +16,7 @@ final class PodDisruptionBudgets {
                 .withNewMetadata()
                 .withName(component.resourceName(platform.getMetadata().getName()))
                 .withNamespace(platform.getMetadata().getNamespace())
+                .withOwnerReferences(Owners.controller(platform))
                 .withLabels(WorkloadLabels.of(platform, component, region))
                 .endMetadata()
                 .withNewSpec()

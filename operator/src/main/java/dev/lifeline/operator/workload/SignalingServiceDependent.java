@@ -27,6 +27,7 @@ public class SignalingServiceDependent extends CRUDKubernetesDependentResource<S
                 .withNewMetadata()
                 .withName(Component.SIGNALING.resourceName(platform.getMetadata().getName()))
                 .withNamespace(platform.getMetadata().getNamespace())
+                .withOwnerReferences(Owners.controller(platform))
                 .withLabels(WorkloadLabels.of(platform, Component.SIGNALING, region))
                 .endMetadata()
                 .withNewSpec()

@@ -1,0 +1,79 @@
+package dev.lifeline.test.harness;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.awaitility.Awaitility;
+
+import dev.lifeline.operator.api.RealtimePlatform;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+
+/** Typed access to RealtimePlatforms and the waits tests share. */
+public final class Platforms {
+
+    public static final Duration RECONCILE_TIMEOUT = Duration.ofSeconds(60);
+
+    private Platforms() {
+    }
+
+    public static MixedOperation<RealtimePlatform, KubernetesResourceList<RealtimePlatform>, Resource<RealtimePlatform>> of(
+            KubernetesClient client) {
+        return client.resources(RealtimePlatform.class);
+    }
+
+    public static Optional<Condition> condition(RealtimePlatform platform, String type) {
+        if (platform == null || platform.getStatus() == null) {
+            return Optional.empty();
+        }
+        return platform.getStatus().conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    /** Waits until the platform's condition has the status and reason, and returns it. */
+    public static Condition awaitCondition(KubernetesClient client, String namespace, String name, String type,
+            String status, String reason) {
+        return Awaitility.await(name + " condition " + type + "=" + status + " (" + reason + ")")
+                .atMost(RECONCILE_TIMEOUT)
+                .until(() -> condition(of(client).inNamespace(namespace).withName(name).get(), type)
+                        .filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason())).orElse(null),
+                        c -> c != null);
+    }
+
+    /**
+     * Changes a platform's spec as a user would, retrying on optimistic-lock conflicts (the
+     * operator may be writing status at the same moment).
+     */
+    public static RealtimePlatform editSpec(KubernetesClient client, String namespace, String name,
+            java.util.function.Consumer<dev.lifeline.operator.api.RealtimePlatformSpec> change) {
+        return Awaitility.await("edit " + namespace + "/" + name).atMost(RECONCILE_TIMEOUT)
+                .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .until(() -> of(client).inNamespace(namespace).withName(name).edit(p -> {
+                    change.accept(p.getSpec());
+                    return p;
+                }), p -> p != null);
+    }
+
+    public static Deployment awaitDeployment(KubernetesClient client, String namespace, String name) {
+        return Awaitility.await("deployment " + namespace + "/" + name).atMost(RECONCILE_TIMEOUT)
+                .until(() -> client.apps().deployments().inNamespace(namespace).withName(name).get(), d -> d != null);
+    }
+
+    /**
+     * Plays the Deployment controller (the test control plane has none): reports every desired
+     * replica as updated, ready and available.
+     */
+    public static void markAvailable(KubernetesClient client, String namespace, String name) {
+        client.apps().deployments().inNamespace(namespace).withName(name).editStatus(d -> {
+            int replicas = d.getSpec().getReplicas();
+            d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration())
+                    .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
+                    .withAvailableReplicas(replicas).build());
+            return d;
+        });
+    }
+}
