@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
  * LEAVE       0x06 i32 bindingId                                   client → relay
  * GOAWAY      0x07                                                 relay → client: draining, resume elsewhere
  * BIND_REJECT 0x08 u8 reason                                       relay → client
+ * KEEPALIVE   0x09 i32 bindingId, i64 nonce                        client → relay, answered with PONG
  * </pre>
  */
 public final class PacketFormat {
@@ -30,6 +31,8 @@ public final class PacketFormat {
     public static final byte LEAVE = 0x06;
     public static final byte GOAWAY = 0x07;
     public static final byte BIND_REJECT = 0x08;
+    public static final byte KEEPALIVE = 0x09;
+    public static final int KEEPALIVE_LENGTH = 13;
 
     public static final int MEDIA_HEADER = 5;
     /** Fits an Ethernet MTU with IP and UDP headers; larger datagrams are dropped, not fragmented. */
@@ -51,6 +54,10 @@ public final class PacketFormat {
 
     public static ByteBuffer ping(long nonce) {
         return ByteBuffer.allocate(PING_LENGTH).put(PING).putLong(nonce).flip();
+    }
+
+    public static ByteBuffer keepalive(int bindingId, long nonce) {
+        return ByteBuffer.allocate(KEEPALIVE_LENGTH).put(KEEPALIVE).putInt(bindingId).putLong(nonce).flip();
     }
 
     public static ByteBuffer leave(int bindingId) {

@@ -53,6 +53,8 @@ public final class PacketParser {
                 return length == PacketFormat.PING_LENGTH ? type : Result.drop(DropReason.TRUNCATED);
             case PacketFormat.LEAVE:
                 return length == PacketFormat.LEAVE_LENGTH ? type : Result.drop(DropReason.TRUNCATED);
+            case PacketFormat.KEEPALIVE:
+                return length == PacketFormat.KEEPALIVE_LENGTH ? type : Result.drop(DropReason.TRUNCATED);
             case PacketFormat.BIND_ACK:
             case PacketFormat.PONG:
             case PacketFormat.GOAWAY:

@@ -67,6 +67,7 @@ public final class RelayCore {
             case PacketFormat.BIND -> bind(packet, sender, egress);
             case PacketFormat.PING -> pong(packet, sender, egress);
             case PacketFormat.LEAVE -> leave(packet, sender);
+            case PacketFormat.KEEPALIVE -> keepalive(packet, sender, egress);
             default -> counters.drop(DropReason.UNKNOWN_TYPE);
         }
     }
@@ -129,6 +130,24 @@ public final class RelayCore {
         counters.pings.increment();
         ByteBuf reply = egress.allocate(PacketFormat.PONG_LENGTH);
         reply.writeByte(PacketFormat.PONG).writeLong(packet.getLong(packet.readerIndex() + 1))
+                .writeByte(draining ? PacketFormat.STATUS_DRAINING : PacketFormat.STATUS_SERVING);
+        egress.send(reply, sender);
+    }
+
+    /**
+     * Keeps a binding that only receives alive, and tells the client its binding still exists: no
+     * PONG means the relay died or forgot the client, and either way the client resumes.
+     */
+    private void keepalive(ByteBuf packet, InetSocketAddress sender, Egress egress) {
+        Binding binding = table.lookup(PacketParser.bindingId(packet));
+        if (binding == null || !binding.address.equals(sender)) {
+            counters.drop(DropReason.UNBOUND_SENDER);
+            return;
+        }
+        counters.accepted.increment();
+        binding.lastSeenNanos = clock.nanoTime();
+        ByteBuf reply = egress.allocate(PacketFormat.PONG_LENGTH);
+        reply.writeByte(PacketFormat.PONG).writeLong(packet.getLong(packet.readerIndex() + 5))
                 .writeByte(draining ? PacketFormat.STATUS_DRAINING : PacketFormat.STATUS_SERVING);
         egress.send(reply, sender);
     }

@@ -146,6 +146,23 @@ class RelayCoreTest {
     }
 
     @Test
+    void aKeepaliveFromTheBoundAddressIsAnsweredAndKeepsTheBindingFresh() {
+        int alice = bind(ALICE, "s1", "alice", 1);
+        nanos[0] = 10_000_000_000L;
+        receive(PacketFormat.keepalive(alice, 5), ALICE);
+        assertThat(egress.last().type()).isEqualTo(PacketFormat.PONG);
+        assertThat(ByteBuffer.wrap(egress.last().bytes()).getLong(1)).isEqualTo(5);
+        assertThat(relay.table().expireIdle(11_000_000_000L, 3_000_000_000L)).isZero();
+    }
+
+    @Test
+    void aKeepaliveForAnUnknownBindingGetsNoAnswerSoTheClientRebinds() {
+        receive(PacketFormat.keepalive(4242, 5), ALICE);
+        assertThat(egress.sent).isEmpty();
+        assertThat(counters.dropped(DropReason.UNBOUND_SENDER)).isEqualTo(1);
+    }
+
+    @Test
     void whileDrainingNewBindsAreRefusedButBoundMediaStillFlows() {
         int alice = bind(ALICE, "s1", "alice", 1);
         bind(BOB, "s1", "bob", 1);

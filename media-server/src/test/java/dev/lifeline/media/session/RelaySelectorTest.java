@@ -1,0 +1,62 @@
+package dev.lifeline.media.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+class RelaySelectorTest {
+
+    private static final long NOW = 1_000_000;
+    private final RelaySelector selector = new RelaySelector(new RelaySelector.Duration(3000), new Random(3));
+
+    @Test
+    void staleDrainingNotReadyAndFullRelaysAreNeverChosen() {
+        List<InstanceHeartbeat> relays = List.of(
+                relay("stale", "r1", 0, true, false, NOW - 3001),
+                relay("draining", "r1", 0, true, true, NOW),
+                relay("not-ready", "r1", 0, false, false, NOW),
+                new InstanceHeartbeat("media", "r1", "full", "h:1", 10, 10, 0, 0, 0, true, false, NOW),
+                new InstanceHeartbeat("signaling", "r1", "sig", "h:1", 0, 10, 0, 0, 0, true, false, NOW));
+        assertThat(selector.choose(relays, "r1", Set.of(), NOW)).isEmpty();
+    }
+
+    @Test
+    void ownRegionFirstThenAnyOther() {
+        List<InstanceHeartbeat> relays = List.of(relay("far", "r2", 0, true, false, NOW),
+                relay("near", "r1", 9, true, false, NOW));
+        assertThat(selector.choose(relays, "r1", Set.of(), NOW)).get().extracting(InstanceHeartbeat::instanceId)
+                .isEqualTo("near");
+        assertThat(selector.choose(relays, "r1", Set.of("near"), NOW)).get().extracting(InstanceHeartbeat::instanceId)
+                .isEqualTo("far");
+    }
+
+    @Test
+    void theLessLoadedRelayWinsMostOfTheTimeButNotAlways() {
+        List<InstanceHeartbeat> relays = List.of(relay("busy", "r1", 8, true, false, NOW),
+                relay("idle", "r1", 1, true, false, NOW));
+        var picks = IntStream.range(0, 1000)
+                .mapToObj(i -> selector.choose(relays, "r1", Set.of(), NOW).orElseThrow().instanceId())
+                .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+        // Two random choices of two relays: the idle one unless both draws hit the busy one (~1/4).
+        assertThat(picks.get("idle")).isBetween(650L, 850L);
+        assertThat(picks.get("busy")).isPositive();
+    }
+
+    @Test
+    void aBusyOrNotReadyRelayIsStillFitToKeepItsSessionsButADrainingOrSilentOneIsNot() {
+        assertThat(selector.fitToKeep(relay("a", "r1", 10, false, false, NOW), NOW)).isTrue();
+        assertThat(selector.fitToKeep(relay("a", "r1", 1, true, true, NOW), NOW)).isFalse();
+        assertThat(selector.fitToKeep(relay("a", "r1", 1, true, false, NOW - 5000), NOW)).isFalse();
+    }
+
+    private static InstanceHeartbeat relay(String id, String region, int sessions, boolean ready, boolean draining,
+                                           long updatedAt) {
+        return new InstanceHeartbeat("media", region, id, id + ":4000", sessions, 10, 0, 0, 0, ready, draining, updatedAt);
+    }
+}

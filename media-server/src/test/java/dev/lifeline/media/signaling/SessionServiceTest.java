@@ -1,0 +1,226 @@
+package dev.lifeline.media.signaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.lifeline.media.protocol.ServerMessage;
+import dev.lifeline.media.session.InstanceDirectory;
+import dev.lifeline.media.session.InstanceHeartbeat;
+import dev.lifeline.media.session.RelaySelector;
+import dev.lifeline.media.session.SessionRecord;
+import dev.lifeline.media.token.ReplayGuard;
+import dev.lifeline.media.token.TokenClaims;
+import dev.lifeline.media.token.TokenCodec;
+
+class SessionServiceTest {
+
+    private static final long NOW_MS = 1_800_000_000_000L;
+    private static final long NOW_S = NOW_MS / 1000;
+
+    private final TokenCodec tokens = new TokenCodec("signaling-test-secret".getBytes(StandardCharsets.UTF_8));
+    private final InMemorySessionStore store = new InMemorySessionStore();
+    private final List<InstanceHeartbeat> heartbeats = new ArrayList<>();
+    private final Map<String, RelayProbe.Status> probeAnswers = new HashMap<>();
+    private final List<String> probed = new ArrayList<>();
+    private SessionService service;
+
+    @BeforeEach
+    void setUp() {
+        InstanceDirectory directory = new InstanceDirectory() {
+            @Override
+            public void publish(InstanceHeartbeat heartbeat) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<InstanceHeartbeat> list(String region, String role) {
+                return heartbeats.stream().filter(h -> h.region().equals(region)).toList();
+            }
+        };
+        RelayProbe probe = address -> {
+            probed.add(address);
+            return probeAnswers.getOrDefault(address, RelayProbe.Status.ALIVE);
+        };
+        service = new SessionService(tokens, new ReplayGuard(100), store,
+                new RelayDirectory(directory, List.of("r1"), 0, () -> NOW_MS),
+                new RelaySelector(new RelaySelector.Duration(3000), new Random(1)), probe, "r1", 3600, 600,
+                () -> NOW_MS);
+        heartbeats.add(relay("relay-a", 0, false));
+    }
+
+    @Test
+    void theFirstJoinCreatesTheSessionAtEpochOneOnAHealthyRelay() throws Exception {
+        ServerMessage.Assigned reply = service.join(joinToken("s1", "alice", "n1")).reply();
+        assertThat(reply.type()).isEqualTo("joined");
+        assertThat(reply.relayId()).isEqualTo("relay-a");
+        assertThat(reply.relayAddress()).isEqualTo("127.0.0.1:4001");
+        assertThat(reply.epoch()).isEqualTo(1);
+        assertThat(store.sessions.get("s1").participants()).containsExactly("alice");
+        TokenClaims media = tokens.verify(reply.mediaToken(), TokenClaims.Kind.MEDIA, NOW_S);
+        assertThat(media.relayId()).isEqualTo("relay-a");
+        assertThat(media.epoch()).isEqualTo(1);
+        assertThat(tokens.verify(reply.resumeToken(), TokenClaims.Kind.RESUME, NOW_S).participantId()).isEqualTo("alice");
+    }
+
+    @Test
+    void laterParticipantsJoinTheSameRelay() throws Exception {
+        service.join(joinToken("s1", "alice", "n1"));
+        heartbeats.add(relay("relay-b", 0, false));
+        heartbeats.set(0, relay("relay-a", 5, false));
+        ServerMessage.Assigned bob = service.join(joinToken("s1", "bob", "n2")).reply();
+        assertThat(bob.relayId()).isEqualTo("relay-a");
+        assertThat(store.sessions.get("s1").participants()).containsExactlyInAnyOrder("alice", "bob");
+    }
+
+    @Test
+    void aJoinTokenWorksOnce() throws Exception {
+        String token = joinToken("s1", "alice", "n1");
+        service.join(token);
+        assertRefused(() -> service.join(token), "replayed");
+    }
+
+    @Test
+    void forgedExpiredAndWrongKindTokensAreRefused() {
+        TokenCodec forger = new TokenCodec("a-different-secret!!".getBytes(StandardCharsets.UTF_8));
+        assertRefused(() -> service.join(forger.sign(TokenClaims.join("s1", "a", NOW_S + 60, "n"))), "bad_signature");
+        assertRefused(() -> service.join(tokens.sign(TokenClaims.join("s1", "a", NOW_S, "n"))), "expired");
+        assertRefused(() -> service.join(tokens.sign(TokenClaims.resume("s1", "a", NOW_S + 60))), "wrong_kind");
+        assertRefused(() -> service.resume(joinToken("s1", "a", "n"), null, 0), "wrong_kind");
+    }
+
+    @Test
+    void noHealthyRelayIsAClearRefusal() {
+        heartbeats.clear();
+        heartbeats.add(relay("relay-a", 0, true));
+        assertRefused(() -> service.join(joinToken("s1", "alice", "n1")), "no_relay");
+    }
+
+    @Test
+    void resumingAnUnknownSessionOrAfterLeavingIsRefused() throws Exception {
+        assertRefused(() -> service.resume(resumeToken("nope", "alice"), null, 0), "unknown_session");
+        service.join(joinToken("s1", "alice", "n1"));
+        service.join(joinToken("s1", "bob", "n2"));
+        service.leave(new SessionService.Participant("s1", "alice"));
+        assertRefused(() -> service.resume(resumeToken("s1", "alice"), null, 0), "not_a_participant");
+    }
+
+    @Test
+    void aResumeWithoutAFailureKeepsTheRelayAndTheEpoch() throws Exception {
+        service.join(joinToken("s1", "alice", "n1"));
+        ServerMessage.Assigned reply = service.resume(resumeToken("s1", "alice"), null, 0).reply();
+        assertThat(reply.type()).isEqualTo("resumed");
+        assertThat(reply.relayId()).isEqualTo("relay-a");
+        assertThat(reply.epoch()).isEqualTo(1);
+        assertThat(probed).isEmpty();
+    }
+
+    @Test
+    void aReportedDeadRelayThatDoesNotAnswerTheProbeIsReplacedAtTheNextEpoch() throws Exception {
+        service.join(joinToken("s1", "alice", "n1"));
+        heartbeats.add(relay("relay-b", 0, false));
+        probeAnswers.put("127.0.0.1:4001", RelayProbe.Status.DEAD);
+        ServerMessage.Assigned reply = service.resume(resumeToken("s1", "alice"), "relay-a", 1).reply();
+        assertThat(reply.relayId()).isEqualTo("relay-b");
+        assertThat(reply.epoch()).isEqualTo(2);
+        assertThat(tokens.verify(reply.mediaToken(), TokenClaims.Kind.MEDIA, NOW_S).epoch()).isEqualTo(2);
+        assertThat(store.sessions.get("s1").relayId()).isEqualTo("relay-b");
+    }
+
+    @Test
+    void theSecondParticipantReportingTheSameFailureGetsTheNewRelayWithoutASecondMove() throws Exception {
+        service.join(joinToken("s1", "alice", "n1"));
+        service.join(joinToken("s1", "bob", "n2"));
+        heartbeats.add(relay("relay-b", 0, false));
+        probeAnswers.put("127.0.0.1:4001", RelayProbe.Status.DEAD);
+        service.resume(resumeToken("s1", "alice"), "relay-a", 1);
+        ServerMessage.Assigned bob = service.resume(resumeToken("s1", "bob"), "relay-a", 1).reply();
+        assertThat(bob.relayId()).isEqualTo("relay-b");
+        assertThat(bob.epoch()).isEqualTo(2);
+        assertThat(store.reassignments).isEqualTo(1);
+    }
+
+    @Test
+    void aClientCannotMoveASessionOffARelayThatAnswersTheProbe() throws Exception {
+        service.join(joinToken("s1", "alice", "n1"));
+        heartbeats.add(relay("relay-b", 0, false));
+        ServerMessage.Assigned reply = service.resume(resumeToken("s1", "alice"), "relay-a", 1).reply();
+        assertThat(reply.relayId()).isEqualTo("relay-a");
+        assertThat(store.reassignments).isZero();
+    }
+
+    @Test
+    void aDrainingRelayLosesItsSessionsOnResume() throws Exception {
+        service.join(joinToken("s1", "alice", "n1"));
+        heartbeats.set(0, relay("relay-a", 1, true));
+        heartbeats.add(relay("relay-b", 0, false));
+        assertThat(service.resume(resumeToken("s1", "alice"), "relay-a", 1).reply().relayId()).isEqualTo("relay-b");
+    }
+
+    @Test
+    void aRelayThatSaysItIsDrainingBeforeItsHeartbeatDoesIsLeftToo() throws Exception {
+        service.join(joinToken("s1", "alice", "n1"));
+        heartbeats.add(relay("relay-b", 0, false));
+        probeAnswers.put("127.0.0.1:4001", RelayProbe.Status.DRAINING);
+        assertThat(service.resume(resumeToken("s1", "alice"), "relay-a", 1).reply().relayId()).isEqualTo("relay-b");
+    }
+
+    @Test
+    void losingTheFencingRaceReturnsTheWinnersRelay() throws Exception {
+        service.join(joinToken("s1", "alice", "n1"));
+        heartbeats.add(relay("relay-b", 0, false));
+        heartbeats.add(relay("relay-c", 0, false));
+        probeAnswers.put("127.0.0.1:4001", RelayProbe.Status.DEAD);
+        SessionRecord before = store.sessions.get("s1");
+        store.concurrentWinner = new SessionRecord("s1", 2, "relay-c", "127.0.0.1:4003", "r1", before.participants(), 0);
+        ServerMessage.Assigned reply = service.resume(resumeToken("s1", "alice"), "relay-a", 1).reply();
+        assertThat(reply.relayId()).isEqualTo("relay-c");
+        assertThat(reply.epoch()).isEqualTo(2);
+        assertThat(store.reassignments).isZero();
+    }
+
+    @Test
+    void aSessionWhoseRelayHeartbeatWentStaleMovesOnTheNextJoin() throws Exception {
+        service.join(joinToken("s1", "alice", "n1"));
+        heartbeats.set(0, new InstanceHeartbeat("media", "r1", "relay-a", "127.0.0.1:4001", 1, 10, 0, 0, 0, true, false,
+                NOW_MS - 10_000));
+        heartbeats.add(relay("relay-b", 0, false));
+        ServerMessage.Assigned bob = service.join(joinToken("s1", "bob", "n2")).reply();
+        assertThat(bob.relayId()).isEqualTo("relay-b");
+        assertThat(bob.epoch()).isEqualTo(2);
+    }
+
+    private String joinToken(String session, String participant, String nonce) {
+        return tokens.sign(TokenClaims.join(session, participant, NOW_S + 60, nonce));
+    }
+
+    private String resumeToken(String session, String participant) {
+        return tokens.sign(TokenClaims.resume(session, participant, NOW_S + 60));
+    }
+
+    private static InstanceHeartbeat relay(String id, int sessions, boolean draining) {
+        int port = 4000 + (id.charAt(id.length() - 1) - 'a' + 1);
+        return new InstanceHeartbeat("media", "r1", id, "127.0.0.1:" + port, sessions, 10, 0, 0, 0, !draining, draining,
+                NOW_MS);
+    }
+
+    private static void assertRefused(ThrowingCall call, String code) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(SignalingRefused.class,
+                e -> assertThat(e.code()).isEqualTo(code));
+    }
+
+    @FunctionalInterface
+    interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+}
