@@ -1,6 +1,7 @@
 package dev.lifeline.operator.status;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 
 /** A failure turned into a condition reason and a message a user can act on. */
 public record FailureReason(String reason, String message) {
@@ -27,11 +28,20 @@ public record FailureReason(String reason, String message) {
         return new FailureReason("ReconcileFailed", message + " (Lifeline retries with backoff).");
     }
 
+    /** The first Kubernetes API error behind a failure, also inside a workflow's aggregated errors. */
     private static Throwable rootKubernetesError(Throwable error) {
         Throwable current = error;
         while (current != null) {
             if (current instanceof KubernetesClientException) {
                 return current;
+            }
+            if (current instanceof AggregatedOperatorException aggregated) {
+                for (Exception inner : aggregated.getAggregatedExceptions().values()) {
+                    Throwable found = rootKubernetesError(inner);
+                    if (found instanceof KubernetesClientException) {
+                        return found;
+                    }
+                }
             }
             current = current.getCause();
         }
