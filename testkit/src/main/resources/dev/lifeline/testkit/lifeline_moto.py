@@ -19,6 +19,15 @@ This models what the AWS documentation describes, as far as an operator can obse
   - DescribeTable in any replica region lists the other regions' replicas;
   - DeleteTable of a replica removes it from its peers' replica lists.
 Not modelled: item replication, replica-level settings overrides, ReplicaUpdates Update.
+
+Corrected in Route 53, where moto 5.2.1 differs from AWS in ways that would hide bugs:
+  - DELETE of a record with a SetIdentifier removes every record in the zone with that
+    identifier, whatever its name and type; AWS removes the one record (name, type, identifier);
+  - CREATE of a record whose name, type and identifier exist adds a duplicate; AWS rejects the
+    batch with InvalidChangeBatch;
+  - CreateHealthCheck ignores CallerReference; AWS returns the existing health check for a
+    repeated reference with the same settings, and HealthCheckAlreadyExists for a reference
+    used with other settings or by a deleted health check.
 """
 import os
 import sys
@@ -163,11 +172,88 @@ _original_reset = BackendDict.reset.__func__
 def _reset(cls):
     with _LOCK:
         _GROUPS.clear()
+        _CALLER_REFERENCES.clear()
     return _original_reset(cls)
 
 
 # moto's reset API (POST /moto-api/reset) goes through BackendDict.reset.
 BackendDict.reset = classmethod(_reset)
+
+
+from moto.route53 import models as r53_models
+from moto.route53.exceptions import ResourceRecordAlreadyExists, Route53ClientError
+
+_PENDING_DELETES = threading.local()
+_original_change_rrsets = r53_models.Route53Backend.change_resource_record_sets
+
+
+def _norm(name):
+    return name.rstrip(".").lower()
+
+
+def _change_rrsets(self, zoneid, change_list):
+    _PENDING_DELETES.records = [
+        dict(c["ResourceRecordSet"]) for c in change_list
+        if c["Action"] == "DELETE" and "SetIdentifier" in c["ResourceRecordSet"]]
+    try:
+        return _original_change_rrsets(self, zoneid, change_list)
+    finally:
+        _PENDING_DELETES.records = []
+
+
+def _delete_rrset_by_id(self, set_identifier):
+    pending = getattr(_PENDING_DELETES, "records", [])
+    match = next((r for r in pending if r.get("SetIdentifier") == set_identifier), None)
+    if match is None:
+        return
+    pending.remove(match)
+    self.rrsets = [
+        rrset for rrset in self.rrsets
+        if not (_norm(rrset.name) == _norm(match["Name"]) and rrset.type == match["Type"]
+                and rrset.set_identifier == set_identifier)]
+
+
+def _add_rrset(self, record_set):
+    for rrset in self.rrsets:
+        if (_norm(rrset.name) == _norm(record_set["Name"]) and rrset.type == record_set["Type"]
+                and rrset.set_identifier == record_set.get("SetIdentifier")):
+            raise ResourceRecordAlreadyExists(name=record_set["Name"], _type=record_set["Type"])
+    return _original_add_rrset(self, record_set)
+
+
+_original_add_rrset = r53_models.FakeZone.add_rrset
+r53_models.Route53Backend.change_resource_record_sets = _change_rrsets
+r53_models.FakeZone.delete_rrset_by_id = _delete_rrset_by_id
+r53_models.FakeZone.add_rrset = _add_rrset
+
+# CallerReference -> (settings, health check id); kept after deletion, as AWS does.
+_CALLER_REFERENCES = {}
+_original_create_health_check = r53_models.Route53Backend.create_health_check
+
+
+class HealthCheckAlreadyExists(Route53ClientError):
+    def __init__(self, reference):
+        super().__init__("HealthCheckAlreadyExists",
+                         "A health check with caller reference " + reference
+                         + " already exists or existed, with other settings or deleted")
+
+
+def _create_health_check(self, caller_reference, health_check_args):
+    key = (self.account_id, caller_reference)
+    settings = repr(sorted((k, repr(v)) for k, v in health_check_args.items()))
+    with _LOCK:
+        known = _CALLER_REFERENCES.get(key)
+        if known is not None:
+            known_settings, known_id = known
+            if known_settings == settings and known_id in self.health_checks:
+                return self.health_checks[known_id]
+            raise HealthCheckAlreadyExists(caller_reference)
+        health_check = _original_create_health_check(self, caller_reference, health_check_args)
+        _CALLER_REFERENCES[key] = (settings, health_check.id)
+        return health_check
+
+
+r53_models.Route53Backend.create_health_check = _create_health_check
 
 
 if __name__ == "__main__":

@@ -1,0 +1,97 @@
+package dev.lifeline.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.Change;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.HealthCheckAlreadyExistsException;
+import software.amazon.awssdk.services.route53.model.HealthCheckConfig;
+import software.amazon.awssdk.services.route53.model.HealthCheckType;
+import software.amazon.awssdk.services.route53.model.InvalidChangeBatchException;
+import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+
+/** The Route 53 corrections the test kit makes to moto, so it answers as AWS does. */
+class MotoRoute53FidelityTest {
+
+    private static MotoServer moto;
+    private static Route53Client route53;
+    private String zoneId;
+
+    @BeforeAll
+    static void start() {
+        moto = MotoServer.start();
+        route53 = Route53Client.builder().endpointOverride(moto.endpoint()).region(Region.AWS_GLOBAL)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        route53.close();
+        moto.stop();
+    }
+
+    @BeforeEach
+    void zone() {
+        moto.reset();
+        zoneId = route53.createHostedZone(b -> b.name("example.com").callerReference("z")).hostedZone().id();
+    }
+
+    @Test
+    void deleteWithSetIdentifierRemovesOnlyThatRecord() {
+        change(ChangeAction.CREATE, weighted("a.example.com", RRType.A, "us-east-1", "192.0.2.1"));
+        change(ChangeAction.CREATE, weighted("b.example.com", RRType.TXT, "us-east-1", "\"x\""));
+
+        change(ChangeAction.DELETE, weighted("a.example.com", RRType.A, "us-east-1", "192.0.2.1"));
+
+        assertThat(route53.listResourceRecordSets(b -> b.hostedZoneId(zoneId)).resourceRecordSets())
+                .extracting(ResourceRecordSet::name).contains("b.example.com.").doesNotContain("a.example.com.");
+    }
+
+    @Test
+    void createOfAnExistingRecordIsRejected() {
+        change(ChangeAction.CREATE, weighted("a.example.com", RRType.A, "us-east-1", "192.0.2.1"));
+
+        assertThatThrownBy(() -> change(ChangeAction.CREATE, weighted("a.example.com", RRType.A, "us-east-1",
+                "192.0.2.2"))).isInstanceOf(InvalidChangeBatchException.class);
+    }
+
+    @Test
+    void callerReferenceIsIdempotentForSameSettingsAndNeverReusedOtherwise() {
+        String first = createHealthCheck("ref-1", 8080);
+        assertThat(createHealthCheck("ref-1", 8080)).isEqualTo(first);
+        assertThatThrownBy(() -> createHealthCheck("ref-1", 9090)).isInstanceOf(HealthCheckAlreadyExistsException.class);
+
+        route53.deleteHealthCheck(b -> b.healthCheckId(first));
+        assertThatThrownBy(() -> createHealthCheck("ref-1", 8080)).isInstanceOf(HealthCheckAlreadyExistsException.class);
+        assertThat(route53.listHealthChecks().healthChecks()).isEmpty();
+    }
+
+    private String createHealthCheck(String reference, int port) {
+        return route53.createHealthCheck(b -> b.callerReference(reference).healthCheckConfig(HealthCheckConfig.builder()
+                .type(HealthCheckType.HTTP).fullyQualifiedDomainName("a.example.com").port(port)
+                .resourcePath("/q/health/ready").requestInterval(10).failureThreshold(3).build()))
+                .healthCheck().id();
+    }
+
+    private void change(ChangeAction action, ResourceRecordSet record) {
+        route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId)
+                .changeBatch(c -> c.changes(Change.builder().action(action).resourceRecordSet(record).build())));
+    }
+
+    private static ResourceRecordSet weighted(String name, RRType type, String setIdentifier, String value) {
+        return ResourceRecordSet.builder().name(name).type(type).setIdentifier(setIdentifier).weight(10L).ttl(30L)
+                .resourceRecords(r -> r.value(value)).build();
+    }
+}
