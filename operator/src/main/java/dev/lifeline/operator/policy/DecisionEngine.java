@@ -1,0 +1,571 @@
+package dev.lifeline.operator.policy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.lifeline.operator.api.FailoverSpec;
+import dev.lifeline.operator.api.MediaServerSpec;
+import dev.lifeline.operator.api.PreScaleSpec;
+import dev.lifeline.operator.api.RealtimePlatformSpec;
+import dev.lifeline.operator.api.RegionSpec;
+import dev.lifeline.operator.api.ReplicaRange;
+import dev.lifeline.operator.policy.BreakerState.Sample;
+import dev.lifeline.operator.policy.BreakerState.State;
+import dev.lifeline.operator.policy.Decision.Execution;
+import dev.lifeline.operator.policy.Observations.ComponentObservation;
+import dev.lifeline.operator.policy.Observations.PodObservation;
+import dev.lifeline.operator.policy.Observations.RegionObservation;
+
+/**
+ * The decision engine: observations, the spec, the previous state and a clock in; decisions and the next state out.
+ * Pure and deterministic — no I/O, no Kubernetes or AWS clients, no CDI; the same inputs at the same clock instant
+ * give the same output. One engine instance serves any number of platforms (it holds only the clock and settings).
+ *
+ * <p>One decision, for the operator of region {@code obs.localRegion()}:
+ * <ol>
+ *   <li><b>Breakers</b> of the local components take one sample per heartbeat interval. A sample is bad when fewer
+ *       than half of the Deployment's desired replicas are ready (or none is), and for signaling also when the
+ *       region's Route 53 health check (which probes signaling) is failing.</li>
+ *   <li><b>Restarts</b>: pods crash-looping, OOM-killed or unready past {@link EngineSettings#unreadyGrace()} are
+ *       restarted within the hourly budget, with backoff — unless the region's other component is unhealthy too (a
+ *       regional problem that restarts do not fix; the breakers handle it). A spent budget opens the breaker.</li>
+ *   <li><b>Quorum</b> ({@link QuorumPolicy}) decides which silent peers are down.</li>
+ *   <li><b>Local reroute</b> ({@link ReroutePlanner}): a drain is due when a local breaker is open or the spec drains
+ *       the region; it waits for the survivors' spare capacity (from their heartbeats) or the drain deadline. When
+ *       the cause is gone and the region is healthy, the weight comes back in steps.</li>
+ *   <li><b>Peer drains</b>: a peer that is down by quorum is drained by one region, the first agreeing voter in spec
+ *       order (so only one operator changes that record), at most once per step interval while its weight is not 0.
+ *       The peer's own operator restores its record when it comes back.</li>
+ *   <li><b>Pre-scale</b> ({@link PreScalePlanner}, {@link HoltForecast}): the local media-server absorbs its share of
+ *       the sessions of regions that are down, draining or drained; scale-up at once, scale-down stabilized.</li>
+ *   <li><b>Pod deletion cost</b> ({@link DeletionCost}) of the local media-server pods from their sessions.</li>
+ * </ol>
+ * {@code spec.paused}: no remediation decision at all (only breaker transitions, which record what was observed);
+ * restart, reroute and peer-drain state do not advance. {@code spec.dryRun}: every decision is marked
+ * {@link Execution#DRY_RUN}, and the state advances as if it had been carried out, so that the recorded history shows
+ * the whole plan (drain, then restore steps, ...); the observed DNS weight is not adopted in dry-run.
+ *
+ * <p>Not enforced here, on purpose: "never drain the last healthy region". The DNS API
+ * ({@code dev.lifeline.operator.aws}) is the single guard that refuses such a change; the engine may emit it.
+ */
+public final class DecisionEngine {
+
+    private final Clock clock;
+    private final EngineSettings settings;
+
+    public DecisionEngine(Clock clock) {
+        this(clock, EngineSettings.DEFAULTS);
+    }
+
+    public DecisionEngine(Clock clock, EngineSettings settings) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Decides what to do now.
+     *
+     * @param obs what the caller observed
+     * @param spec the platform spec (defaults apply to missing sub-objects)
+     * @param previous the state returned by the previous decision, {@link EngineState#initial()} or
+     *        {@link EngineState#fromStatus} on a fresh start
+     * @throws IllegalArgumentException if the local region is not in the spec
+     */
+    public Decisions decide(Observations obs, RealtimePlatformSpec spec, EngineState previous) {
+        Objects.requireNonNull(obs, "obs");
+        Objects.requireNonNull(spec, "spec");
+        EngineState prev = previous == null ? EngineState.initial() : previous;
+        Instant now = clock.instant();
+        if (prev.lastDecisionAt() != null && now.isBefore(prev.lastDecisionAt())) {
+            now = prev.lastDecisionAt(); // time never runs backwards for the state machines
+        }
+        return new Run(obs, spec, prev, now).decide();
+    }
+
+    /** One decision's working set. */
+    private final class Run {
+        final Observations obs;
+        final RealtimePlatformSpec spec;
+        final EngineState prev;
+        final Instant now;
+        final String local;
+        final FailoverSpec failover;
+        final BreakerPolicy breakerPolicy;
+        final RestartPolicy restartPolicy;
+        final ReroutePolicy reroutePolicy;
+        final Duration sampling;
+        final Duration staleAfter;
+        final boolean paused;
+        final Execution mode;
+        final Map<String, RegionSpec> regionSpecs = new LinkedHashMap<>();
+        final List<Decision> transitions = new ArrayList<>();
+        final List<Decision> restarts = new ArrayList<>();
+        final List<Decision> scaling = new ArrayList<>();
+        final List<Decision> dns = new ArrayList<>();
+        final List<Decision> costs = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+
+        Run(Observations obs, RealtimePlatformSpec spec, EngineState prev, Instant now) {
+            this.obs = obs;
+            this.spec = spec;
+            this.prev = prev;
+            this.now = now;
+            this.local = obs.localRegion();
+            this.failover = spec.failover == null ? new FailoverSpec() : spec.failover;
+            this.breakerPolicy = BreakerPolicy.from(failover.circuitBreaker);
+            this.restartPolicy = RestartPolicy.from(failover.restart);
+            this.reroutePolicy = ReroutePolicy.from(failover.reroute, spec.dns);
+            this.sampling = Duration.ofSeconds(Math.max(1, failover.heartbeatIntervalSeconds));
+            this.staleAfter = Duration.ofSeconds(Math.max(1, failover.staleAfterSeconds));
+            this.paused = spec.paused;
+            this.mode = spec.dryRun ? Execution.DRY_RUN : Execution.APPLY;
+            if (spec.regions != null) {
+                for (RegionSpec r : spec.regions) {
+                    if (r != null && r.name != null) {
+                        regionSpecs.putIfAbsent(r.name, r);
+                    }
+                }
+            }
+            if (!regionSpecs.containsKey(local)) {
+                throw new IllegalArgumentException("local region " + local + " is not one of spec.regions "
+                        + regionSpecs.keySet());
+            }
+        }
+
+        Decisions decide() {
+            // 1. breakers
+            Map<Component, Boolean> goodNow = new EnumMap<>(Component.class);
+            Map<Component, BreakerState> breakers = new EnumMap<>(Component.class);
+            Map<Component, Instant> lastSample = new EnumMap<>(Component.class);
+            lastSample.putAll(prev.lastSampleAt());
+            for (Component c : Component.values()) {
+                BreakerState b = prev.breakers().getOrDefault(c, BreakerState.closed(now));
+                CircuitBreaker.Step step = CircuitBreaker.advance(b, now, breakerPolicy);
+                Boolean good = componentGood(c);
+                goodNow.put(c, good);
+                Instant last = lastSample.get(c);
+                if (good != null && (last == null || !now.isBefore(last.plus(sampling)))) {
+                    step = step.then(CircuitBreaker.record(step.state(), new Sample(now, good), breakerPolicy));
+                    lastSample.put(c, now);
+                }
+                record(c, step);
+                breakers.put(c, step.state());
+            }
+
+            // 2. restarts
+            Map<Component, RestartBudget.State> budgets = new EnumMap<>(Component.class);
+            for (Component c : Component.values()) {
+                List<String> bad = podsNeedingRestart(c);
+                RestartBudget.State rs = RestartBudget.observe(
+                        prev.restarts().getOrDefault(c, RestartBudget.State.EMPTY), now, !bad.isEmpty());
+                if (!paused && !bad.isEmpty()) {
+                    rs = restart(c, bad, rs, goodNow, breakers);
+                }
+                budgets.put(c, rs);
+            }
+
+            // 3. quorum
+            QuorumPolicy.Verdict verdict = quorum();
+
+            // 4. local reroute
+            RegionObservation lo = obs.regions().get(local);
+            RerouteState reroute = localReroute(lo, breakers, goodNow, verdict);
+
+            // 5. peer drains
+            Map<String, Instant> issued = peerDrains(verdict);
+
+            // 6. pre-scale, 7. deletion cost
+            HoltForecast forecast = updateForecast();
+            ScaleHistory history = preScale(verdict, reroute, forecast);
+            deletionCosts();
+
+            List<Decision> all = new ArrayList<>(transitions);
+            all.addAll(restarts);
+            all.addAll(scaling);
+            all.addAll(dns);
+            all.addAll(costs);
+            EngineState next = new EngineState(now, breakers, lastSample, budgets, reroute, issued, forecast, history);
+            return new Decisions(now, all, next, reroute.phase(), reroute.weight(), health(breakers, goodNow, verdict),
+                    verdict, notes);
+        }
+
+        // ---- breakers -------------------------------------------------------------------------------------------
+
+        Boolean componentGood(Component c) {
+            ComponentObservation co = obs.components().get(c);
+            if (co == null) {
+                return null;
+            }
+            if (c == Component.SIGNALING) {
+                RegionObservation lo = obs.regions().get(local);
+                if (lo != null && Boolean.FALSE.equals(lo.route53Healthy())) {
+                    return false;
+                }
+            }
+            if (co.desiredReplicas() <= 0) {
+                return true;
+            }
+            return co.readyReplicas() > 0 && 2L * co.readyReplicas() >= co.desiredReplicas();
+        }
+
+        void record(Component c, CircuitBreaker.Step step) {
+            for (CircuitBreaker.Transition t : step.transitions()) {
+                transitions.add(new Decision(new Action.BreakerTransition(local, c, t.from(), t.to()),
+                        c + " breaker of " + local + " " + t.from() + " → " + t.to() + ": " + t.reason(),
+                        Execution.RECORD));
+            }
+        }
+
+        // ---- restarts -------------------------------------------------------------------------------------------
+
+        List<String> podsNeedingRestart(Component c) {
+            ComponentObservation co = obs.components().get(c);
+            List<String> out = new ArrayList<>();
+            if (co == null) {
+                return out;
+            }
+            for (PodObservation p : co.pods()) {
+                boolean unreadyTooLong = !p.ready() && p.unreadySince() != null
+                        && !now.isBefore(p.unreadySince().plus(settings.unreadyGrace()));
+                if (p.crashLooping() || p.oomKilled() || unreadyTooLong) {
+                    out.add(p.name());
+                }
+            }
+            return out;
+        }
+
+        RestartBudget.State restart(Component c, List<String> bad, RestartBudget.State rs,
+                Map<Component, Boolean> goodNow, Map<Component, BreakerState> breakers) {
+            for (Component other : Component.values()) {
+                if (other != c && Boolean.FALSE.equals(goodNow.get(other))) {
+                    notes.add("no restart of " + c + " pods " + bad + ": " + other + " of " + local
+                            + " is unhealthy too — a regional problem restarts do not fix; the breakers handle it");
+                    return rs;
+                }
+            }
+            RestartBudget.Verdict v = RestartBudget.evaluate(rs, now, restartPolicy);
+            if (v instanceof RestartBudget.RestartNow r) {
+                restarts.add(new Decision(new Action.Restart(local, c, bad, r.attempt(), r.budget()),
+                        c + " pods " + bad + " of " + local + " crash-looping, OOM-killed or unready for over "
+                                + settings.unreadyGrace().toSeconds() + " s; restart " + r.attempt() + " of at most "
+                                + r.budget() + " per hour, next no sooner than "
+                                + restartPolicy.delayBefore(r.attempt()).toSeconds() + " s later",
+                        mode));
+                return RestartBudget.recordRestart(rs, now);
+            }
+            if (v instanceof RestartBudget.Wait w) {
+                notes.add("restart of " + c + " pods " + bad + " backing off until " + w.until());
+            } else if (v instanceof RestartBudget.Exhausted e) {
+                BreakerState b = breakers.get(c);
+                if (b.state() != State.OPEN) {
+                    CircuitBreaker.Step step = CircuitBreaker.forceOpen(b, now, "restart budget spent: " + e.used()
+                            + " restarts in the last hour and pods " + bad + " still failing; budget refills at "
+                            + e.refillAt());
+                    record(c, step);
+                    breakers.put(c, step.state());
+                }
+            }
+            return rs;
+        }
+
+        // ---- quorum ---------------------------------------------------------------------------------------------
+
+        QuorumPolicy.Verdict quorum() {
+            List<String> names = new ArrayList<>(regionSpecs.keySet());
+            Map<String, Instant> localView = new LinkedHashMap<>();
+            Map<String, Map<String, Instant>> peerViews = new LinkedHashMap<>();
+            for (String r : names) {
+                RegionObservation ro = obs.regions().get(r);
+                if (r.equals(local)) {
+                    localView.put(r, now);
+                } else if (ro != null) {
+                    if (ro.lastHeartbeat() != null) {
+                        localView.put(r, ro.lastHeartbeat());
+                    }
+                    if (ro.peerView() != null) {
+                        peerViews.put(r, ro.peerView());
+                    }
+                }
+            }
+            return QuorumPolicy.evaluate(now, names, local, localView, peerViews, staleAfter, failover.quorum == null
+                    ? FailoverSpec.Quorum.Majority : failover.quorum);
+        }
+
+        // ---- reroute --------------------------------------------------------------------------------------------
+
+        RerouteState localReroute(RegionObservation lo, Map<Component, BreakerState> breakers,
+                Map<Component, Boolean> goodNow, QuorumPolicy.Verdict verdict) {
+            RegionSpec rs = regionSpecs.get(local);
+            int target = Math.max(0, rs.weight);
+            Integer observed = lo == null ? null : lo.dnsWeight();
+            RerouteState state = prev.reroute() != null ? prev.reroute() : initialReroute(target, observed);
+            if (paused) {
+                return state;
+            }
+            ReroutePlanner.DrainRequest drain = null;
+            if (rs.drain) {
+                drain = new ReroutePlanner.DrainRequest(DrainCause.SPEC_DRAIN,
+                        "spec.regions[" + local + "].drain is true (manual failover)");
+            } else {
+                for (Component c : Component.values()) {
+                    BreakerState b = breakers.get(c);
+                    if (b.state() == State.OPEN) {
+                        drain = new ReroutePlanner.DrainRequest(DrainCause.BREAKER_OPEN,
+                                c + " breaker of " + local + " open since " + b.since());
+                        break;
+                    }
+                }
+            }
+            boolean healthy = true;
+            for (Component c : Component.values()) {
+                if (breakers.get(c).state() != State.CLOSED || Boolean.FALSE.equals(goodNow.get(c))) {
+                    healthy = false;
+                }
+            }
+            if (lo != null && Boolean.FALSE.equals(lo.route53Healthy())) {
+                healthy = false;
+            }
+            long ownSessions = localSessions();
+            long spare = 0;
+            for (String r : regionSpecs.keySet()) {
+                if (!r.equals(local) && isSurvivor(r, verdict)) {
+                    RegionObservation ro = obs.regions().get(r);
+                    if (ro != null && ro.capacity() != null) {
+                        long s = ro.activeSessions() == null ? 0 : ro.activeSessions();
+                        spare += Math.max(0, ro.capacity() - s);
+                    }
+                }
+            }
+            boolean mayRestoreExternal = !verdict.isolated()
+                    && (regionSpecs.size() <= 2 || verdict.quorumSeesUp(local));
+            ReroutePlanner.Input in = new ReroutePlanner.Input(target, drain, healthy, spare >= ownSessions, observed,
+                    mode == Execution.APPLY, mayRestoreExternal);
+            ReroutePlanner.Step step = ReroutePlanner.tick(local, state, now, in, reroutePolicy);
+            if (step.action().isPresent()) {
+                dns.add(new Decision(step.action().get(), step.reason(), mode));
+            } else if (step.reason() != null) {
+                notes.add(step.reason());
+            }
+            return step.state();
+        }
+
+        RerouteState initialReroute(int target, Integer observed) {
+            if (observed == null || observed >= target || observed == 0) {
+                // observed 0 is adopted by the planner as an external drain on the first tick
+                return RerouteState.serving(target, now);
+            }
+            int k = 0;
+            while (k < reroutePolicy.steps() && reroutePolicy.stepWeight(target, k + 1) <= observed) {
+                k++;
+            }
+            return new RerouteState(Phase.RESTORING, observed, now, now, Math.max(k, 1), 0, null);
+        }
+
+        /** A region that can take traffic: live (or local), not down, not draining, with weight. */
+        boolean isSurvivor(String r, QuorumPolicy.Verdict verdict) {
+            RegionSpec rs = regionSpecs.get(r);
+            if (rs == null || rs.weight <= 0 || rs.drain || verdict.isDown(r)) {
+                return false;
+            }
+            if (r.equals(local)) {
+                return true;
+            }
+            if (!verdict.live().contains(r)) {
+                return false;
+            }
+            RegionObservation ro = obs.regions().get(r);
+            return ro == null || ro.phase() == null || !ro.phase().shedsTraffic();
+        }
+
+        /** A peer whose sessions must go elsewhere: down by quorum, drained by spec, or announcing a drain. */
+        boolean isShedding(String r, QuorumPolicy.Verdict verdict) {
+            RegionSpec rs = regionSpecs.get(r);
+            if (verdict.isDown(r) || (rs != null && rs.drain)) {
+                return true;
+            }
+            RegionObservation ro = obs.regions().get(r);
+            return verdict.live().contains(r) && ro != null && ro.phase() != null && ro.phase().shedsTraffic();
+        }
+
+        Map<String, Instant> peerDrains(QuorumPolicy.Verdict verdict) {
+            Map<String, Instant> issued = new LinkedHashMap<>();
+            for (Map.Entry<String, Instant> e : prev.peerDrainsIssued().entrySet()) {
+                if (verdict.isDown(e.getKey())) {
+                    issued.put(e.getKey(), e.getValue()); // forget regions that are back
+                }
+            }
+            for (String x : verdict.down()) {
+                String coordinator = verdict.coordinator().get(x);
+                if (!local.equals(coordinator)) {
+                    notes.add(x + " is down by quorum; " + coordinator + " drains its record");
+                    continue;
+                }
+                RegionObservation xo = obs.regions().get(x);
+                Integer w = xo == null ? null : xo.dnsWeight();
+                if (w != null && w == 0) {
+                    continue;
+                }
+                Instant last = issued.get(x);
+                if (last != null && now.isBefore(last.plus(reroutePolicy.stepInterval()))) {
+                    continue;
+                }
+                if (paused) {
+                    notes.add(x + " is down by quorum but the platform is paused: not draining it");
+                    continue;
+                }
+                int from = w != null ? w : Math.max(0, regionSpecs.get(x).weight);
+                dns.add(new Decision(new Action.Drain(x, from, DrainCause.QUORUM_DOWN), verdict.reasons().get(x),
+                        mode));
+                issued.put(x, now);
+            }
+            return issued;
+        }
+
+        // ---- pre-scale ------------------------------------------------------------------------------------------
+
+        long localSessions() {
+            RegionObservation lo = obs.regions().get(local);
+            if (lo != null && lo.activeSessions() != null) {
+                return Math.max(0, lo.activeSessions());
+            }
+            long sum = 0;
+            ComponentObservation co = obs.components().get(Component.MEDIA_SERVER);
+            if (co != null) {
+                for (PodObservation p : co.pods()) {
+                    if (p.activeSessions() != null) {
+                        sum += Math.max(0, p.activeSessions());
+                    }
+                }
+            }
+            return sum;
+        }
+
+        HoltForecast updateForecast() {
+            HoltForecast f = prev.forecast();
+            double y = localSessions();
+            if (f == null) {
+                return HoltForecast.start(now, y);
+            }
+            return now.isBefore(f.at().plus(sampling)) ? f : f.update(now, y);
+        }
+
+        ScaleHistory preScale(QuorumPolicy.Verdict verdict, RerouteState reroute, HoltForecast forecast) {
+            MediaServerSpec ms = spec.mediaServer == null ? new MediaServerSpec() : spec.mediaServer;
+            ReplicaRange range = ms.replicas == null ? new ReplicaRange(2, 20) : ms.replicas;
+            PreScaleSpec ps = failover.preScale == null ? new PreScaleSpec() : failover.preScale;
+            long absorbed = 0;
+            long survivorWeights = 0;
+            for (String r : regionSpecs.keySet()) {
+                if (!r.equals(local) && isShedding(r, verdict)) {
+                    RegionObservation ro = obs.regions().get(r);
+                    absorbed += ro == null || ro.activeSessions() == null ? 0 : Math.max(0, ro.activeSessions());
+                }
+                if (isSurvivor(r, verdict)) {
+                    survivorWeights += regionSpecs.get(r).weight;
+                }
+            }
+            boolean localSheds = reroute.phase().shedsTraffic() || regionSpecs.get(local).drain;
+            long share = localSheds ? 0
+                    : PreScalePlanner.share(absorbed, regionSpecs.get(local).weight, survivorWeights);
+            Double predicted = null;
+            if (ps.forecast) {
+                Duration horizon = Duration.ofSeconds(ps.horizonSeconds);
+                if (obs.podStartP99() != null) {
+                    Duration h = obs.podStartP99().plus(settings.forecastBuffer());
+                    horizon = h.compareTo(horizon) < 0 ? h : horizon;
+                }
+                predicted = forecast.forecast(horizon);
+            }
+            PreScalePlanner.Plan plan = PreScalePlanner.plan(localSessions(), share, predicted, range.min, range.max,
+                    ms.sessionsPerReplica, ps.headroomPercent);
+            Duration window = settings.scaleDownStabilization();
+            ScaleHistory history = (prev.scaleHistory() == null ? ScaleHistory.start(now) : prev.scaleHistory())
+                    .add(now, plan.desired(), window);
+            ComponentObservation co = obs.components().get(Component.MEDIA_SERVER);
+            if (co == null || paused) {
+                return history;
+            }
+            int current = co.desiredReplicas();
+            String basis = "own sessions " + localSessions() + (share > 0 ? " + share " + share + " of " + absorbed
+                    + " sessions of draining/down regions" : "") + (predicted != null ? ", forecast "
+                    + Math.round(predicted) : "") + ", " + ms.sessionsPerReplica + " per replica, headroom "
+                    + ps.headroomPercent + "%";
+            if (plan.desired() > current) {
+                scaling.add(new Decision(new Action.ScaleTo(local, Component.MEDIA_SERVER, current, plan.desired()),
+                        "media-server of " + local + " needs " + plan.desired() + " replicas (reactive "
+                                + plan.reactiveReplicas() + ", predictive " + plan.predictiveReplicas() + ", max "
+                                + range.max + "): " + basis, mode));
+            } else if (plan.desired() < current && history.covers(now, window)) {
+                int to = Math.max(plan.desired(), history.stabilized(now, window));
+                if (to < current) {
+                    scaling.add(new Decision(new Action.ScaleTo(local, Component.MEDIA_SERVER, current, to),
+                            "media-server of " + local + " needed at most " + to + " replicas for the last "
+                                    + window.toSeconds() + " s: " + basis, mode));
+                }
+            }
+            return history;
+        }
+
+        void deletionCosts() {
+            if (paused) {
+                return;
+            }
+            ComponentObservation co = obs.components().get(Component.MEDIA_SERVER);
+            if (co == null) {
+                return;
+            }
+            MediaServerSpec ms = spec.mediaServer == null ? new MediaServerSpec() : spec.mediaServer;
+            long q = DeletionCost.quantum(ms.sessionsPerReplica);
+            for (PodObservation p : co.pods()) {
+                if (p.activeSessions() == null || !DeletionCost.needsUpdate(p.deletionCost(), p.activeSessions(), q)) {
+                    continue;
+                }
+                int cost = DeletionCost.cost(p.activeSessions(), q);
+                costs.add(new Decision(new Action.SetPodDeletionCost(local, Component.MEDIA_SERVER, p.name(), cost),
+                        "pod " + p.name() + " carries " + p.activeSessions() + " sessions", mode));
+            }
+        }
+
+        // ---- health ---------------------------------------------------------------------------------------------
+
+        Map<String, RegionHealth> health(Map<Component, BreakerState> breakers, Map<Component, Boolean> goodNow,
+                QuorumPolicy.Verdict verdict) {
+            Map<String, RegionHealth> out = new LinkedHashMap<>();
+            for (String r : regionSpecs.keySet()) {
+                RegionObservation ro = obs.regions().get(r);
+                boolean r53Bad = ro != null && Boolean.FALSE.equals(ro.route53Healthy());
+                RegionHealth h;
+                if (r.equals(local)) {
+                    boolean open = breakers.values().stream().anyMatch(b -> b.state() == State.OPEN);
+                    boolean halfOpen = breakers.values().stream().anyMatch(b -> b.state() == State.HALF_OPEN);
+                    boolean bad = goodNow.values().stream().anyMatch(Boolean.FALSE::equals);
+                    boolean known = goodNow.values().stream().anyMatch(v -> v != null);
+                    h = open ? RegionHealth.DOWN
+                            : halfOpen || bad || r53Bad ? RegionHealth.DEGRADED
+                            : known ? RegionHealth.HEALTHY : RegionHealth.UNKNOWN;
+                } else if (verdict.isDown(r)) {
+                    h = RegionHealth.DOWN;
+                } else if (!verdict.live().contains(r)) {
+                    h = RegionHealth.UNKNOWN;
+                } else if (r53Bad || (ro != null && ro.phase() != null && ro.phase() != Phase.SERVING)) {
+                    h = RegionHealth.DEGRADED;
+                } else {
+                    h = RegionHealth.HEALTHY;
+                }
+                out.put(r, h);
+            }
+            return out;
+        }
+    }
+}

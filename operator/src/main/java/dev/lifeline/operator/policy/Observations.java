@@ -1,0 +1,77 @@
+package dev.lifeline.operator.policy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the engine looks at in one decision, gathered by the caller (informers, the session table, Route 53).
+ * Plain immutable data; {@code null} means "not known" wherever a field is a boxed type.
+ *
+ * @param localRegion the region this operator runs in (must be one of {@code spec.regions})
+ * @param components the local region's workloads, from the informer caches; a missing component is not sampled
+ * @param regions every region's row in the session table and Route 53 (the local region included, for its DNS
+ *        weight, Route 53 health and active sessions), keyed by region name
+ * @param podStartP99 the measured p99 time from pod creation to ready, or {@code null}; sets the forecast horizon
+ */
+public record Observations(String localRegion, Map<Component, ComponentObservation> components,
+        Map<String, RegionObservation> regions, Duration podStartP99) {
+
+    public Observations {
+        Objects.requireNonNull(localRegion, "localRegion");
+        components = components == null ? Map.of() : Map.copyOf(components);
+        regions = regions == null ? Map.of() : Map.copyOf(regions);
+    }
+
+    /**
+     * One Deployment of the local region.
+     *
+     * @param desiredReplicas {@code spec.replicas} of the Deployment
+     * @param readyReplicas {@code status.readyReplicas}
+     * @param pods its pods
+     */
+    public record ComponentObservation(int desiredReplicas, int readyReplicas, List<PodObservation> pods) {
+        public ComponentObservation {
+            pods = pods == null ? List.of() : List.copyOf(pods);
+        }
+    }
+
+    /**
+     * One pod.
+     *
+     * @param ready the pod's Ready condition
+     * @param unreadySince when the Ready condition last became false ({@code lastTransitionTime}), or {@code null}
+     * @param crashLooping a container is waiting in CrashLoopBackOff
+     * @param oomKilled a container's last termination was OOMKilled
+     * @param activeSessions sessions it carries, from its instance heartbeat, or {@code null}
+     * @param deletionCost current {@code controller.kubernetes.io/pod-deletion-cost} annotation, or {@code null}
+     */
+    public record PodObservation(String name, boolean ready, Instant unreadySince, boolean crashLooping,
+            boolean oomKilled, Long activeSessions, Integer deletionCost) {
+        public PodObservation {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * One region as seen from here.
+     *
+     * @param lastHeartbeat the region operator's latest heartbeat as read from the local table replica (ignored
+     *        for the local region)
+     * @param phase the reroute phase the region's operator published with that heartbeat, or {@code null}
+     * @param activeSessions the region's active sessions (sum of its instance heartbeats), or {@code null}
+     * @param capacity sessions the region can carry at its ready replicas, or {@code null}
+     * @param peerView the region's published view: region → last heartbeat it has seen (used for quorum)
+     * @param route53Healthy the status of the region's Route 53 health check, or {@code null}
+     * @param dnsWeight the current weight of the region's Route 53 record, or {@code null}
+     */
+    public record RegionObservation(String name, Instant lastHeartbeat, Phase phase, Long activeSessions,
+            Long capacity, Map<String, Instant> peerView, Boolean route53Healthy, Integer dnsWeight) {
+        public RegionObservation {
+            Objects.requireNonNull(name, "name");
+            peerView = peerView == null ? null : Map.copyOf(peerView);
+        }
+    }
+}
