@@ -1,0 +1,113 @@
+package dev.lifeline.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.RealtimePlatformStatus;
+import dev.lifeline.operator.workload.MediaServerDeploymentDependent;
+import dev.lifeline.operator.workload.SignalingDeploymentDependent;
+import dev.lifeline.operator.workload.TestPlatforms;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+
+class PlatformStatusBuilderTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    private final RealtimePlatform platform = TestPlatforms.platform("meet", "us-east-1", "eu-west-1");
+
+    @Test
+    void availableWorkloadsMakeTheRegionHealthyAndThePlatformReady() {
+        var observation = new PlatformStatusBuilder.Observation(platform, "us-east-1",
+                Optional.of(available(MediaServerDeploymentDependent.build(platform, "us-east-1"))),
+                Optional.of(available(SignalingDeploymentDependent.build(platform, "us-east-1"))), List.of());
+
+        RealtimePlatformStatus status = PlatformStatusBuilder.build(observation, null, NOW);
+
+        assertThat(status.observedGeneration).isEqualTo(1L);
+        assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "WorkloadsAvailable").getReason()).isEqualTo("Available");
+        assertThat(condition(status, "Degraded").getStatus()).isEqualTo("False");
+        assertThat(status.regions).extracting(r -> r.name + "=" + r.health)
+                .containsExactly("us-east-1=Healthy", "eu-west-1=Unknown");
+        assertThat(status.healthyRegions).isEqualTo("1/2");
+    }
+
+    @Test
+    void missingDeploymentsAreProgressingWithAHint() {
+        var observation = new PlatformStatusBuilder.Observation(platform, "us-east-1", Optional.empty(),
+                Optional.empty(), List.of());
+
+        Condition workloads = condition(PlatformStatusBuilder.build(observation, null, NOW), "WorkloadsAvailable");
+
+        assertThat(workloads.getStatus()).isEqualTo("False");
+        assertThat(workloads.getReason()).isEqualTo("Progressing");
+        assertThat(workloads.getMessage()).contains("not created yet", "kubectl get pods");
+    }
+
+    @Test
+    void anExternalConditionThatIsNotTrueKeepsThePlatformNotReady() {
+        var observation = new PlatformStatusBuilder.Observation(platform, "us-east-1",
+                Optional.of(available(MediaServerDeploymentDependent.build(platform, "us-east-1"))),
+                Optional.of(available(SignalingDeploymentDependent.build(platform, "us-east-1"))),
+                List.of(Conditions.of("DnsReady", "False", "Throttled", "Route 53 throttled")));
+
+        RealtimePlatformStatus status = PlatformStatusBuilder.build(observation, null, NOW);
+
+        assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
+        assertThat(condition(status, "Ready").getMessage()).contains("DnsReady (Throttled)");
+    }
+
+    @Test
+    void operatorOutsideTheListedRegionsSaysSoAndHowToFixIt() {
+        var observation = new PlatformStatusBuilder.Observation(platform, "ap-south-1", Optional.empty(),
+                Optional.empty(), List.of());
+
+        Condition workloads = condition(PlatformStatusBuilder.build(observation, null, NOW), "WorkloadsAvailable");
+
+        assertThat(workloads.getReason()).isEqualTo("RegionNotListed");
+        assertThat(workloads.getMessage()).contains("ap-south-1", "[us-east-1, eu-west-1]", "Add the region");
+    }
+
+    @Test
+    void failureBecomesDegradedWithTheApiServersReason() {
+        var forbidden = new KubernetesClientException(new StatusBuilder().withCode(403)
+                .withMessage("deployments.apps is forbidden").build());
+
+        RealtimePlatformStatus status = PlatformStatusBuilder.failed(platform, null, FailureReason.of(forbidden), NOW);
+
+        assertThat(condition(status, "Degraded").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Degraded").getReason()).isEqualTo("Forbidden");
+        assertThat(condition(status, "Ready").getMessage()).contains("deployments.apps is forbidden", "deploy/");
+    }
+
+    @Test
+    void unchangedObservationGivesAnIdenticalStatus() {
+        var observation = new PlatformStatusBuilder.Observation(platform, "us-east-1", Optional.empty(),
+                Optional.empty(), List.of());
+        RealtimePlatformStatus first = PlatformStatusBuilder.build(observation, null, NOW);
+        RealtimePlatformStatus second = PlatformStatusBuilder.build(observation, first, NOW.plusSeconds(600));
+
+        assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(second))
+                .as("no status write without a change").isEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(first));
+    }
+
+    private static Deployment available(Deployment deployment) {
+        int replicas = deployment.getSpec().getReplicas();
+        deployment.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withAvailableReplicas(replicas)
+                .withReadyReplicas(replicas).build());
+        return deployment;
+    }
+
+    private static Condition condition(RealtimePlatformStatus status, String type) {
+        return Conditions.find(status.conditions, type).orElseThrow();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.lifeline.operator.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.lifeline.operator.api.RealtimePlatform;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+
+/** The pure desired-state builders, without a cluster. */
+class WorkloadBuildersTest {
+
+    private final RealtimePlatform platform = TestPlatforms.platform("meet", "us-east-1", "eu-west-1");
+
+    @Test
+    void mediaServerDeploymentCarriesSpecValuesProbesAndSpread() {
+        platform.getSpec().mediaServer.replicas.min = 4;
+        platform.getSpec().mediaServer.udpPort = 41000;
+        platform.getSpec().mediaServer.image = "registry.example.com/rtc/media:1.2.3";
+
+        Deployment deployment = MediaServerDeploymentDependent.build(platform, "eu-west-1");
+
+        assertThat(deployment.getMetadata().getName()).isEqualTo("meet-media-server");
+        assertThat(deployment.getMetadata().getNamespace()).isEqualTo("rtc");
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(4);
+        assertThat(deployment.getSpec().getSelector().getMatchLabels())
+                .containsOnlyKeys("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component");
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels())
+                .containsEntry("lifeline.dev/region", "eu-west-1");
+        Container server = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(server.getImage()).isEqualTo("registry.example.com/rtc/media:1.2.3");
+        assertThat(server.getPorts()).extracting(p -> p.getName() + ":" + p.getProtocol() + ":" + p.getContainerPort())
+                .containsExactly("media:UDP:41000", "http:TCP:8080");
+        assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(server.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(server.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(server.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(server.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .as("drain deadline + margin").isEqualTo(60 + MediaServerDeploymentDependent.SHUTDOWN_MARGIN_SECONDS);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+                .extracting(c -> c.getTopologyKey() + "/" + c.getWhenUnsatisfiable())
+                .containsExactly("topology.kubernetes.io/zone/ScheduleAnyway", "kubernetes.io/hostname/ScheduleAnyway");
+    }
+
+    @Test
+    void signalingDeploymentUsesItsOwnPortResourcesAndRole() {
+        platform.getSpec().signaling.port = 9443;
+        platform.getSpec().signaling.resources.limits.cpu = "3";
+
+        Deployment deployment = SignalingDeploymentDependent.build(platform, "us-east-1");
+
+        Container server = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(deployment.getMetadata().getName()).isEqualTo("meet-signaling");
+        assertThat(server.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9443));
+        assertThat(server.getResources().getLimits().get("cpu").toString()).isEqualTo("3");
+        assertThat(server.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("LIFELINE_ROLE");
+            assertThat(e.getValue()).isEqualTo("signaling");
+        });
+    }
+
+    @Test
+    void configurationChangeChangesThePodTemplateHashSoPodsRoll() {
+        String before = MediaServerDeploymentDependent.build(platform, "us-east-1").getSpec().getTemplate()
+                .getMetadata().getAnnotations().get(PodTemplates.CONFIG_HASH_ANNOTATION);
+        String same = MediaServerDeploymentDependent.build(platform, "us-east-1").getSpec().getTemplate()
+                .getMetadata().getAnnotations().get(PodTemplates.CONFIG_HASH_ANNOTATION);
+        platform.getSpec().failover.heartbeatIntervalSeconds = 5;
+        String after = MediaServerDeploymentDependent.build(platform, "us-east-1").getSpec().getTemplate()
+                .getMetadata().getAnnotations().get(PodTemplates.CONFIG_HASH_ANNOTATION);
+
+        assertThat(same).as("deterministic").isEqualTo(before);
+        assertThat(after).isNotEqualTo(before);
+    }
+
+    @Test
+    void servicesExposeMediaOverUdpAndSignalingThroughALoadBalancer() {
+        Service media = MediaServerServiceDependent.build(platform, "us-east-1");
+        Service signaling = SignalingServiceDependent.build(platform, "us-east-1");
+
+        assertThat(media.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(media.getSpec().getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort() + "->" + p.getTargetPort().getStrVal())
+                .containsExactly("UDP/40000->media", "TCP/8080->http");
+        assertThat(signaling.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(signaling.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
+        assertThat(signaling.getSpec().getSelector()).containsEntry("app.kubernetes.io/component", "signaling");
+    }
+
+    @Test
+    void disruptionBudgetsAllowOneVoluntaryEvictionAtATime() {
+        PodDisruptionBudget media = MediaServerPdbDependent.build(platform, "us-east-1");
+        PodDisruptionBudget signaling = SignalingPdbDependent.build(platform, "us-east-1");
+
+        assertThat(media.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(media.getSpec().getSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component", "media-server");
+        assertThat(signaling.getSpec().getSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component", "signaling");
+    }
+
+    @Test
+    void configMapTellsBothComponentsTheirRegionTableAndPorts() {
+        ConfigMap config = PlatformConfigMapDependent.build(platform, "eu-west-1");
+
+        assertThat(config.getMetadata().getName()).isEqualTo("meet-config");
+        assertThat(config.getData()).containsEntry("LIFELINE_REGION", "eu-west-1")
+                .containsEntry("LIFELINE_REGIONS", "us-east-1,eu-west-1")
+                .containsEntry("LIFELINE_SESSION_TABLE", "meet-sessions")
+                .containsEntry("LIFELINE_HOME_REGION", "us-east-1")
+                .containsEntry("LIFELINE_MEDIA_UDP_PORT", "40000")
+                .containsEntry("LIFELINE_SIGNALING_PORT", "8080");
+    }
+
+    @Test
+    void everyResourceIsControlledByThePlatformAndLabelledAsManaged() {
+        List<HasMetadata> all = List.of(PlatformConfigMapDependent.build(platform, "us-east-1"),
+                MediaServerDeploymentDependent.build(platform, "us-east-1"),
+                SignalingDeploymentDependent.build(platform, "us-east-1"),
+                MediaServerServiceDependent.build(platform, "us-east-1"),
+                SignalingServiceDependent.build(platform, "us-east-1"),
+                MediaServerPdbDependent.build(platform, "us-east-1"),
+                SignalingPdbDependent.build(platform, "us-east-1"));
+
+        assertThat(all).allSatisfy(r -> {
+            assertThat(r.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+                assertThat(o.getUid()).isEqualTo("uid-meet");
+                assertThat(o.getController()).isTrue();
+            });
+            assertThat(r.getMetadata().getLabels()).containsEntry(WorkloadLabels.MANAGED_BY, WorkloadLabels.MANAGED_BY_VALUE)
+                    .containsEntry("app.kubernetes.io/instance", "meet");
+        });
+    }
+
+    @Test
+    void regionIsListedOnlyWhenNamedInSpec() {
+        assertThat(RegionListedCondition.isListed(platform, "eu-west-1")).isTrue();
+        assertThat(RegionListedCondition.isListed(platform, "ap-south-1")).isFalse();
+    }
+}
