@@ -144,6 +144,9 @@ public final class DecisionEngine {
         }
 
         Decisions decide() {
+            if (paused) {
+                notes.add("spec.paused is true: no restarts, reroutes or scaling; breakers keep tracking health");
+            }
             // 1. breakers
             Map<Component, Boolean> goodNow = new EnumMap<>(Component.class);
             Map<Component, BreakerState> breakers = new EnumMap<>(Component.class);

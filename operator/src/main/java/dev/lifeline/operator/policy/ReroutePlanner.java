@@ -17,10 +17,13 @@ import java.util.Optional;
  *
  * <b>Hysteresis, and the bound on DNS changes.</b> Every change that <em>raises</em> the weight (RestoreStep) happens
  * at least {@link ReroutePolicy#stepInterval()} after the previous change of the record (hold-down, doubled per
- * rollback in a row). Changes that <em>lower</em> it (Drain, Rollback) are immediate but always go to 0, so two of
- * them are never adjacent: a raise lies between any two. Hence in any time window of length W the planner decides at
- * most {@code k ≤ ⌊W / stepInterval⌋ + 1} raises and at most {@code k + 1} lowerings:
- * <b>changes(W) ≤ 2·⌊W / stepInterval⌋ + 3</b>, however health flaps ({@link #maxChanges}; property-tested).
+ * rollback in a row). Changes that <em>lower</em> it (Drain, Rollback) are immediate but always go to 0, so before
+ * the next lowering the weight must have come up again: by a raise of ours, or by adopting a higher weight found in
+ * Route 53 (a refused drain), which is only believed {@code stepInterval} after our previous change. So two changes
+ * less than {@code stepInterval} apart are always a raise followed by a lowering: the changes fall into clusters of
+ * at most two, the clusters {@code stepInterval} apart, and in any time window of length W there are at most
+ * <b>2·⌊W / stepInterval⌋ + 2 ≤ 2·⌊W / stepInterval⌋ + 3</b> changes ({@link #maxChanges}), however health flaps
+ * (property-tested).
  *
  * <p>The planner never refuses a drain to protect the last healthy region: that guard lives in exactly one place, the
  * DNS API in {@code dev.lifeline.operator.aws}, which rejects such a change.
@@ -59,7 +62,8 @@ public final class ReroutePlanner {
         return 2 * (window.toMillis() / stepInterval.toMillis()) + 3;
     }
 
-    public static Step tick(String region, RerouteState s, Instant now, Input in, ReroutePolicy p) {
+    public static Step tick(String region, RerouteState state, Instant now, Input in, ReroutePolicy p) {
+        RerouteState s = state;
         int target = Math.max(0, in.targetWeight());
         boolean graceOver = s.lastChangeAt() == null || !now.isBefore(s.lastChangeAt().plus(p.stepInterval()));
         if (in.mayAdoptObserved() && in.observedWeight() != null && in.observedWeight() == 0 && s.weight() > 0
@@ -68,6 +72,23 @@ public final class ReroutePlanner {
             return new Step(new RerouteState(Phase.DRAINED, 0, now, now, 0, s.rollbacks(), cause), Optional.empty(),
                     "record of " + region + " found at weight 0 although this operator intended " + s.weight()
                             + " (drained by the peers' quorum or by hand); it will come back in steps once healthy");
+        }
+        if (in.mayAdoptObserved() && in.observedWeight() != null && in.observedWeight() > s.weight()
+                && (s.phase() == Phase.DRAINED || s.phase() == Phase.RESTORING) && in.drain() == null && in.healthy()
+                && graceOver) {
+            // the record is higher than intended: the drain was refused (the DNS API keeps the last healthy region)
+            // or undone by hand. Continue from what is there; a restore step must never lower the weight.
+            int seen = in.observedWeight();
+            if (seen >= target) {
+                return new Step(new RerouteState(Phase.SERVING, target, now, s.lastChangeAt(), 0, 0, null),
+                        Optional.empty(), "record of " + region + " is at weight " + seen + " although this operator "
+                                + "intended " + s.weight() + " (drain refused or undone); serving again");
+            }
+            int k = 0;
+            while (k < p.steps() && p.stepWeight(target, k + 1) <= seen) {
+                k++;
+            }
+            s = new RerouteState(Phase.RESTORING, seen, now, s.lastChangeAt(), Math.max(k, 1), s.rollbacks(), null);
         }
         switch (s.phase()) {
             case SERVING:

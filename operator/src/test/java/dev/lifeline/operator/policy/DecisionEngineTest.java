@@ -288,11 +288,25 @@ class DecisionEngineTest {
         assertThat(ap.last.health()).containsEntry(US, RegionHealth.UNKNOWN).containsEntry(EU, RegionHealth.UNKNOWN);
         assertThat(ap.last.notes()).anySatisfy(n -> assertThat(n).contains("a quorum of regions does not see it alive"));
 
-        // the partition heals: the others see ap again, so it comes back in steps
+        // the partition heals: the others see ap again, so it comes back in steps (Route 53 follows the steps)
         partitioned[0] = false;
-        ap.run(200, 2, apView);
+        int[] weight = {0};
+        for (int i = 0; i < 100; i++) {
+            Observations o = apView.apply(ap.clock.instant());
+            Map<String, Observations.RegionObservation> regions = new HashMap<>(o.regions());
+            Observations.RegionObservation self = regions.get(AP);
+            regions.put(AP, new Observations.RegionObservation(AP, self.lastHeartbeat(), self.phase(),
+                    self.activeSessions(), self.capacity(), null, true, weight[0]));
+            for (Decision x : ap.tick(new Observations(AP, o.components(), regions, null)).decisions()) {
+                if (x.action() instanceof Action.RestoreStep r) {
+                    weight[0] = r.toWeight();
+                }
+            }
+            ap.clock.advanceSeconds(2);
+        }
         assertThat(ap.logged(Action.RestoreStep.class)).extracting(Action.RestoreStep::toWeight)
                 .containsExactly(25, 50, 75, 100);
+        assertThat(ap.last.localPhase()).isEqualTo(Phase.SERVING);
     }
 
     @Test
@@ -442,6 +456,88 @@ class DecisionEngineTest {
     }
 
     // ---- properties ------------------------------------------------------------------------------------------
+
+    /** A partition of 3..7 regions into groups that see only their own members; some operators dead. */
+    record Partition(int n, List<Integer> groupOf, List<Boolean> dead) {
+        String name(int i) {
+            return "r" + i + "-x-1";
+        }
+
+        boolean sees(int a, int b) {
+            return a == b || (!dead.get(b) && groupOf.get(a).equals(groupOf.get(b)));
+        }
+    }
+
+    @Provide
+    Arbitrary<Partition> partitions() {
+        return Arbitraries.integers().between(3, 7).flatMap(n -> Combinators.combine(
+                Arbitraries.of(0, 0, 0, 0, 1, 2).list().ofSize(n),
+                Arbitraries.of(false, false, false, false, true).list().ofSize(n))
+                .as((g, d) -> new Partition(n, g, d)));
+    }
+
+    /**
+     * The whole engine, run by every live region of a random partition: a region that sees less than a majority
+     * never drains anyone, and regions that cannot see each other never both drain — so a partition never drains
+     * the majority from the minority side, and the two sides never drain each other.
+     */
+    @Property(tries = 150)
+    void partitionsNeverDrainFromBothSides(@ForAll("partitions") Partition p) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < p.n(); i++) {
+            names.add(p.name(i));
+        }
+        RealtimePlatformSpec spec = Fixtures.spec(names.toArray(String[]::new));
+        List<Integer> drainers = new ArrayList<>();
+        for (int me = 0; me < p.n(); me++) {
+            if (p.dead().get(me)) {
+                continue;
+            }
+            Driver d = new Driver(spec);
+            final int self = me;
+            d.run(60, 2, now -> {
+                Snapshot s = new Snapshot(p.name(self));
+                Instant old = now.minusSeconds(600);
+                for (int r = 0; r < p.n(); r++) {
+                    Map<String, Instant> view = new HashMap<>();
+                    for (int o = 0; o < p.n(); o++) {
+                        view.put(p.name(o), p.sees(r, o) ? now : old);
+                    }
+                    // what self reads of r: fresh if it sees r, else r's last replicated heartbeat and view are old
+                    Map<String, Instant> replicated = new HashMap<>();
+                    for (int o = 0; o < p.n(); o++) {
+                        replicated.put(p.name(o), p.sees(self, r) ? view.get(p.name(o)) : old);
+                    }
+                    s.region(p.name(r), p.sees(self, r) ? now : old, Phase.SERVING, 1000L, 5000L, replicated, null, 100);
+                }
+                s.healthyLocal(2, 500);
+                return s.build();
+            });
+            int visible = 0;
+            for (int o = 0; o < p.n(); o++) {
+                visible += p.sees(me, o) ? 1 : 0;
+            }
+            List<Action.Drain> drains = d.logged(Action.Drain.class);
+            if (visible < p.n() / 2 + 1) {
+                assertThat(drains).as("%s sees %d of %d regions", p.name(me), visible, p.n()).isEmpty();
+            }
+            if (!drains.isEmpty()) {
+                drainers.add(me);
+            }
+            for (Action.Drain x : drains) {
+                assertThat(x.cause()).isEqualTo(DrainCause.QUORUM_DOWN);
+                int target = names.indexOf(x.region());
+                assertThat(p.sees(me, target)).as("%s drained %s which it sees", p.name(me), x.region()).isFalse();
+            }
+        }
+        for (int a : drainers) {
+            for (int b : drainers) {
+                assertThat(p.sees(a, b)).as("%s and %s drain from different sides", p.name(a), p.name(b)).isTrue();
+            }
+        }
+        Statistics.label("some region drained").collect(!drainers.isEmpty());
+        Statistics.label("some region drained").coverage(c -> c.check(true).percentage(pc -> pc > 10));
+    }
 
     record Tick(int gapSeconds, int ready, boolean crashLoop, boolean r53, long sessions) {
     }
