@@ -457,6 +457,55 @@ class DecisionEngineTest {
 
     // ---- properties ------------------------------------------------------------------------------------------
 
+    /** Builds the flapping snapshots of {@link #engineBoundsDnsChangesAndScaleUnderFlapping}, with a silent peer now and then. */
+    static Observations flappingSnapshot(Instant now, Tick t, boolean apSilent) {
+        List<PodObservation> pods = new ArrayList<>(Fixtures.healthyPods("media", t.ready(), t.sessions() / 4));
+        if (t.crashLoop()) {
+            pods.add(new PodObservation("media-x", false, null, true, false, null, null));
+        }
+        Snapshot s = new Snapshot(US).allAlive(now, ALL, t.sessions(), 1_000_000);
+        s.healthyLocal(4, 0).component(Component.MEDIA_SERVER, 4, t.ready(), pods);
+        s.region(US, now, Phase.SERVING, t.sessions(), 1_000_000L, null, t.r53(), null);
+        if (apSilent) {
+            Instant old = now.minusSeconds(60);
+            s.region(AP, old, Phase.SERVING, 3000L, 5000L, Map.of(US, old, EU, old, AP, old), false, 100);
+            s.region(EU, now, Phase.SERVING, 1000L, 5000L, Map.of(US, now, EU, now, AP, old), true, 100);
+        }
+        return s.build();
+    }
+
+    /**
+     * Under random flapping, paused emits nothing but breaker transitions, and dry-run decides exactly the actions
+     * that apply mode decides, all marked DRY_RUN (the observed weights being unknown here, nothing differs).
+     */
+    @Property(tries = 40)
+    void pausedDoesNothingAndDryRunMirrorsApply(@ForAll("flapping") List<Tick> ticks, @ForAll boolean apSilent) {
+        RealtimePlatformSpec apply = Fixtures.spec(US, EU, AP);
+        RealtimePlatformSpec dry = Fixtures.spec(US, EU, AP);
+        dry.dryRun = true;
+        RealtimePlatformSpec paused = Fixtures.spec(US, EU, AP);
+        paused.paused = true;
+        Driver a = new Driver(apply);
+        Driver d = new Driver(dry);
+        Driver p = new Driver(paused);
+        for (Tick t : ticks) {
+            for (Driver x : List.of(a, d, p)) {
+                x.tick(flappingSnapshot(x.clock.instant(), t, apSilent));
+                x.clock.advanceSeconds(t.gapSeconds());
+            }
+        }
+        assertThat(p.log).allSatisfy(x -> {
+            assertThat(x.execution()).isEqualTo(Execution.RECORD);
+            assertThat(x.action()).isInstanceOf(Action.BreakerTransition.class);
+        });
+        assertThat(d.log).extracting(Decision::action)
+                .containsExactlyElementsOf(a.log.stream().map(Decision::action).toList());
+        assertThat(d.log).allSatisfy(x -> assertThat(x.execution()).isIn(Execution.DRY_RUN, Execution.RECORD));
+        assertThat(a.log).allSatisfy(x -> assertThat(x.execution()).isIn(Execution.APPLY, Execution.RECORD));
+        Statistics.label("apply mode acted").collect(a.log.stream().anyMatch(Decision::toApply));
+        Statistics.label("apply mode acted").coverage(c -> c.check(true).percentage(pc -> pc > 50));
+    }
+
     /** A partition of 3..7 regions into groups that see only their own members; some operators dead. */
     record Partition(int n, List<Integer> groupOf, List<Boolean> dead) {
         String name(int i) {
@@ -576,15 +625,7 @@ class DecisionEngineTest {
         spec.mediaServer.replicas.min = Math.min(2, max);
         Driver d = new Driver(spec);
         for (Tick t : ticks) {
-            Instant now = d.clock.instant();
-            List<PodObservation> pods = new ArrayList<>(Fixtures.healthyPods("media", t.ready(), t.sessions() / 4));
-            if (t.crashLoop()) {
-                pods.add(new PodObservation("media-x", false, null, true, false, null, null));
-            }
-            Snapshot s = new Snapshot(US).allAlive(now, ALL, t.sessions(), 1_000_000);
-            s.healthyLocal(4, 0).component(Component.MEDIA_SERVER, 4, t.ready(), pods);
-            s.region(US, now, Phase.SERVING, t.sessions(), 1_000_000L, null, t.r53(), null);
-            d.tick(s.build());
+            d.tick(flappingSnapshot(d.clock.instant(), t, false));
             d.clock.advanceSeconds(t.gapSeconds());
         }
         List<Instant> changes = new ArrayList<>();
@@ -595,6 +636,20 @@ class DecisionEngineTest {
             }
             if (a instanceof Action.ScaleTo sc) {
                 assertThat(sc.replicas()).isBetween(spec.mediaServer.replicas.min, max);
+            }
+        }
+        // restarts per component never exceed the hourly budget (5) in any hour
+        for (Component c : Component.values()) {
+            List<Instant> restarts = new ArrayList<>();
+            for (int i = 0; i < d.log.size(); i++) {
+                if (d.log.get(i).action() instanceof Action.Restart r && r.component() == c) {
+                    restarts.add(d.logTimes.get(i));
+                }
+            }
+            for (int i = 0; i < restarts.size(); i++) {
+                Instant end = restarts.get(i).plus(Duration.ofHours(1));
+                assertThat(restarts.subList(i, restarts.size()).stream().filter(x -> x.isBefore(end)).count())
+                        .isLessThanOrEqualTo(spec.failover.restart.maxRestartsPerHour);
             }
         }
         Statistics.label("local DNS changes > 3").collect(changes.size() > 3);
