@@ -18,6 +18,7 @@ import dev.lifeline.media.session.InstanceHeartbeat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -81,15 +82,30 @@ public class InstanceLifecycle {
         LOG.infof("lifeline %s instance %s started in %s at %s", role.role(), instanceId, config.region(), role.address());
     }
 
-    /** SIGTERM: drain first, then let Quarkus stop. */
+    /**
+     * SIGTERM, first phase: Quarkus fires this before it closes any server (it needs
+     * {@code quarkus.shutdown.delay-enabled}), so WebSocket clients can still be told to move and
+     * relayed media keeps flowing while they do. Blocking here holds the shutdown until drained.
+     */
+    void onShutdownStarting(@Observes ShutdownDelayInitiatedEvent event) throws InterruptedException {
+        drainAndWait();
+    }
+
+    /** SIGTERM, last phase: a no-op after the first phase, a fallback drain if that phase was off. */
     void onShutdown(@Observes ShutdownEvent event) throws InterruptedException {
+        drainAndWait();
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        media.stop();
+    }
+
+    private void drainAndWait() throws InterruptedException {
         if (!started) {
             return;
         }
         startDrain();
         drained.await(config.drain().deadline().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        timer.shutdownNow();
-        media.stop();
     }
 
     /** Starts a drain (idempotent). Returns false when one was already running. */

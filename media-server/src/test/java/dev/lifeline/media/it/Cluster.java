@@ -70,7 +70,12 @@ final class Cluster implements AutoCloseable {
 
     /** Joins {@code count} sessions of {@code size} participants through {@code signaling}; starts sending. */
     void joinSessions(InstanceProcess signaling, int count, int size) throws Exception {
-        LifelineClient.Options options = LifelineClient.Options.defaults(List.of(signaling.signalingUri()));
+        joinSessions(List.of(signaling.signalingUri()), count, size);
+    }
+
+    /** Clients try the signaling URIs in order, moving to the next when one fails or drains. */
+    void joinSessions(List<java.net.URI> signaling, int count, int size) throws Exception {
+        LifelineClient.Options options = LifelineClient.Options.defaults(signaling);
         long expires = System.currentTimeMillis() / 1000 + 300;
         for (int s = 0; s < count; s++) {
             List<AudioParticipant> members = new ArrayList<>();
