@@ -147,6 +147,12 @@ public final class DecisionEngine {
             if (paused) {
                 notes.add("spec.paused is true: no restarts, reroutes or scaling; breakers keep tracking health");
             }
+            long samplesPerWindow = breakerPolicy.slidingWindow().toSeconds() / sampling.toSeconds();
+            if (samplesPerWindow < breakerPolicy.minimumSamples()) {
+                notes.add("circuitBreaker.minimumSamples (" + breakerPolicy.minimumSamples() + ") exceeds the samples a "
+                        + breakerPolicy.slidingWindow().toSeconds() + " s window holds at one per heartbeat interval ("
+                        + samplesPerWindow + "): breakers can open only through the restart budget");
+            }
             // 1. breakers
             Map<Component, Boolean> goodNow = new EnumMap<>(Component.class);
             Map<Component, BreakerState> breakers = new EnumMap<>(Component.class);
@@ -169,7 +175,7 @@ public final class DecisionEngine {
             // 2. restarts
             Map<Component, RestartBudget.State> budgets = new EnumMap<>(Component.class);
             for (Component c : Component.values()) {
-                List<String> bad = podsNeedingRestart(c);
+                Map<String, String> bad = podsNeedingRestart(c);
                 RestartBudget.State rs = RestartBudget.observe(
                         prev.restarts().getOrDefault(c, RestartBudget.State.EMPTY), now, !bad.isEmpty());
                 if (!paused && !bad.isEmpty()) {
@@ -232,48 +238,57 @@ public final class DecisionEngine {
 
         // ---- restarts -------------------------------------------------------------------------------------------
 
-        List<String> podsNeedingRestart(Component c) {
+        /** Pods to restart, each with why: crash-looping, OOM-killed and not ready, or unready past the grace. */
+        Map<String, String> podsNeedingRestart(Component c) {
             ComponentObservation co = obs.components().get(c);
-            List<String> out = new ArrayList<>();
+            Map<String, String> out = new LinkedHashMap<>();
             if (co == null) {
                 return out;
             }
             for (PodObservation p : co.pods()) {
-                boolean unreadyTooLong = !p.ready() && p.unreadySince() != null
-                        && !now.isBefore(p.unreadySince().plus(settings.unreadyGrace()));
-                if (p.crashLooping() || p.oomKilled() || unreadyTooLong) {
-                    out.add(p.name());
+                if (p.crashLooping()) {
+                    out.put(p.name(), "CrashLoopBackOff");
+                } else if (p.oomKilled() && !p.ready()) {
+                    out.put(p.name(), "OOMKilled");
+                } else if (!p.ready() && p.unreadySince() != null
+                        && !now.isBefore(p.unreadySince().plus(settings.unreadyGrace()))) {
+                    out.put(p.name(), "unready for " + Duration.between(p.unreadySince(), now).toSeconds() + " s");
                 }
             }
             return out;
         }
 
-        RestartBudget.State restart(Component c, List<String> bad, RestartBudget.State rs,
+        String describe(Map<String, String> pods) {
+            List<String> parts = new ArrayList<>();
+            pods.forEach((name, why) -> parts.add(name + " (" + why + ")"));
+            return String.join(", ", parts);
+        }
+
+        RestartBudget.State restart(Component c, Map<String, String> bad, RestartBudget.State rs,
                 Map<Component, Boolean> goodNow, Map<Component, BreakerState> breakers) {
             for (Component other : Component.values()) {
                 if (other != c && Boolean.FALSE.equals(goodNow.get(other))) {
-                    notes.add("no restart of " + c + " pods " + bad + ": " + other + " of " + local
+                    notes.add("no restart of " + c + " pods " + describe(bad) + ": " + other + " of " + local
                             + " is unhealthy too — a regional problem restarts do not fix; the breakers handle it");
                     return rs;
                 }
             }
             RestartBudget.Verdict v = RestartBudget.evaluate(rs, now, restartPolicy);
             if (v instanceof RestartBudget.RestartNow r) {
-                restarts.add(new Decision(new Action.Restart(local, c, bad, r.attempt(), r.budget()),
-                        c + " pods " + bad + " of " + local + " crash-looping, OOM-killed or unready for over "
-                                + settings.unreadyGrace().toSeconds() + " s; restart " + r.attempt() + " of at most "
-                                + r.budget() + " per hour, next no sooner than "
+                restarts.add(new Decision(new Action.Restart(local, c, List.copyOf(bad.keySet()), r.attempt(), r.budget()),
+                        "restarting " + c + " pods of " + local + ": " + describe(bad) + "; restart " + r.attempt()
+                                + " of at most " + r.budget() + " per hour, the next one no sooner than "
                                 + restartPolicy.delayBefore(r.attempt()).toSeconds() + " s later",
                         mode));
                 return RestartBudget.recordRestart(rs, now);
             }
             if (v instanceof RestartBudget.Wait w) {
-                notes.add("restart of " + c + " pods " + bad + " backing off until " + w.until());
+                notes.add("restart of " + c + " pods " + describe(bad) + " backing off until " + w.until());
             } else if (v instanceof RestartBudget.Exhausted e) {
                 BreakerState b = breakers.get(c);
                 if (b.state() != State.OPEN) {
                     CircuitBreaker.Step step = CircuitBreaker.forceOpen(b, now, "restart budget spent: " + e.used()
-                            + " restarts in the last hour and pods " + bad + " still failing; budget refills at "
+                            + " restarts in the last hour and pods " + describe(bad) + " still failing; budget refills at "
                             + e.refillAt());
                     record(c, step);
                     breakers.put(c, step.state());

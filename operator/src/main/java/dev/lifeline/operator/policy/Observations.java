@@ -44,7 +44,7 @@ public record Observations(String localRegion, Map<Component, ComponentObservati
      * @param ready the pod's Ready condition
      * @param unreadySince when the Ready condition last became false ({@code lastTransitionTime}), or {@code null}
      * @param crashLooping a container is waiting in CrashLoopBackOff
-     * @param oomKilled a container's last termination was OOMKilled
+     * @param oomKilled a container's last termination was OOMKilled (counts for a restart only while not ready)
      * @param activeSessions sessions it carries, from its instance heartbeat, or {@code null}
      * @param deletionCost current {@code controller.kubernetes.io/pod-deletion-cost} annotation, or {@code null}
      */

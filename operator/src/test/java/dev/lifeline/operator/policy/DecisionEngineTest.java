@@ -163,6 +163,7 @@ class DecisionEngineTest {
         // the 10th sample, 18 s in, reaches minimumSamples at 100 % failures
         assertThat(Duration.between(TestClock.T0, d.timeOf(open)).toSeconds()).isEqualTo(18);
         assertThat(d.logged(Action.Restart.class)).isEmpty(); // unready within the grace period is not a restart case
+        assertThat(d.last.notes()).noneMatch(n -> n.contains("minimumSamples"));
         assertThat(d.logged(Action.Drain.class)).singleElement().satisfies(x -> assertThat(x.cause())
                 .isEqualTo(DrainCause.BREAKER_OPEN));
     }
@@ -379,6 +380,34 @@ class DecisionEngineTest {
         s.healthyLocal(2, 500);
         assertThat(eu.tick(s.build()).actions(Action.ScaleTo.class))
                 .containsExactly(new Action.ScaleTo(EU, Component.MEDIA_SERVER, 2, 4)); // (1000 + 500) × 1.2 / 500
+    }
+
+    @Test
+    void restartReasonsNameEachPodAndWhy() {
+        Driver d = new Driver(Fixtures.spec(US, EU, AP));
+        Instant t0 = d.clock.instant();
+        List<PodObservation> pods = List.of(
+                new PodObservation("media-0", true, null, false, false, 100L, 4),
+                new PodObservation("media-1", false, null, true, false, null, null),
+                new PodObservation("media-2", false, null, false, true, null, null),
+                new PodObservation("media-3", false, t0.minusSeconds(75), false, false, null, null),
+                new PodObservation("media-4", false, t0.minusSeconds(5), false, false, null, null),
+                new PodObservation("media-5", true, null, false, true, 100L, 4)); // OOM-killed once, fine now
+        d.run(12, 2, now -> usWith(now, pods, 2, 100));
+        assertThat(d.log).filteredOn(x -> x.action() instanceof Action.Restart).singleElement().satisfies(x -> {
+            assertThat(((Action.Restart) x.action()).pods()).containsExactly("media-1", "media-2", "media-3");
+            assertThat(x.reason()).contains("media-1 (CrashLoopBackOff)", "media-2 (OOMKilled)",
+                    "media-3 (unready for 85 s)", "restart 1 of at most 5 per hour", "20 s later");
+        });
+    }
+
+    @Test
+    void warnsWhenTheWindowCannotHoldMinimumSamples() {
+        RealtimePlatformSpec spec = Fixtures.spec(US, EU, AP);
+        spec.failover.circuitBreaker.minimumSamples = 20; // 30 s window, one sample per 2 s: 15 at most
+        Driver d = new Driver(spec);
+        assertThat(d.tick(usWith(d.clock.instant(), Fixtures.healthyPods("media", 4, 250), 4, 100)).notes())
+                .anySatisfy(n -> assertThat(n).contains("minimumSamples (20)").contains("(15)"));
     }
 
     @Test
