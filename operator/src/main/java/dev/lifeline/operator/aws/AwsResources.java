@@ -1,0 +1,126 @@
+package dev.lifeline.operator.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeline.operator.api.RealtimePlatform;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one entry point the reconciler calls for the AWS side of a platform: the session table
+ * (DynamoDB global table) and this region's DNS record and health check (Route 53), plus the DNS
+ * API of self-healing. Expected AWS failures never throw: they come back as conditions.
+ *
+ * <p>Thread-safe; reconciles of different platforms may run in parallel.
+ */
+public final class AwsResources {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SessionTableReconciler table;
+    private final DnsReconciler dns;
+    private final RegionRouting routing;
+    private final CheckSchedule schedule;
+    private final Clock clock;
+
+    public AwsResources(SessionTableProvider tables, DnsProvider dnsProvider, Duration driftInterval,
+            Duration pendingPollInterval, Clock clock) {
+        this.table = new SessionTableReconciler(tables);
+        this.routing = new RegionRouting(dnsProvider);
+        this.dns = new DnsReconciler(dnsProvider, routing);
+        this.schedule = new CheckSchedule(driftInterval, pendingPollInterval);
+        this.clock = clock;
+    }
+
+    /** Same as {@link #reconcile(RealtimePlatform, String, String)} for regions with an explicit endpoint. */
+    public AwsReport reconcile(RealtimePlatform platform, String ownRegion) {
+        return reconcile(platform, ownRegion, null);
+    }
+
+    /**
+     * Ensures the session table (and, in the home region, its replicas) and this region's record
+     * and health check. Reads AWS only when the spec or address changed, something is pending,
+     * or the drift interval passed; otherwise returns the last report ({@link AwsReport#cached()}).
+     * Call again within {@link AwsReport#nextCheckIn()}.
+     *
+     * @param loadBalancerAddress the signaling Service's load-balancer host name or IP, or null;
+     *                            used as DNS target when {@code spec.regions[].endpoint} is unset
+     */
+    public AwsReport reconcile(RealtimePlatform platform, String ownRegion, String loadBalancerAddress) {
+        String key = key(platform) + ownRegion;
+        String fingerprint = fingerprint(platform, loadBalancerAddress);
+        Instant now = clock.instant();
+        Optional<AwsReport> current = schedule.current(key, fingerprint, now);
+        if (current.isPresent()) {
+            return current.get();
+        }
+        Long generation = platform.getMetadata().getGeneration();
+        SessionTableReconciler.Result tableResult = table.reconcile(platform.getSpec(), ownRegion);
+        DnsReconciler.Result dnsResult = dns.reconcile(platform, ownRegion, loadBalancerAddress);
+        AwsOutcome tableOutcome = tableResult.outcome();
+        AwsOutcome dnsOutcome = dnsResult.outcome();
+        boolean failed = tableOutcome.isFailure() || dnsOutcome.isFailure();
+        boolean pending = tableOutcome.isPending() || dnsOutcome.isPending();
+        Duration wait = schedule.nextWait(key, failed, pending);
+        AwsReport report = new AwsReport(tableResult.status(), dnsResult.status(),
+                AwsConditions.readiness(AwsReport.SESSION_STORE_READY, tableOutcome, generation),
+                AwsConditions.readiness(AwsReport.DNS_READY, dnsOutcome, generation),
+                AwsConditions.degraded(tableOutcome, dnsOutcome, generation),
+                dnsResult.weight(), wait, false);
+        schedule.remember(key, fingerprint, report, failed, wait, now);
+        return report;
+    }
+
+    /**
+     * One step of removing the platform's AWS resources of this region: its record, owner record
+     * and health check; the table only with deletionPolicy Delete (and only from the home
+     * region). Call until {@link CleanupResult#done()}; keep the finalizer until then.
+     */
+    public CleanupResult cleanup(RealtimePlatform platform, String ownRegion) {
+        schedule.forget(key(platform) + ownRegion);
+        CleanupResult dnsCleanup = dns.cleanup(platform, ownRegion);
+        if (!dnsCleanup.done()) {
+            return dnsCleanup;
+        }
+        CleanupResult tableCleanup = table.cleanup(platform.getSpec(), ownRegion);
+        if (!tableCleanup.done()) {
+            return tableCleanup;
+        }
+        return CleanupResult.done(dnsCleanup.outcome().message() + "; " + tableCleanup.outcome().message());
+    }
+
+    /** DNS API: sets a region's weight (0 drains it unless it is the last healthy region). */
+    public RoutingResult setWeight(RealtimePlatform platform, String region, int weight, Set<String> regionsKnownDown) {
+        schedule.forgetPlatform(key(platform));
+        return routing.setWeight(platform, region, weight, regionsKnownDown);
+    }
+
+    /** DNS API: drains a region unless it is the last healthy region. */
+    public RoutingResult drain(RealtimePlatform platform, String region, Set<String> regionsKnownDown) {
+        schedule.forgetPlatform(key(platform));
+        return routing.drain(platform, region, regionsKnownDown);
+    }
+
+    /** DNS API: gives a region its spec weight back. */
+    public RoutingResult restore(RealtimePlatform platform, String region) {
+        schedule.forgetPlatform(key(platform));
+        return routing.restore(platform, region);
+    }
+
+    private static String key(RealtimePlatform platform) {
+        return platform.getMetadata().getNamespace() + "/" + platform.getMetadata().getName() + "@";
+    }
+
+    private static String fingerprint(RealtimePlatform platform, String loadBalancerAddress) {
+        try {
+            return JSON.writeValueAsString(platform.getSpec()) + "|" + Objects.toString(loadBalancerAddress) + "|"
+                    + platform.getMetadata().getUid();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("RealtimePlatformSpec must serialize", e);
+        }
+    }
+}
