@@ -23,12 +23,20 @@ import dev.lifeline.operator.policy.BreakerState.State;
  * Entering closed clears the window (as resilience4j does on a transition), so a freshly closed breaker needs
  * {@code minimumSamples} new samples before it can open again — part of the hysteresis that keeps DNS from flapping.
  *
- * <p><b>Why not resilience4j's {@code CircuitBreaker}?</b> It is a live, mutable object that owns its state and reads
- * time itself: its state cannot be restored from the CR status (open <i>since</i> a given instant, half-open with
- * <i>k</i> good probes) after a restart or leader change — {@code transitionToOpenState()} starts the open period
- * at the current time — and its half-open state judges a failure <i>rate</i> over the permitted calls rather than
- * "one bad probe reopens". Lifeline needs a deterministic function of (persisted state, samples, clock), so this
- * small state machine is written out here instead.
+ * <p><b>Why not resilience4j's {@code CircuitBreaker}?</b> (checked against 2.4.0, which the project manages.) Its
+ * clock is injectable ({@code CircuitBreakerConfig.Builder.clock}) and an open state can be recreated with
+ * {@code transitionToOpenStateUntil(Instant)}, but the rest does not fit a state machine that lives in the CR status:
+ * <ul>
+ *   <li>half-open progress cannot be restored — there is no way to say "half-open with 2 good probes", so a leader
+ *       change would restart the probing;</li>
+ *   <li>half-open judges a failure <em>rate</em> over {@code permittedNumberOfCallsInHalfOpenState} calls, so with
+ *       the default 50 % threshold one bad probe out of three closes it; Lifeline's contract is "N good probes in a
+ *       row close it, one bad probe reopens it";</li>
+ *   <li>it is a mutable object with internal metrics and event publishers, built to guard calls
+ *       ({@code acquirePermission}/{@code onResult}); the engine needs a value in, a value out, and equal outputs
+ *       for equal inputs.</li>
+ * </ul>
+ * So this small pure state machine is written out here; everything it does is covered by unit and property tests.
  */
 public final class CircuitBreaker {
 
