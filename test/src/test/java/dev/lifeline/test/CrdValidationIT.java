@@ -145,6 +145,18 @@ class CrdValidationIT {
     }
 
     @Test
+    void kubectlExplainTeachesEveryField() {
+        String failover = plane.kubectl("explain", "rtp.spec.failover");
+        assertThat(failover).contains("When and how Lifeline detects failures", "circuitBreaker", "quorum",
+                "staleAfterSeconds");
+        String threshold = plane.kubectl("explain", "rtp.spec.failover.circuitBreaker.failureRateThreshold");
+        assertThat(threshold).contains("DESCRIPTION").doesNotContain("<empty>");
+        plane.client().resource(PlatformYaml.minimal("columns", NAMESPACE)).create();
+        String columns = plane.kubectl("get", "rtp", "columns", "-n", NAMESPACE);
+        assertThat(columns.lines().findFirst().orElseThrow()).contains("READY", "REGIONS", "HEALTHY", "SESSIONS", "AGE");
+    }
+
+    @Test
     void rejectsUpdateThatBreaksARule() {
         plane.client().resource(PlatformYaml.minimal("updated", NAMESPACE)).create();
         GenericKubernetesResource broken = PlatformYaml.minimal("updated", NAMESPACE);

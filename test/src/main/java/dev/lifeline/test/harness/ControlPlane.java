@@ -121,6 +121,33 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /** The kubectl binary of the pinned version, next to the control-plane binaries. */
+    public static Path kubectlBinary() {
+        String dir = System.getenv().getOrDefault("KUBE_API_TEST_DIR",
+                Path.of(System.getProperty("user.home"), ".kubeapitest").toString());
+        return Path.of(dir, "k8s", version() + "-linux-amd64", "kubectl");
+    }
+
+    /** Runs kubectl against this control plane and returns its output (stdout and stderr). */
+    public String kubectl(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(kubectlBinary().toString(), "--kubeconfig",
+                kubeconfig.toString()));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("kubectl " + String.join(" ", args) + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private boolean isEstablished(String crdName) {
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
         return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
