@@ -76,6 +76,30 @@ public record AwsAction(AwsService service, String name) {
         return path.startsWith(ROUTE53_PREFIX) ? AwsService.ROUTE53 : AwsService.OTHER;
     }
 
+    /**
+     * IAM permissions AWS checks beyond the action itself. Adding a replica to a global table
+     * (version 2019.11.21) through UpdateTable also needs {@code dynamodb:CreateTableReplica},
+     * the item actions DynamoDB uses to fill the replica, and the permission to create
+     * DynamoDB's replication service-linked role; deleting one needs
+     * {@code dynamodb:DeleteTableReplica}. Source: the DynamoDB developer guide's IAM section on
+     * global tables.
+     */
+    public static List<String> impliedPermissions(String iamAction, String body) {
+        if (!"dynamodb:UpdateTable".equals(iamAction) || body == null || !body.contains("\"ReplicaUpdates\"")) {
+            return List.of();
+        }
+        List<String> implied = new java.util.ArrayList<>();
+        if (body.contains("\"Create\"")) {
+            implied.addAll(List.of("dynamodb:CreateTableReplica", "dynamodb:Scan", "dynamodb:Query",
+                    "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem",
+                    "dynamodb:BatchWriteItem", "iam:CreateServiceLinkedRole"));
+        }
+        if (body.contains("\"Delete\"")) {
+            implied.add("dynamodb:DeleteTableReplica");
+        }
+        return implied;
+    }
+
     private static String stripTrailingSlash(String path) {
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }

@@ -18,8 +18,10 @@ public final class Fault {
         ERROR,
         /** Wait {@link #delay()}, then forward to the emulator. */
         LATENCY,
-        /** Close the connection without any response. */
-        DROP_CONNECTION
+        /** Close the connection without any response; the request never reaches the emulator. */
+        DROP_CONNECTION,
+        /** Forward to the emulator (which carries the request out), then close without answering: a lost response. */
+        DROP_RESPONSE
     }
 
     private final Kind kind;
@@ -81,6 +83,11 @@ public final class Fault {
         return new Fault(Kind.DROP_CONNECTION, 0, null, null, null, null, -1);
     }
 
+    /** Carries matching requests out but loses the response, as when a connection dies mid-answer. */
+    public static Fault dropResponse() {
+        return new Fault(Kind.DROP_RESPONSE, 0, null, null, null, null, -1);
+    }
+
     /** Only requests to this service. */
     public Fault onService(AwsService onlyService) {
         return new Fault(kind, status, errorCode, delay, Objects.requireNonNull(onlyService), iamAction, times);
@@ -131,6 +138,7 @@ public final class Fault {
             case ERROR -> status + " " + errorCode;
             case LATENCY -> "latency " + delay.toMillis() + "ms";
             case DROP_CONNECTION -> "drop connection";
+            case DROP_RESPONSE -> "drop response";
         };
         return what + (service == null ? "" : " on " + service) + (iamAction == null ? "" : " " + iamAction)
                 + (times < 0 ? "" : " x" + times);

@@ -124,6 +124,16 @@ public final class FaultProxy implements AutoCloseable {
         return calls.stream().map(RecordedCall::action).collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /**
+     * Every IAM permission the seen calls need: their actions plus what AWS checks in addition
+     * for some of them (see {@link AwsAction#impliedPermissions}), sorted.
+     */
+    public Set<String> permissionsNeeded() {
+        Set<String> needed = new TreeSet<>(actions());
+        calls.forEach(call -> needed.addAll(call.impliedPermissions()));
+        return needed;
+    }
+
     /** How many requests each IAM action got, sorted by action. */
     public Map<String, Long> countsByAction() {
         return calls.stream().collect(Collectors.groupingBy(RecordedCall::action, java.util.TreeMap::new,
@@ -142,6 +152,7 @@ public final class FaultProxy implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
+        List<String> implied = AwsAction.impliedPermissions(action, new String(body, StandardCharsets.UTF_8));
         Optional<Fault> fault = claimFault(service, action);
         int status = -1;
         try {
@@ -157,9 +168,13 @@ public final class FaultProxy implements AutoCloseable {
             if (fault.isPresent() && fault.get().kind() == Fault.Kind.LATENCY) {
                 sleep(fault.get().delay());
             }
+            if (fault.isPresent() && fault.get().kind() == Fault.Kind.DROP_RESPONSE) {
+                forwardOnly(exchange, method, path, body);
+                return;
+            }
             status = forward(exchange, method, path, body);
         } finally {
-            calls.add(new RecordedCall(Instant.now(), service, action, method, path.split("\\?", 2)[0],
+            calls.add(new RecordedCall(Instant.now(), service, action, implied, method, path.split("\\?", 2)[0],
                     fault.map(Fault::toString).orElse(null), status));
             exchange.close();
         }
@@ -174,7 +189,16 @@ public final class FaultProxy implements AutoCloseable {
         return Optional.empty();
     }
 
-    private int forward(HttpExchange exchange, String method, String path, byte[] body) throws IOException {
+    private void forwardOnly(HttpExchange exchange, String method, String path, byte[] body) throws IOException {
+        try {
+            upstream.send(upstreamRequest(exchange, method, path, body), HttpResponse.BodyHandlers.discarding());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while forwarding", e);
+        }
+    }
+
+    private HttpRequest upstreamRequest(HttpExchange exchange, String method, String path, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(path))
                 .timeout(Duration.ofSeconds(60))
                 .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
@@ -184,9 +208,14 @@ public final class FaultProxy implements AutoCloseable {
                 values.forEach(value -> request.header(name, value));
             }
         });
+        return request.build();
+    }
+
+    private int forward(HttpExchange exchange, String method, String path, byte[] body) throws IOException {
         HttpResponse<byte[]> response;
         try {
-            response = upstream.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = upstream.send(upstreamRequest(exchange, method, path, body),
+                    HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             byte[] message = ("emulator unreachable: " + e).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(502, message.length);

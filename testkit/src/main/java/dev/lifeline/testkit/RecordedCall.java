@@ -7,11 +7,17 @@ import java.time.Instant;
  *
  * @param action the AWS action as IAM names it ({@code route53:GetChange}), or the raw
  *               {@code METHOD path} when the proxy does not know the route
+ * @param impliedPermissions further IAM permissions AWS checks for this call (for example
+ *               {@code dynamodb:CreateTableReplica} for an UpdateTable that adds a replica)
  * @param fault  the fault injected into it, or null when it was forwarded untouched
  * @param status the HTTP status returned to the client, or -1 when the connection was dropped
  */
-public record RecordedCall(Instant at, AwsService service, String action, String method, String path, String fault,
-        int status) {
+public record RecordedCall(Instant at, AwsService service, String action, java.util.List<String> impliedPermissions,
+        String method, String path, String fault, int status) {
+
+    public RecordedCall {
+        impliedPermissions = java.util.List.copyOf(impliedPermissions);
+    }
 
     public boolean faulted() {
         return fault != null && !fault.startsWith("latency");

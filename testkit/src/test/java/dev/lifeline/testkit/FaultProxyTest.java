@@ -108,6 +108,32 @@ class FaultProxyTest {
     }
 
     @Test
+    void droppedResponseStillCarriesTheRequestOut() {
+        proxy.inject(Fault.dropResponse().onAction("route53:CreateHostedZone").times(1));
+        try (Route53Client route53 = route53(null)) {
+            assertThatThrownBy(() -> route53.createHostedZone(b -> b.name("example.com").callerReference("z")))
+                    .isInstanceOf(SdkClientException.class);
+            assertThat(route53.listHostedZones().hostedZones()).hasSize(1);
+        }
+    }
+
+    @Test
+    void addingAReplicaNeedsTheReplicaPermissionsToo() {
+        moto.reset();
+        try (DynamoDbClient dynamo = dynamo(RetryMode.STANDARD)) {
+            dynamo.createTable(b -> b.tableName("t")
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
+                    .keySchema(k -> k.attributeName("pk").keyType("HASH"))
+                    .billingMode("PAY_PER_REQUEST")
+                    .streamSpecification(st -> st.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
+            dynamo.updateTable(b -> b.tableName("t").replicaUpdates(u -> u.create(c -> c.regionName("eu-west-1"))));
+        }
+        assertThat(proxy.actions()).containsExactly("dynamodb:CreateTable", "dynamodb:UpdateTable");
+        assertThat(proxy.permissionsNeeded()).contains("dynamodb:CreateTableReplica", "iam:CreateServiceLinkedRole")
+                .doesNotContain("dynamodb:DeleteTableReplica");
+    }
+
+    @Test
     void latencyDelaysBeyondTheClientsAttemptTimeout() {
         proxy.inject(Fault.latency(Duration.ofSeconds(3)).onService(AwsService.DYNAMODB).times(1));
         try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(proxy.endpoint())
