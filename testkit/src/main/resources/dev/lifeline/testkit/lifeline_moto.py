@@ -33,6 +33,7 @@ import os
 import sys
 import threading
 import time
+import uuid
 
 from moto import server
 from moto.core.base_backend import BackendDict
@@ -254,6 +255,22 @@ def _create_health_check(self, caller_reference, health_check_args):
 
 
 r53_models.Route53Backend.create_health_check = _create_health_check
+
+
+from moto.route53 import responses as r53_responses
+
+_original_change_response = r53_responses.Route53.change_resource_record_sets
+
+
+def _change_response(self):
+    result = _original_change_response(self)
+    info = result.result["ChangeInfo"]
+    info["Id"] = "/change/C" + uuid.uuid4().hex[:13].upper()
+    info["Status"] = "PENDING"
+    return result
+
+
+r53_responses.Route53.change_resource_record_sets = _change_response
 
 
 if __name__ == "__main__":

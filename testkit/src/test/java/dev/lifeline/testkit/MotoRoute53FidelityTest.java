@@ -14,6 +14,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.ChangeStatus;
 import software.amazon.awssdk.services.route53.model.HealthCheckAlreadyExistsException;
 import software.amazon.awssdk.services.route53.model.HealthCheckConfig;
 import software.amazon.awssdk.services.route53.model.HealthCheckType;
@@ -65,6 +66,22 @@ class MotoRoute53FidelityTest {
 
         assertThatThrownBy(() -> change(ChangeAction.CREATE, weighted("a.example.com", RRType.A, "us-east-1",
                 "192.0.2.2"))).isInstanceOf(InvalidChangeBatchException.class);
+    }
+
+    @Test
+    void eachChangeHasItsOwnIdAndIsPendingUntilAskedAbout() {
+        var first = route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId).changeBatch(c -> c.changes(
+                Change.builder().action(ChangeAction.CREATE)
+                        .resourceRecordSet(weighted("a.example.com", RRType.A, "x", "192.0.2.1")).build())))
+                .changeInfo();
+        var second = route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId).changeBatch(c -> c.changes(
+                Change.builder().action(ChangeAction.CREATE)
+                        .resourceRecordSet(weighted("b.example.com", RRType.A, "x", "192.0.2.1")).build())))
+                .changeInfo();
+
+        assertThat(first.id()).isNotEqualTo(second.id());
+        assertThat(first.status()).isEqualTo(ChangeStatus.PENDING);
+        assertThat(route53.getChange(b -> b.id(first.id())).changeInfo().status()).isEqualTo(ChangeStatus.INSYNC);
     }
 
     @Test
