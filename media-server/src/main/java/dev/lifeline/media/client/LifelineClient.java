@@ -49,12 +49,17 @@ public final class LifelineClient implements AutoCloseable {
         }
     }
 
+    /**
+     * @param relayTimeout no PONG or media for this long means the relay is gone
+     * @param moveGrace    how long the old relay is still used after a move (make-before-break)
+     */
     public record Options(List<URI> signaling, Duration keepaliveInterval, Duration relayTimeout, Duration requestTimeout,
-                          Duration bindTimeout, Backoff backoff) {
+                          Duration bindTimeout, Duration moveGrace, Backoff backoff) {
 
         public static Options defaults(List<URI> signaling) {
-            return new Options(signaling, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(3),
-                    Duration.ofMillis(700),
+            // 10 s per request: a join retried after a lost reply is refused as a replay, so wait long before giving up.
+            return new Options(signaling, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(10),
+                    Duration.ofMillis(700), Duration.ofSeconds(2),
                     new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), ThreadLocalRandom.current()));
         }
     }
@@ -71,8 +76,11 @@ public final class LifelineClient implements AutoCloseable {
     private final ScheduledFuture<?> keepalive;
     private volatile SignalingConnection signaling;
     private volatile MediaSocket media;
+    /** The relay we just left, still sent to and listened on for a grace period after a move. */
+    private volatile MediaSocket previous;
     private volatile Assignment assignment;
     private volatile boolean closed;
+    private volatile String failure;
 
     private LifelineClient(Options options, Listener listener, String name) {
         this.options = options;
@@ -98,13 +106,18 @@ public final class LifelineClient implements AutoCloseable {
         }
         if (client.assignment == null) {
             client.close();
-            throw new IllegalStateException("join failed");
+            throw new IllegalStateException("join failed: " + client.failure);
         }
         return client;
     }
 
     /** Sends one MEDIA packet: {@code packet} has 5 bytes of header room first. False if not bound right now. */
     public boolean send(ByteBuffer packet) {
+        MediaSocket old = previous;
+        if (old != null) {
+            // Make-before-break: peers still on the old relay keep hearing us until they move too.
+            old.sendMedia(packet.duplicate());
+        }
         MediaSocket socket = media;
         return socket != null && socket.sendMedia(packet);
     }
@@ -205,7 +218,9 @@ public final class LifelineClient implements AutoCloseable {
             if ("error".equals(reply.path("type").asText())) {
                 String code = reply.path("code").asText();
                 if (FATAL.contains(code)) {
-                    listener.onFailed(code);
+                    // A replay refusal of our own retry means the first join went through but its reply was lost.
+                    listener.onFailed(attempt > 0 && "replayed".equals(code) ? "join_reply_lost" : code);
+                    failure = code;
                     return;
                 }
                 if ("draining".equals(code)) {
@@ -275,11 +290,30 @@ public final class LifelineClient implements AutoCloseable {
         MediaSocket old = media;
         media = socket;
         if (old != null) {
-            // Lets a draining relay see its last client leave; harmless to a dead one.
-            old.sendLeave();
-            old.close();
+            retire(old);
         }
         return true;
+    }
+
+    /**
+     * Keeps the old relay's socket sending and receiving for {@link Options#moveGrace()} so that a
+     * call whose participants move one by one (a drain) loses nothing; then says LEAVE, which lets
+     * a draining relay see its last client go. To a dead relay this is harmless.
+     */
+    private void retire(MediaSocket old) {
+        MediaSocket earlier = previous;
+        if (earlier != null) {
+            earlier.sendLeave();
+            earlier.close();
+        }
+        previous = old;
+        KEEPALIVES.schedule(() -> {
+            if (previous == old) {
+                previous = null;
+            }
+            old.sendLeave();
+            old.close();
+        }, options.moveGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private SignalingConnection ensureSignaling() throws Exception {
@@ -324,6 +358,10 @@ public final class LifelineClient implements AutoCloseable {
         MediaSocket socket = media;
         if (socket != null) {
             socket.close();
+        }
+        MediaSocket old = previous;
+        if (old != null) {
+            old.close();
         }
         SignalingConnection connection = signaling;
         if (connection != null) {

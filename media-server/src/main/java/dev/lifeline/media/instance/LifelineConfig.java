@@ -76,8 +76,8 @@ public interface LifelineConfig {
         @WithDefault("15s")
         Duration idleTimeout();
 
-        /** Event-loop lag above this marks the instance overloaded (not ready). */
-        @WithDefault("100")
+        /** Event-loop lag above this marks the instance overloaded (not ready); JIT and GC pauses stay below it. */
+        @WithDefault("250")
         long overloadLagMillis();
     }
 

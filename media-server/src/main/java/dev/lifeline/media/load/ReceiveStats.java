@@ -13,6 +13,7 @@ import org.HdrHistogram.Recorder;
 public final class ReceiveStats {
 
     private static final class PerSender {
+        final java.util.BitSet seen = new java.util.BitSet();
         int highestSequence = -1;
         long received;
         int largestGap;
@@ -22,6 +23,7 @@ public final class ReceiveStats {
     private final Recorder latencyMicros;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private volatile long lastReceivedNanos;
     private volatile long firstReceivedAfterMarkNanos;
     private volatile long markNanos = Long.MAX_VALUE;
@@ -35,6 +37,21 @@ public final class ReceiveStats {
             malformed.incrementAndGet();
             return;
         }
+        PerSender s = senders.computeIfAbsent(AudioPacket.sender(packet), k -> new PerSender());
+        int sequence = AudioPacket.sequence(packet);
+        synchronized (s) {
+            // During a move a packet can arrive through both relays; a receiver keeps the first copy.
+            if (sequence < 0 || s.seen.get(sequence)) {
+                duplicates.incrementAndGet();
+                return;
+            }
+            s.seen.set(sequence);
+            if (sequence > s.highestSequence) {
+                s.largestGap = Math.max(s.largestGap, sequence - s.highestSequence - 1);
+                s.highestSequence = sequence;
+            }
+            s.received++;
+        }
         received.incrementAndGet();
         lastReceivedNanos = receivedNanos;
         if (receivedNanos >= markNanos && firstReceivedAfterMarkNanos == 0) {
@@ -43,15 +60,6 @@ public final class ReceiveStats {
         long latency = (receivedNanos - AudioPacket.sentNanos(packet)) / 1000;
         if (latency >= 0) {
             latencyMicros.recordValue(Math.min(latency, 60_000_000L));
-        }
-        PerSender s = senders.computeIfAbsent(AudioPacket.sender(packet), k -> new PerSender());
-        synchronized (s) {
-            int sequence = AudioPacket.sequence(packet);
-            if (sequence > s.highestSequence) {
-                s.largestGap = Math.max(s.largestGap, sequence - s.highestSequence - 1);
-                s.highestSequence = sequence;
-            }
-            s.received++;
         }
     }
 
@@ -63,6 +71,10 @@ public final class ReceiveStats {
 
     public long firstReceivedAfterMarkNanos() {
         return firstReceivedAfterMarkNanos;
+    }
+
+    public long duplicates() {
+        return duplicates.get();
     }
 
     public long received() {
