@@ -5,7 +5,7 @@
 #   media-server/bench/resume-bench.sh [sessions] [participants] [seconds] [kill-at]
 #
 # Run 1 SIGKILLs the relay hosting the most sessions at kill-at seconds; run 2 drains a relay.
-# Relays are pinned to CPU 1; moto, signaling and the load generator to CPU 0 (taskset).
+# Server side (relays, signaling, moto) is pinned to CPU 1, the load generator to CPU 0 (taskset).
 # Writes bench/results/resume-<time>.txt and bench/results/drain-<time>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,15 +20,15 @@ LOGS=target/bench/$STAMP
 mkdir -p bench/results "$LOGS"
 (cd .. && ./mvnw -q -pl media-server -am package -Dmaven.test.skip=true)
 CP="target/quarkus-app/app/*:target/quarkus-app/lib/main/*"
-PIN_RELAY="" PIN_REST=""
-if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then PIN_RELAY="taskset -c 1"; PIN_REST="taskset -c 0"; fi
+PIN_SERVER="" PIN_CLIENT=""
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then PIN_SERVER="taskset -c 1"; PIN_CLIENT="taskset -c 0"; fi
 free_port() { python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1]=="udp" else socket.SOCK_STREAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$1"; }
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 MOTO_PORT=$(free_port tcp)
-$PIN_REST moto_server -H 127.0.0.1 -p "$MOTO_PORT" > "$LOGS/moto.log" 2>&1 &
+$PIN_SERVER moto_server -H 127.0.0.1 -p "$MOTO_PORT" > "$LOGS/moto.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$MOTO_PORT/" >/dev/null && break; sleep 0.2; done
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
@@ -47,9 +47,9 @@ await_ready() { for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$1/q/health
 run() { # mode out
   TABLE=sessions-$1-$STAMP
   java -cp "$CP" dev.lifeline.media.load.SessionTableSetup "http://127.0.0.1:$MOTO_PORT" $REGION "$TABLE"
-  start signaling sig-$1 "$PIN_REST"; SIG_HTTP=$HTTP_PORT
-  start media relay-a-$1 "$PIN_RELAY"; A_HTTP=$HTTP_PORT; A_PID=$PID
-  start media relay-b-$1 "$PIN_RELAY"; B_HTTP=$HTTP_PORT; B_PID=$PID
+  start signaling sig-$1 "$PIN_SERVER"; SIG_HTTP=$HTTP_PORT
+  start media relay-a-$1 "$PIN_SERVER"; A_HTTP=$HTTP_PORT; A_PID=$PID
+  start media relay-b-$1 "$PIN_SERVER"; B_HTTP=$HTTP_PORT; B_PID=$PID
   await_ready $SIG_HTTP; await_ready $A_HTTP; await_ready $B_HTTP
   sleep 2 # both relays' first heartbeats reach signaling's directory (refreshed every 0.5 s)
   if [ "$1" = kill ]; then
@@ -57,10 +57,10 @@ run() { # mode out
   else
     EVENT=(--drain-at "$KILL_AT" --drain-url "http://127.0.0.1:$A_HTTP/admin/drain" --drain-relay-id relay-a-drain)
   fi
-  $PIN_REST java -cp "$CP" dev.lifeline.media.load.LoadGenerator --signaling "ws://127.0.0.1:$SIG_HTTP/signal" \
+  $PIN_CLIENT java -cp "$CP" dev.lifeline.media.load.LoadGenerator --signaling "ws://127.0.0.1:$SIG_HTTP/signal" \
     --secret $SECRET --sessions "$SESSIONS" --participants "$PARTICIPANTS" --seconds "$RUN_SECONDS" \
     "${EVENT[@]}" --out "$2"
-  echo "CPU sharing: relays ${PIN_RELAY:-unpinned}; moto, signaling, load generator ${PIN_REST:-unpinned}; $(uptime)" | tee -a "$2"
+  echo "CPU sharing: relays, signaling, moto ${PIN_SERVER:-unpinned}; load generator ${PIN_CLIENT:-unpinned}; $(uptime)" | tee -a "$2"
 }
 run kill bench/results/resume-$STAMP.txt
 run drain bench/results/drain-$STAMP.txt

@@ -208,6 +208,12 @@ public final class LoadGenerator {
                     resume.recordValue(TimeUnit.NANOSECONDS.toMillis(slowest));
                 } else {
                     lostSessions++;
+                    for (AudioParticipant p : call) {
+                        out.printf("  lost: %s/%s relay %s epoch %d binding %d resumes %d resuming %s received-after %s%n",
+                                p.assignment().sessionId(), p.assignment().participantId(), p.assignment().relayId(),
+                                p.assignment().epoch(), p.client().bindingId(), p.client().resumes(),
+                                p.client().resumingNow(), p.stats().firstReceivedAfterMarkNanos() > 0);
+                    }
                 }
             }
             out.printf("%s of relay %s: %d sessions affected, %d lost (no media on a new relay for every participant within %s ms)%n",
