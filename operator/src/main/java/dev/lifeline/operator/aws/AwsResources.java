@@ -66,6 +66,8 @@ public final class AwsResources {
         boolean failed = tableOutcome.isFailure() || dnsOutcome.isFailure();
         boolean pending = tableOutcome.isPending() || dnsOutcome.isPending();
         Duration wait = schedule.nextWait(key, failed, pending);
+        // The wait runs from the end of the check: a check slowed by retries must not be followed at once by another.
+        now = clock.instant();
         AwsReport report = new AwsReport(tableResult.status(), dnsResult.status(),
                 AwsConditions.readiness(AwsReport.SESSION_STORE_READY, tableOutcome, generation),
                 AwsConditions.readiness(AwsReport.DNS_READY, dnsOutcome, generation),
