@@ -49,9 +49,33 @@ public final class AwsFailures {
             return new AwsProblem(reasonOf(service, code), message);
         }
         if (failure instanceof SdkClientException client) {
+            // A call that ran out of time while retrying keeps its earlier attempts' failures as
+            // suppressed exceptions: if AWS was throttling, say so rather than "unreachable".
+            AwsServiceException lastAnswer = lastServiceFailure(client);
+            if (lastAnswer != null && reasonOf(lastAnswer, errorCode(lastAnswer)) == AwsReason.Throttled) {
+                return new AwsProblem(AwsReason.Throttled, what + " was throttled (" + errorCode(lastAnswer)
+                        + ") until it ran out of time: " + client.getMessage());
+            }
             return new AwsProblem(AwsReason.Unavailable, what + " could not reach AWS: " + client.getMessage());
         }
         return null;
+    }
+
+    private static AwsServiceException lastServiceFailure(Throwable failure) {
+        AwsServiceException found = null;
+        for (Throwable attempt : failure.getSuppressed()) {
+            for (Throwable t = attempt; t != null; t = t.getCause()) {
+                if (t instanceof AwsServiceException service) {
+                    found = service;
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String errorCode(AwsServiceException service) {
+        return service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
     }
 
     private static AwsReason reasonOf(AwsServiceException service, String code) {

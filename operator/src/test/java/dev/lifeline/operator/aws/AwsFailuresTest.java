@@ -31,6 +31,17 @@ class AwsFailuresTest {
     }
 
     @Test
+    void aCallThatRanOutOfTimeWhileThrottledIsThrottled() {
+        SdkClientException timeout = SdkClientException.create("Client execution did not complete before the specified timeout");
+        timeout.addSuppressed(SdkClientException.create("Request attempt 1 failure", error(400, "ThrottlingException")));
+        assertThat(AwsFailures.classify("x", timeout).reason()).isEqualTo(AwsReason.Throttled);
+
+        SdkClientException unreachable = SdkClientException.create("Client execution did not complete before the specified timeout");
+        unreachable.addSuppressed(SdkClientException.create("Request attempt 1 failure: connection refused"));
+        assertThat(AwsFailures.classify("x", unreachable).reason()).isEqualTo(AwsReason.Unavailable);
+    }
+
+    @Test
     void onlyEndpointFailuresTripTheBreakerAndProgrammingErrorsAreNotHidden() {
         assertThat(AwsFailures.isEndpointFailure(error(400, "ThrottlingException"))).isTrue();
         assertThat(AwsFailures.isEndpointFailure(error(500, "InternalServerError"))).isTrue();
