@@ -1,5 +1,6 @@
 package dev.lifeline.operator.aws;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -30,8 +31,8 @@ public class AwsBeans {
 
     @Produces
     @Singleton
-    AwsCallPolicy awsCallPolicy(AwsClients clients) {
-        return new AwsCallPolicy(clients.settings().breaker());
+    AwsCallPolicy awsCallPolicy(AwsClients clients, MeterRegistry meters) {
+        return new AwsCallPolicy(clients.settings().breaker(), meters);
     }
 
     @Produces

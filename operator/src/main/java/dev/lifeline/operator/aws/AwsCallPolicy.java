@@ -3,6 +3,11 @@ package dev.lifeline.operator.aws;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.function.Supplier;
 
 /**
@@ -12,12 +17,23 @@ import java.util.function.Supplier;
  * An open breaker fails fast, so a dead endpoint does not stall every reconcile for the full
  * call timeout. Only endpoint failures (throttling, 5xx, timeouts, connection errors) count;
  * a NotFound or a validation error says nothing about the endpoint's health.
+ *
+ * <p>Metrics: {@code lifeline.aws.calls} (counter; tags {@code endpoint}, {@code outcome} = ok or
+ * the {@link AwsReason}), {@code lifeline.aws.call.duration} (timer, including SDK retries) and
+ * {@code lifeline.aws.circuit.breaker.state} (gauge: 0 closed, 1 open, 2 half-open).
  */
 public final class AwsCallPolicy {
 
     private final CircuitBreakerRegistry breakers;
+    private final MeterRegistry meters;
 
+    /** Without metrics (tests and tools). */
     public AwsCallPolicy(AwsSettings.BreakerSettings settings) {
+        this(settings, new SimpleMeterRegistry());
+    }
+
+    public AwsCallPolicy(AwsSettings.BreakerSettings settings, MeterRegistry meters) {
+        this.meters = meters;
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.slidingWindowSize())
@@ -28,6 +44,21 @@ public final class AwsCallPolicy {
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .recordException(AwsFailures::isEndpointFailure)
                 .build());
+        breakers.getEventPublisher().onEntryAdded(added -> {
+            CircuitBreaker breaker = added.getAddedEntry();
+            Gauge.builder("lifeline.aws.circuit.breaker.state", breaker, AwsCallPolicy::stateCode)
+                    .description("Circuit breaker of an AWS endpoint: 0 closed, 1 open, 2 half-open")
+                    .tag("endpoint", breaker.getName())
+                    .register(meters);
+        });
+    }
+
+    private static double stateCode(CircuitBreaker breaker) {
+        return switch (breaker.getState()) {
+            case OPEN, FORCED_OPEN -> 1;
+            case HALF_OPEN -> 2;
+            default -> 0;
+        };
     }
 
     public static String dynamoDb(String region) {
@@ -45,14 +76,23 @@ public final class AwsCallPolicy {
      */
     public <T> T call(String breakerName, String what, Supplier<T> call) {
         CircuitBreaker breaker = breakers.circuitBreaker(breakerName);
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "ok";
         try {
             return breaker.executeSupplier(call);
         } catch (RuntimeException e) {
             AwsProblem problem = AwsFailures.classify(what, e);
             if (problem == null) {
+                outcome = "error";
                 throw e;
             }
+            outcome = problem.reason().name();
             throw new AwsFailureException(problem, e);
+        } finally {
+            sample.stop(Timer.builder("lifeline.aws.call.duration").description("AWS calls including SDK retries")
+                    .tag("endpoint", breakerName).register(meters));
+            Counter.builder("lifeline.aws.calls").description("AWS calls by endpoint and outcome")
+                    .tag("endpoint", breakerName).tag("outcome", outcome).register(meters).increment();
         }
     }
 
