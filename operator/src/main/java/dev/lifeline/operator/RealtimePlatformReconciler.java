@@ -1,12 +1,17 @@
 package dev.lifeline.operator;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 
 import org.jboss.logging.Logger;
 
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RealtimePlatformStatus;
+import dev.lifeline.operator.aws.AwsReport;
+import dev.lifeline.operator.aws.AwsResources;
+import dev.lifeline.operator.aws.CleanupResult;
 import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.status.ConditionTypes;
 import dev.lifeline.operator.status.Conditions;
@@ -21,6 +26,8 @@ import dev.lifeline.operator.workload.SignalingDeploymentDependent;
 import dev.lifeline.operator.workload.SignalingPdbDependent;
 import dev.lifeline.operator.workload.SignalingServiceDependent;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -50,7 +57,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
                 reconcilePrecondition = RegionListedCondition.class),
         @Dependent(name = RealtimePlatformReconciler.SIGNALING_DEPLOYMENT, type = SignalingDeploymentDependent.class,
                 dependsOn = "config", reconcilePrecondition = RegionListedCondition.class),
-        @Dependent(name = "signaling-service", type = SignalingServiceDependent.class,
+        @Dependent(name = RealtimePlatformReconciler.SIGNALING_SERVICE, type = SignalingServiceDependent.class,
                 reconcilePrecondition = RegionListedCondition.class),
         @Dependent(name = "signaling-pdb", type = SignalingPdbDependent.class,
                 reconcilePrecondition = RegionListedCondition.class),
@@ -62,27 +69,44 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
     static final String SIGNALING_DEPLOYMENT = "signaling-deployment";
     private static final Logger LOG = Logger.getLogger(RealtimePlatformReconciler.class);
 
+    static final String SIGNALING_SERVICE = "signaling-service";
+    /** How soon to try again while AWS resources are still being removed on deletion. */
+    static final Duration CLEANUP_RETRY = Duration.ofSeconds(5);
+
     private final OperatorConfig config;
     private final EventRecorder events;
+    private final AwsResources aws;
     private final Clock clock;
 
-    public RealtimePlatformReconciler(OperatorConfig config, EventRecorder events) {
+    public RealtimePlatformReconciler(OperatorConfig config, EventRecorder events, AwsResources aws) {
         this.config = config;
         this.events = events;
+        this.aws = aws;
         this.clock = Clock.systemUTC();
     }
 
     @Override
     public UpdateControl<RealtimePlatform> reconcile(RealtimePlatform platform, Context<RealtimePlatform> context) {
-        var observation = new PlatformStatusBuilder.Observation(platform, config.region(),
+        String region = config.region();
+        Optional<AwsReport> report = RegionListedCondition.isListed(platform, region)
+                ? Optional.of(aws.reconcile(platform, region, loadBalancerAddress(context).orElse(null)))
+                : Optional.empty();
+        var observation = new PlatformStatusBuilder.Observation(platform, region,
                 context.getSecondaryResource(Deployment.class, MEDIA_SERVER_DEPLOYMENT),
                 context.getSecondaryResource(Deployment.class, SIGNALING_DEPLOYMENT),
-                List.of());
+                report.map(r -> List.of(r.sessionStoreReady(), r.dnsReady())).orElse(List.of()),
+                report.map(AwsReport::degraded));
         RealtimePlatformStatus previous = platform.getStatus();
-        RealtimePlatformStatus next = PlatformStatusBuilder.build(observation, previous, clock.instant());
+        RealtimePlatformStatus next = PlatformStatusBuilder.build(observation, previous,
+                report.map(AwsReport::sessionStore).orElse(null), report.map(AwsReport::dns).orElse(null),
+                clock.instant());
         announce(platform, previous, next);
-        return changed(previous, next) ? UpdateControl.patchStatus(statusPatch(platform, next))
+        UpdateControl<RealtimePlatform> control = changed(previous, next)
+                ? UpdateControl.patchStatus(statusPatch(platform, next))
                 : UpdateControl.noUpdate();
+        // AWS has no watch: come back for pending changes, retries and the drift check.
+        report.ifPresent(r -> control.rescheduleAfter(r.nextCheckIn()));
+        return control;
     }
 
     @Override
@@ -100,10 +124,26 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
 
     @Override
     public DeleteControl cleanup(RealtimePlatform platform, Context<RealtimePlatform> context) {
-        // Kubernetes workloads carry owner references and go with the resource (garbage collection).
-        LOG.infof("RealtimePlatform %s/%s deleted; its workloads are garbage-collected through owner references",
-                platform.getMetadata().getNamespace(), platform.getMetadata().getName());
+        // Kubernetes workloads carry owner references and go with the resource (garbage collection);
+        // the finalizer exists for this region's AWS resources (record, health check; the table only
+        // with deletionPolicy Delete).
+        CleanupResult result = aws.cleanup(platform, config.region());
+        if (!result.done()) {
+            LOG.infof("Deleting %s/%s: %s", platform.getMetadata().getNamespace(), platform.getMetadata().getName(),
+                    result.outcome().message());
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RETRY);
+        }
+        events.normal(platform, "Deleted", "Removed this region's AWS resources: " + result.outcome().message());
         return DeleteControl.defaultDelete();
+    }
+
+    /** The signaling Service's load-balancer address: the region's DNS target unless the spec names one. */
+    private static Optional<String> loadBalancerAddress(Context<RealtimePlatform> context) {
+        return context.getSecondaryResource(Service.class, SIGNALING_SERVICE)
+                .map(Service::getStatus)
+                .map(ServiceStatus::getLoadBalancer)
+                .flatMap(lb -> lb.getIngress() == null ? Optional.empty() : lb.getIngress().stream().findFirst())
+                .map(ingress -> ingress.getHostname() != null ? ingress.getHostname() : ingress.getIp());
     }
 
     /** One Event per condition transition: visible in kubectl describe, bounded by real changes. */

@@ -87,7 +87,7 @@ public final class LocalRun {
 
     /** Local runs need no AWS account: the operator's in-memory providers stand in for AWS. */
     static Map<String, String> localEnvironment() {
-        return Map.of();
+        return OperatorProcess.WITHOUT_AWS;
     }
 
     private static void printPlatform(KubernetesClient client, String namespace, String name, PrintStream out) {

@@ -146,7 +146,10 @@ class CrdValidationIT {
 
     @Test
     void kubectlExplainTeachesEveryField() {
-        String failover = plane.kubectl("explain", "rtp.spec.failover");
+        // The API server publishes a new CRD in discovery shortly after it is Established.
+        String failover = org.awaitility.Awaitility.await("rtp in discovery").atMost(java.time.Duration.ofSeconds(30))
+                .ignoreExceptionsInstanceOf(IllegalStateException.class)
+                .until(() -> plane.kubectl("explain", "rtp.spec.failover"), out -> out != null);
         assertThat(failover).contains("When and how Lifeline detects failures", "circuitBreaker", "quorum",
                 "staleAfterSeconds");
         String threshold = plane.kubectl("explain", "rtp.spec.failover.circuitBreaker.failureRateThreshold");

@@ -70,13 +70,14 @@ class RbacIT {
                     .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
         }
 
-        try (OperatorProcess operator = OperatorProcess.start("rbac", kubeconfig, "us-east-1", Map.of())) {
+        try (OperatorProcess operator = OperatorProcess.start("rbac", kubeconfig, "us-east-1", OperatorProcess.WITHOUT_AWS)) {
             plane.createNamespace("rbac");
             admin.resource(PlatformYaml.minimal("least", "rbac")).create();
             Platforms.awaitDeployment(admin, "rbac", "least-media-server");
             Platforms.awaitDeployment(admin, "rbac", "least-signaling");
             Platforms.markAvailable(admin, "rbac", "least-media-server");
             Platforms.markAvailable(admin, "rbac", "least-signaling");
+            Platforms.assignLoadBalancer(admin, "rbac", "least", "192.0.2.20");
 
             Platforms.awaitCondition(admin, "rbac", "least", "Ready", "True", "Ready");
             assertThat(admin.policy().v1().podDisruptionBudget().inNamespace("rbac").list().getItems()).hasSize(2);
@@ -114,7 +115,7 @@ class RbacIT {
 
         Path kubeconfig = ServiceAccountKubeconfig.write(plane, SYSTEM, "trimmed");
         try (OperatorProcess operator = OperatorProcess.start("rbac-trimmed", kubeconfig, "us-east-1",
-                Map.of("LIFELINE_LEASE_NAME", "lifeline-operator-trimmed"))) {
+                withoutAws("LIFELINE_LEASE_NAME", "lifeline-operator-trimmed"))) {
             plane.createNamespace("rbac-trimmed");
             admin.resource(PlatformYaml.minimal("denied", "rbac-trimmed")).create();
 
@@ -126,6 +127,12 @@ class RbacIT {
                     .until(() -> admin.v1().events().inNamespace("rbac-trimmed").list().getItems().stream()
                             .anyMatch(e -> "Warning".equals(e.getType()) && "Forbidden".equals(e.getReason())));
         }
+    }
+
+    private static Map<String, String> withoutAws(String key, String value) {
+        Map<String, String> env = new java.util.HashMap<>(OperatorProcess.WITHOUT_AWS);
+        env.put(key, value);
+        return env;
     }
 
     private static String readString(Path file) {

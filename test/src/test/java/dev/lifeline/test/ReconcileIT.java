@@ -44,7 +44,7 @@ class ReconcileIT {
         plane.installCrds();
         plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
         client = plane.client();
-        operator = OperatorProcess.start("reconcile", plane.kubeconfig(), REGION, Map.of());
+        operator = OperatorProcess.start("reconcile", plane.kubeconfig(), REGION, OperatorProcess.WITHOUT_AWS);
     }
 
     @AfterAll
@@ -139,6 +139,7 @@ class ReconcileIT {
         Platforms.markAvailable(client, "beta", "beta-media-server");
         Platforms.awaitCondition(client, "beta", "beta", "WorkloadsAvailable", "False", "Progressing");
         Platforms.markAvailable(client, "beta", "beta-signaling");
+        Platforms.assignLoadBalancer(client, "beta", "beta", "192.0.2.10");
 
         Condition available = Platforms.awaitCondition(client, "beta", "beta", "WorkloadsAvailable", "True", "Available");
         Platforms.awaitCondition(client, "beta", "beta", "Ready", "True", "Ready");
@@ -186,6 +187,7 @@ class ReconcileIT {
         Platforms.awaitDeployment(client, "delta", "delta-signaling");
         Platforms.markAvailable(client, "delta", "delta-media-server");
         Platforms.markAvailable(client, "delta", "delta-signaling");
+        Platforms.assignLoadBalancer(client, "delta", "delta", "192.0.2.11");
         Platforms.awaitCondition(client, "delta", "delta", "Ready", "True", "Ready");
         await("the transition Events are written").atMost(Platforms.RECONCILE_TIMEOUT)
                 .until(() -> client.v1().events().inNamespace("delta").list().getItems().stream()

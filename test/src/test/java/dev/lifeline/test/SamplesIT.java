@@ -31,7 +31,7 @@ class SamplesIT {
         plane = ControlPlane.start("samples");
         plane.installCrds();
         plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
-        operator = OperatorProcess.start("samples", plane.kubeconfig(), "us-east-1", Map.of());
+        operator = OperatorProcess.start("samples", plane.kubeconfig(), "us-east-1", OperatorProcess.WITHOUT_AWS);
     }
 
     @AfterAll

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.lifeline.operator.api.DnsStatus;
 import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.SessionStoreStatus;
 import dev.lifeline.operator.api.RealtimePlatformStatus;
 import dev.lifeline.operator.api.RegionSpec;
 import dev.lifeline.operator.api.RegionStatus;
@@ -20,26 +22,49 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
  */
 public final class PlatformStatusBuilder {
 
-    /** What the reconciler observed in one pass. */
+    /**
+     * What the reconciler observed in one pass.
+     *
+     * @param externalConditions conditions owned by other parts (SessionStoreReady, DnsReady); Ready needs them True
+     * @param externalDegraded   a Degraded condition from another part (the AWS side), used when it is True
+     */
     public record Observation(RealtimePlatform platform, String region, Optional<Deployment> mediaServer,
-            Optional<Deployment> signaling, List<Condition> externalConditions) {
+            Optional<Deployment> signaling, List<Condition> externalConditions, Optional<Condition> externalDegraded) {
+
+        public Observation(RealtimePlatform platform, String region, Optional<Deployment> mediaServer,
+                Optional<Deployment> signaling, List<Condition> externalConditions) {
+            this(platform, region, mediaServer, signaling, externalConditions, Optional.empty());
+        }
     }
 
     private PlatformStatusBuilder() {
     }
 
     public static RealtimePlatformStatus build(Observation observation, RealtimePlatformStatus previous, Instant now) {
+        return build(observation, previous, null, null, now);
+    }
+
+    /** The next status, with the session table's and DNS status from the AWS side (null when not known). */
+    public static RealtimePlatformStatus build(Observation observation, RealtimePlatformStatus previous,
+            SessionStoreStatus sessionStore, DnsStatus dns, Instant now) {
         RealtimePlatform platform = observation.platform();
         RealtimePlatformStatus next = copyOf(previous);
         next.observedGeneration = platform.getMetadata().getGeneration();
+        if (sessionStore != null) {
+            next.sessionStore = sessionStore;
+        }
+        if (dns != null) {
+            next.dns = dns;
+        }
 
         Condition workloads = workloadsAvailable(observation);
         List<Condition> desired = new ArrayList<>();
         desired.add(ready(workloads, observation.externalConditions()));
         desired.add(workloads);
         desired.addAll(observation.externalConditions());
-        desired.add(Conditions.of(ConditionTypes.DEGRADED, ConditionTypes.FALSE, "AsExpected",
-                "No failure observed in the last reconciliation."));
+        desired.add(observation.externalDegraded().filter(c -> ConditionTypes.TRUE.equals(c.getStatus()))
+                .orElse(Conditions.of(ConditionTypes.DEGRADED, ConditionTypes.FALSE, "AsExpected",
+                        "No failure observed in the last reconciliation.")));
         List<Condition> previousConditions = previous == null ? List.of() : previous.conditions;
         next.conditions = Conditions.merge(previousConditions, desired, next.observedGeneration, now);
 

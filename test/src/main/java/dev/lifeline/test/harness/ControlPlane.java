@@ -130,8 +130,9 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Runs kubectl against this control plane and returns its output (stdout and stderr). */
     public String kubectl(String... args) {
+        // A discovery cache per control plane: ports are reused across runs, cached discovery must not be.
         List<String> command = new java.util.ArrayList<>(List.of(kubectlBinary().toString(), "--kubeconfig",
-                kubeconfig.toString()));
+                kubeconfig.toString(), "--cache-dir", RepoPaths.workDir().resolve("kubectl-cache-" + name).toString()));
         command.addAll(List.of(args));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

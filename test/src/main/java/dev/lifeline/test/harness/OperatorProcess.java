@@ -28,6 +28,10 @@ public final class OperatorProcess implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorProcess.class);
     public static final String OPERATOR_NAMESPACE = "lifeline-system";
+    /** The operator's in-memory session store and DNS: for tests and local runs that need no AWS. */
+    public static final Map<String, String> WITHOUT_AWS = Map.of(
+            "LIFELINE_DNS_PROVIDER", "inmemory",
+            "LIFELINE_SESSION_STORE_PROVIDER", "inmemory");
 
     private final Process process;
     private final int httpPort;

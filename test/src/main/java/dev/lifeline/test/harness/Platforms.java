@@ -37,11 +37,17 @@ public final class Platforms {
     /** Waits until the platform's condition has the status and reason, and returns it. */
     public static Condition awaitCondition(KubernetesClient client, String namespace, String name, String type,
             String status, String reason) {
-        return Awaitility.await(name + " condition " + type + "=" + status + " (" + reason + ")")
-                .atMost(RECONCILE_TIMEOUT)
-                .until(() -> condition(of(client).inNamespace(namespace).withName(name).get(), type)
-                        .filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason())).orElse(null),
-                        c -> c != null);
+        try {
+            return Awaitility.await(name + " condition " + type + "=" + status + " (" + reason + ")")
+                    .atMost(RECONCILE_TIMEOUT)
+                    .until(() -> condition(of(client).inNamespace(namespace).withName(name).get(), type)
+                            .filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason())).orElse(null),
+                            c -> c != null);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            RealtimePlatform current = of(client).inNamespace(namespace).withName(name).get();
+            throw new AssertionError(e.getMessage() + "; status is now: "
+                    + (current == null ? "(deleted)" : io.fabric8.kubernetes.client.utils.Serialization.asJson(current.getStatus())), e);
+        }
     }
 
     /**
@@ -61,6 +67,21 @@ public final class Platforms {
     public static Deployment awaitDeployment(KubernetesClient client, String namespace, String name) {
         return Awaitility.await("deployment " + namespace + "/" + name).atMost(RECONCILE_TIMEOUT)
                 .until(() -> client.apps().deployments().inNamespace(namespace).withName(name).get(), d -> d != null);
+    }
+
+    /**
+     * Plays the cloud's load-balancer controller (the test control plane has none): gives the
+     * signaling Service of a platform an ingress address, the region's DNS target.
+     */
+    public static void assignLoadBalancer(KubernetesClient client, String namespace, String platform, String ip) {
+        Awaitility.await("signaling Service of " + platform).atMost(RECONCILE_TIMEOUT)
+                .until(() -> client.services().inNamespace(namespace).withName(platform + "-signaling").get(),
+                        s -> s != null);
+        client.services().inNamespace(namespace).withName(platform + "-signaling").editStatus(s -> {
+            s.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
+                    .addNewIngress().withIp(ip).endIngress().endLoadBalancer().build());
+            return s;
+        });
     }
 
     /**
