@@ -18,7 +18,7 @@ import dev.lifeline.media.session.DynamoSessionStore;
 import dev.lifeline.media.token.TokenCodec;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -38,7 +38,8 @@ public class Infrastructure {
     DynamoDbClient dynamoDbClient(LifelineConfig config) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .region(Region.of(config.region()))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                // Pooled: signaling issues many table calls at once when a relay dies and its sessions resume.
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64)
                         .connectionTimeout(Duration.ofSeconds(1)).socketTimeout(Duration.ofSeconds(2)))
                 // Short overall budget: a signaling reply that waits longer than this is worse than a retry by the client.
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
