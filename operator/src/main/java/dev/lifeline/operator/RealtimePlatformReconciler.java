@@ -3,6 +3,21 @@ package dev.lifeline.operator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+
+import dev.lifeline.operator.action.DecisionEffector;
+import dev.lifeline.operator.action.PlatformMemory;
+import dev.lifeline.operator.action.ReplicaTargets;
+import dev.lifeline.operator.action.SelfHealing;
+import dev.lifeline.operator.api.HistoryEntry;
+import dev.lifeline.operator.policy.Decisions;
+import dev.lifeline.operator.workload.WorkloadLabels;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 
 import org.jboss.logging.Logger;
@@ -46,7 +61,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
  * comes from a pure builder; this class only observes and reports.
  */
 @ControllerConfiguration(name = RealtimePlatformReconciler.NAME)
-@Workflow(dependents = {
+@Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = "config", type = PlatformConfigMapDependent.class,
                 reconcilePrecondition = RegionListedCondition.class),
         @Dependent(name = RealtimePlatformReconciler.MEDIA_SERVER_DEPLOYMENT, type = MediaServerDeploymentDependent.class,
@@ -76,26 +91,67 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
     private final OperatorConfig config;
     private final EventRecorder events;
     private final AwsResources aws;
+    private final SelfHealing selfHealing;
+    private final DecisionEffector effector;
+    private final PlatformMemory memory;
     private final Clock clock;
 
-    public RealtimePlatformReconciler(OperatorConfig config, EventRecorder events, AwsResources aws) {
+    public RealtimePlatformReconciler(OperatorConfig config, EventRecorder events, AwsResources aws,
+            SelfHealing selfHealing, DecisionEffector effector, PlatformMemory memory) {
         this.config = config;
         this.events = events;
         this.aws = aws;
+        this.selfHealing = selfHealing;
+        this.effector = effector;
+        this.memory = memory;
         this.clock = Clock.systemUTC();
+    }
+
+    /** Pods of the platform's workloads, for health signals (event-driven, never polled). */
+    @Override
+    public List<EventSource<?, RealtimePlatform>> prepareEventSources(EventSourceContext<RealtimePlatform> context) {
+        var pods = InformerEventSourceConfiguration.from(Pod.class, RealtimePlatform.class)
+                .withName("pods")
+                .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
+                        .map(labels -> labels.get("app.kubernetes.io/instance"))
+                        .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
+                        .orElse(Set.of()))
+                .build();
+        return List.of(new InformerEventSource<>(pods, context));
     }
 
     @Override
     public UpdateControl<RealtimePlatform> reconcile(RealtimePlatform platform, Context<RealtimePlatform> context) {
         String region = config.region();
-        Optional<AwsReport> report = RegionListedCondition.isListed(platform, region)
+        boolean listed = RegionListedCondition.isListed(platform, region);
+        Optional<Deployment> media = context.getSecondaryResource(Deployment.class, MEDIA_SERVER_DEPLOYMENT);
+        Optional<Deployment> signaling = context.getSecondaryResource(Deployment.class, SIGNALING_DEPLOYMENT);
+
+        // 1. AWS side (cached between drift checks): table, this region's record and health check.
+        Optional<AwsReport> report = listed
                 ? Optional.of(aws.reconcile(platform, region, loadBalancerAddress(context).orElse(null)))
                 : Optional.empty();
-        var observation = new PlatformStatusBuilder.Observation(platform, region,
-                context.getSecondaryResource(Deployment.class, MEDIA_SERVER_DEPLOYMENT),
-                context.getSecondaryResource(Deployment.class, SIGNALING_DEPLOYMENT),
+        // 2. Signals -> decisions (pure engine), heartbeat published.
+        Optional<SelfHealing.Step> step = listed
+                ? Optional.of(selfHealing.decide(platform, region, media, signaling,
+                        context.getSecondaryResources(Pod.class), report.map(AwsReport::dnsWeight).orElse(null)))
+                : Optional.empty();
+        Optional<Decisions> decisions = step.map(SelfHealing.Step::decisions);
+        // 3. Workloads, with the media-server replica target (pre-scaling) the engine decided.
+        var workflow = context.managedWorkflowAndDependentResourceContext();
+        workflow.put(MediaServerDeploymentDependent.REPLICAS_KEY,
+                ReplicaTargets.mediaServer(platform.getSpec().mediaServer.replicas, media, decisions));
+        workflow.reconcileManagedWorkflow();
+        // 4. Restarts, deletion costs and DNS changes; every decision recorded.
+        List<HistoryEntry> history = decisions.map(d -> effector.carryOut(platform, d)).orElse(List.of());
+
+        var observation = new PlatformStatusBuilder.Observation(platform, region, media, signaling,
                 report.map(r -> List.of(r.sessionStoreReady(), r.dnsReady())).orElse(List.of()),
-                report.map(AwsReport::degraded));
+                report.map(AwsReport::degraded),
+                step.map(s -> new PlatformStatusBuilder.SelfHealingView(health(s.decisions()),
+                        s.decisions().state().breakerStatuses(), s.decisions().localWeight(), history,
+                        s.coordinationProblem())));
         RealtimePlatformStatus previous = platform.getStatus();
         RealtimePlatformStatus next = PlatformStatusBuilder.build(observation, previous,
                 report.map(AwsReport::sessionStore).orElse(null), report.map(AwsReport::dns).orElse(null),
@@ -104,9 +160,19 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         UpdateControl<RealtimePlatform> control = changed(previous, next)
                 ? UpdateControl.patchStatus(statusPatch(platform, next))
                 : UpdateControl.noUpdate();
-        // AWS has no watch: come back for pending changes, retries and the drift check.
-        report.ifPresent(r -> control.rescheduleAfter(r.nextCheckIn()));
+        if (listed) {
+            // AWS and peers have no watch: come back every heartbeat interval (sooner for pending AWS changes).
+            Duration heartbeat = Duration.ofSeconds(platform.getSpec().failover.heartbeatIntervalSeconds);
+            Duration awsCheck = report.map(AwsReport::nextCheckIn).orElse(heartbeat);
+            control.rescheduleAfter(awsCheck.compareTo(heartbeat) < 0 ? awsCheck : heartbeat);
+        }
         return control;
+    }
+
+    private static java.util.Map<String, String> health(Decisions decisions) {
+        java.util.Map<String, String> health = new java.util.LinkedHashMap<>();
+        decisions.health().forEach((region, h) -> health.put(region, h.statusName()));
+        return health;
     }
 
     @Override
@@ -128,6 +194,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         // the finalizer exists for this region's AWS resources (record, health check; the table only
         // with deletionPolicy Delete).
         CleanupResult result = aws.cleanup(platform, config.region());
+        memory.forget(platform);
         if (!result.done()) {
             LOG.infof("Deleting %s/%s: %s", platform.getMetadata().getNamespace(), platform.getMetadata().getName(),
                     result.outcome().message());

@@ -3,10 +3,13 @@ package dev.lifeline.operator.status;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.lifeline.operator.api.BreakerStatus;
 import dev.lifeline.operator.api.DnsStatus;
+import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.SessionStoreStatus;
 import dev.lifeline.operator.api.RealtimePlatformStatus;
@@ -29,13 +32,25 @@ public final class PlatformStatusBuilder {
      * @param externalDegraded   a Degraded condition from another part (the AWS side), used when it is True
      */
     public record Observation(RealtimePlatform platform, String region, Optional<Deployment> mediaServer,
-            Optional<Deployment> signaling, List<Condition> externalConditions, Optional<Condition> externalDegraded) {
+            Optional<Deployment> signaling, List<Condition> externalConditions, Optional<Condition> externalDegraded,
+            Optional<SelfHealingView> selfHealing) {
 
         public Observation(RealtimePlatform platform, String region, Optional<Deployment> mediaServer,
                 Optional<Deployment> signaling, List<Condition> externalConditions) {
-            this(platform, region, mediaServer, signaling, externalConditions, Optional.empty());
+            this(platform, region, mediaServer, signaling, externalConditions, Optional.empty(), Optional.empty());
         }
     }
+
+    /**
+     * What the decision engine concluded, for status: region health, this region's breakers and
+     * DNS weight, the decisions carried out (history), and a coordination problem if any.
+     */
+    public record SelfHealingView(Map<String, String> health, List<BreakerStatus> localBreakers, int localWeight,
+            List<HistoryEntry> newHistory, Optional<String> coordinationProblem) {
+    }
+
+    /** status.history keeps this many decisions, newest last. */
+    public static final int HISTORY_LIMIT = 20;
 
     private PlatformStatusBuilder() {
     }
@@ -62,6 +77,7 @@ public final class PlatformStatusBuilder {
         desired.add(ready(workloads, observation.externalConditions()));
         desired.add(workloads);
         desired.addAll(observation.externalConditions());
+        observation.selfHealing().ifPresent(view -> desired.add(regionsHealthy(view)));
         desired.add(observation.externalDegraded().filter(c -> ConditionTypes.TRUE.equals(c.getStatus()))
                 .orElse(Conditions.of(ConditionTypes.DEGRADED, ConditionTypes.FALSE, "AsExpected",
                         "No failure observed in the last reconciliation.")));
@@ -69,6 +85,11 @@ public final class PlatformStatusBuilder {
         next.conditions = Conditions.merge(previousConditions, desired, next.observedGeneration, now);
 
         next.regions = regions(observation, ConditionTypes.TRUE.equals(workloads.getStatus()));
+        observation.selfHealing().ifPresent(view -> {
+            List<HistoryEntry> history = new ArrayList<>(next.history);
+            history.addAll(view.newHistory());
+            next.history = new ArrayList<>(history.subList(Math.max(0, history.size() - HISTORY_LIMIT), history.size()));
+        });
         long healthy = next.regions.stream().filter(r -> RegionHealth.HEALTHY.equals(r.health)).count();
         next.healthyRegions = healthy + "/" + next.regions.size();
         return next;
@@ -107,6 +128,22 @@ public final class PlatformStatusBuilder {
                         + platform.getMetadata().getName() + "` for pending, crash-looping or unpullable pods.");
     }
 
+    static Condition regionsHealthy(SelfHealingView view) {
+        if (view.coordinationProblem().isPresent()) {
+            return Conditions.of(ConditionTypes.REGIONS_HEALTHY, ConditionTypes.UNKNOWN, "CoordinationUnavailable",
+                    view.coordinationProblem().get());
+        }
+        List<String> unhealthy = view.health().entrySet().stream()
+                .filter(e -> !RegionHealth.HEALTHY.equals(e.getValue()))
+                .map(e -> e.getKey() + " " + e.getValue()).sorted().toList();
+        if (unhealthy.isEmpty()) {
+            return Conditions.of(ConditionTypes.REGIONS_HEALTHY, ConditionTypes.TRUE, "AllHealthy",
+                    "Every region is healthy.");
+        }
+        return Conditions.of(ConditionTypes.REGIONS_HEALTHY, ConditionTypes.FALSE, "RegionsUnhealthy",
+                "Not healthy: " + String.join(", ", unhealthy) + ". See status.regions and status.history.");
+    }
+
     static Condition ready(Condition workloads, List<Condition> external) {
         List<String> notReady = new ArrayList<>();
         if (!ConditionTypes.TRUE.equals(workloads.getStatus())) {
@@ -130,13 +167,16 @@ public final class PlatformStatusBuilder {
         for (RegionSpec spec : observation.platform().getSpec().regions) {
             RegionStatus region = new RegionStatus();
             region.name = spec.name;
+            Optional<SelfHealingView> view = observation.selfHealing();
             if (spec.name.equals(observation.region())) {
-                region.health = workloadsAvailable ? RegionHealth.HEALTHY : RegionHealth.DEGRADED;
+                region.health = view.map(v -> v.health().get(spec.name))
+                        .orElse(workloadsAvailable ? RegionHealth.HEALTHY : RegionHealth.DEGRADED);
                 region.readyReplicas = ReplicaCount.of(observation.mediaServer()).ready();
-                region.dnsWeight = spec.drain ? 0 : spec.weight;
+                region.dnsWeight = view.map(SelfHealingView::localWeight).orElse(spec.drain ? 0 : spec.weight);
+                view.ifPresent(v -> region.breakers = new ArrayList<>(v.localBreakers()));
             } else {
-                // Peer health comes from the session table's heartbeats (self-healing); unknown until then.
-                region.health = RegionHealth.UNKNOWN;
+                // Peers' health comes from their heartbeats in the session table.
+                region.health = view.map(v -> v.health().get(spec.name)).orElse(RegionHealth.UNKNOWN);
             }
             regions.add(region);
         }

@@ -26,8 +26,16 @@ public class MediaServerDeploymentDependent extends CRUDKubernetesDependentResou
         super(Deployment.class);
     }
 
-    /** Pure builder: the Deployment for the given platform in the given region. */
+    /** Key under which the reconciler hands the replica target to this dependent. */
+    public static final String REPLICAS_KEY = "media-server.replicas";
+
+    /** Pure builder: the Deployment for the given platform in the given region, at its minimum replicas. */
     public static Deployment build(RealtimePlatform platform, String region) {
+        return build(platform, region, platform.getSpec().mediaServer.replicas.min);
+    }
+
+    /** Pure builder with a replica target (pre-scaling); the target is kept within spec bounds. */
+    public static Deployment build(RealtimePlatform platform, String region, int replicas) {
         MediaServerSpec media = platform.getSpec().mediaServer;
         var shape = new PodTemplates.ContainerShape(media.image,
                 List.of(new ContainerPortBuilder().withName(MEDIA_PORT_NAME).withContainerPort(media.udpPort)
@@ -36,11 +44,14 @@ public class MediaServerDeploymentDependent extends CRUDKubernetesDependentResou
                                 .withProtocol("TCP").build()),
                 media.resources,
                 platform.getSpec().failover.reroute.drainDeadlineSeconds + SHUTDOWN_MARGIN_SECONDS);
-        return Deployments.build(platform, Component.MEDIA_SERVER, region, media.replicas.min, shape);
+        int bounded = Math.max(media.replicas.min, Math.min(media.replicas.max, replicas));
+        return Deployments.build(platform, Component.MEDIA_SERVER, region, bounded, shape);
     }
 
     @Override
     protected Deployment desired(RealtimePlatform platform, Context<RealtimePlatform> context) {
-        return build(platform, OperatorRegion.current());
+        int replicas = context.managedWorkflowAndDependentResourceContext().get(REPLICAS_KEY, Integer.class)
+                .orElse(platform.getSpec().mediaServer.replicas.min);
+        return build(platform, OperatorRegion.current(), replicas);
     }
 }

@@ -1,0 +1,44 @@
+package dev.lifeline.operator.action;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.policy.Decisions;
+import dev.lifeline.operator.policy.EngineState;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * What the operator remembers between reconciles of a platform that status does not hold: the
+ * decision engine's state and its latest decisions (for the REST API). Breaker states are also
+ * in status, so a restarted or newly elected operator resumes them (see EngineState.fromStatus).
+ */
+@ApplicationScoped
+public class PlatformMemory {
+
+    private final Map<String, EngineState> states = new ConcurrentHashMap<>();
+    private final Map<String, Decisions> latest = new ConcurrentHashMap<>();
+
+    public static String key(RealtimePlatform platform) {
+        return platform.getMetadata().getNamespace() + "/" + platform.getMetadata().getName();
+    }
+
+    public Optional<EngineState> state(RealtimePlatform platform) {
+        return Optional.ofNullable(states.get(key(platform)));
+    }
+
+    public void remember(RealtimePlatform platform, Decisions decisions) {
+        states.put(key(platform), decisions.state());
+        latest.put(key(platform), decisions);
+    }
+
+    public Optional<Decisions> latest(String namespace, String name) {
+        return Optional.ofNullable(latest.get(namespace + "/" + name));
+    }
+
+    public void forget(RealtimePlatform platform) {
+        states.remove(key(platform));
+        latest.remove(key(platform));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.lifeline.operator.action;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.RegionSpec;
+import dev.lifeline.operator.health.CoordinationStore;
+import dev.lifeline.operator.health.OperatorHeartbeat;
+import dev.lifeline.operator.health.PodSignals;
+import dev.lifeline.operator.health.SignalCollector;
+import dev.lifeline.operator.policy.DecisionEngine;
+import dev.lifeline.operator.policy.Decisions;
+import dev.lifeline.operator.policy.EngineState;
+import dev.lifeline.operator.policy.Phase;
+import dev.lifeline.operator.workload.Component;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * One self-healing step of a platform: read the signals, let the pure decision engine decide,
+ * publish this region's heartbeat. Carrying the decisions out is the DecisionEffector's job.
+ */
+@ApplicationScoped
+public class SelfHealing {
+
+    private static final Logger LOG = Logger.getLogger(SelfHealing.class);
+
+    private final CoordinationStore coordination;
+    private final PlatformMemory memory;
+    private final Clock clock = Clock.systemUTC();
+    private final DecisionEngine engine = new DecisionEngine(clock);
+
+    public SelfHealing(CoordinationStore coordination, PlatformMemory memory) {
+        this.coordination = coordination;
+        this.memory = memory;
+    }
+
+    /** The outcome of one step; {@code coordinationProblem} is set when the table could not be read or written. */
+    public record Step(Decisions decisions, Optional<String> coordinationProblem) {
+    }
+
+    public Step decide(RealtimePlatform platform, String region, Optional<Deployment> media,
+            Optional<Deployment> signaling, Collection<Pod> pods, Integer localDnsWeight) {
+        Instant now = clock.instant();
+        String table = platform.getSpec().sessionStore.tableName;
+        List<String> regions = platform.getSpec().regions.stream().map((RegionSpec r) -> r.name).toList();
+        Optional<String> problem = Optional.empty();
+        Map<String, OperatorHeartbeat> heartbeats = Map.of();
+        try {
+            heartbeats = coordination.read(table, region, regions);
+        } catch (RuntimeException e) {
+            problem = Optional.of("Reading the peers' heartbeats from table " + table + " failed: " + e.getMessage());
+        }
+        EngineState previous = memory.state(platform).orElseGet(() -> EngineState.fromStatus(localBreakers(platform, region), now));
+        Phase phase = memory.latest(platform.getMetadata().getNamespace(), platform.getMetadata().getName())
+                .map(Decisions::localPhase).orElse(Phase.SERVING);
+        var observations = SignalCollector.observations(region, platform.getSpec(),
+                PodSignals.observe(media, podsOf(pods, Component.MEDIA_SERVER), Map.of()),
+                PodSignals.observe(signaling, podsOf(pods, Component.SIGNALING), Map.of()),
+                heartbeats, phase, localDnsWeight, now);
+        Decisions decisions = engine.decide(observations, platform.getSpec(), previous);
+        memory.remember(platform, decisions);
+        try {
+            coordination.publish(table, region, new OperatorHeartbeat(region, now, decisions.localPhase(), null, null,
+                    SignalCollector.peerView(region, platform.getSpec(), heartbeats)));
+        } catch (RuntimeException e) {
+            problem = Optional.of("Writing this region's heartbeat to table " + table + " failed: " + e.getMessage());
+        }
+        problem.ifPresent(p -> LOG.warnf("%s: %s", PlatformMemory.key(platform), p));
+        return new Step(decisions, problem);
+    }
+
+    private static List<dev.lifeline.operator.api.BreakerStatus> localBreakers(RealtimePlatform platform, String region) {
+        if (platform.getStatus() == null) {
+            return List.of();
+        }
+        return platform.getStatus().regions.stream().filter(r -> region.equals(r.name)).findFirst()
+                .map(r -> r.breakers).orElse(List.of());
+    }
+
+    private static List<Pod> podsOf(Collection<Pod> pods, Component component) {
+        return pods.stream().filter(p -> p.getMetadata().getLabels() != null
+                && component.label.equals(p.getMetadata().getLabels().get("app.kubernetes.io/component"))).toList();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.lifeline.operator.health;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * The operators' coordination channel: heartbeats in the session table (a DynamoDB global
+ * table, so every region reads every region's items from its local replica).
+ */
+public interface CoordinationStore {
+
+    /** Writes this region's heartbeat. */
+    void publish(String tableName, String ownRegion, OperatorHeartbeat heartbeat);
+
+    /** The latest heartbeat of each of {@code regions} that has one, read in {@code ownRegion}. */
+    Map<String, OperatorHeartbeat> read(String tableName, String ownRegion, Collection<String> regions);
+}

@@ -1,0 +1,65 @@
+package dev.lifeline.operator.health;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.lifeline.operator.api.RealtimePlatformSpec;
+import dev.lifeline.operator.api.RegionSpec;
+import dev.lifeline.operator.policy.Component;
+import dev.lifeline.operator.policy.Observations;
+import dev.lifeline.operator.policy.Observations.ComponentObservation;
+import dev.lifeline.operator.policy.Observations.RegionObservation;
+import dev.lifeline.operator.policy.Phase;
+
+/**
+ * Pure: the decision engine's observations from the local components (informer caches) and every
+ * region's heartbeat (the session table). The local region's own entry is "alive now", with the
+ * phase it last decided and its record's weight as the DNS side reported it.
+ */
+public final class SignalCollector {
+
+    private SignalCollector() {
+    }
+
+    public static Observations observations(String localRegion, RealtimePlatformSpec spec,
+            Optional<ComponentObservation> mediaServer, Optional<ComponentObservation> signaling,
+            Map<String, OperatorHeartbeat> heartbeats, Phase localPhase, Integer localDnsWeight, Instant now) {
+        Map<Component, ComponentObservation> components = new EnumMap<>(Component.class);
+        mediaServer.ifPresent(m -> components.put(Component.MEDIA_SERVER, m));
+        signaling.ifPresent(s -> components.put(Component.SIGNALING, s));
+
+        Map<String, RegionObservation> regions = new LinkedHashMap<>();
+        for (RegionSpec region : spec.regions) {
+            OperatorHeartbeat heartbeat = heartbeats.get(region.name);
+            if (region.name.equals(localRegion)) {
+                regions.put(region.name, new RegionObservation(region.name, now, localPhase,
+                        heartbeat == null ? null : heartbeat.activeSessions(),
+                        heartbeat == null ? null : heartbeat.capacity(), peerView(localRegion, spec, heartbeats),
+                        null, localDnsWeight));
+            } else if (heartbeat != null) {
+                regions.put(region.name, new RegionObservation(region.name, heartbeat.at(), heartbeat.phase(),
+                        heartbeat.activeSessions(), heartbeat.capacity(), heartbeat.peerView(), null, null));
+            } else {
+                regions.put(region.name, new RegionObservation(region.name, null, null, null, null, null, null, null));
+            }
+        }
+        return new Observations(localRegion, components, regions, null);
+    }
+
+    /** When this region last saw each peer: the time in the peer's own latest heartbeat. */
+    public static Map<String, Instant> peerView(String localRegion, RealtimePlatformSpec spec,
+            Map<String, OperatorHeartbeat> heartbeats) {
+        Map<String, Instant> view = new HashMap<>();
+        for (RegionSpec region : spec.regions) {
+            OperatorHeartbeat heartbeat = heartbeats.get(region.name);
+            if (!region.name.equals(localRegion) && heartbeat != null) {
+                view.put(region.name, heartbeat.at());
+            }
+        }
+        return view;
+    }
+}
