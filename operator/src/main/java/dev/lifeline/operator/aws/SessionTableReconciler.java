@@ -70,7 +70,7 @@ public final class SessionTableReconciler {
         }
         List<String> applied = applyFixes(desired, table, home);
         if (!applied.isEmpty()) {
-            return AwsOutcome.pending("restoring table settings in " + table.region() + ": " + String.join(", ", applied));
+            return AwsOutcome.pending("table settings changed in " + table.region() + ": " + String.join(", ", applied));
         }
         if (!home) {
             return AwsOutcome.ready("replica of " + table.name() + " in " + table.region() + " is ACTIVE; replicas are "

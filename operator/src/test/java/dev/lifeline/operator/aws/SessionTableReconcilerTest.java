@@ -18,7 +18,7 @@ class SessionTableReconcilerTest {
     @Test
     void homeRegionCreatesTheTableThenAddsReplicasOneAtATime() {
         SessionTableReconciler.Result first = reconcile("us-east-1");
-        assertThat(first.outcome().message()).contains("restoring table settings");
+        assertThat(first.outcome().message()).contains("table settings changed in us-east-1: enable TTL on expiresAt");
         TableState created = provider.describe("us-east-1", "meet-sessions").orElseThrow();
         assertThat(created.key()).isEqualTo(DesiredTable.KEY);
         assertThat(created.streamViewType()).isEqualTo("NEW_AND_OLD_IMAGES");

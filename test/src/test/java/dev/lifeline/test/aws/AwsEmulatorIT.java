@@ -447,6 +447,23 @@ class AwsEmulatorIT {
             assertThat(aws.healthChecks()).hasSize(1);
         }
 
+        @Test
+        void accessDeniedAndAMissingHostedZoneAreReportedWithTheirReasonAndNotRetried() {
+            aws.proxy.inject(Fault.error(AwsService.DYNAMODB, 400, "AccessDeniedException"));
+            platform.getSpec().dns.hostedZoneId = "ZNOSUCHZONE0000000000";
+            RegionOperator home = operator("us-east-1");
+
+            AwsReport report = home.reconcile();
+
+            assertThat(report.sessionStoreReady().getReason()).isEqualTo("AccessDenied");
+            assertThat(report.sessionStoreReady().getMessage()).contains("DescribeTable").contains("AccessDeniedException");
+            assertThat(report.dnsReady().getReason()).isEqualTo("NotFound");
+            assertThat(report.dnsReady().getMessage()).contains("NoSuchHostedZone");
+            assertThat(aws.proxy.count("dynamodb:DescribeTable")).isEqualTo(1);
+            assertThat(aws.proxy.count("route53:ListResourceRecordSets")).isEqualTo(1);
+            assertThat(home.policy().state("dynamodb:us-east-1").name()).isEqualTo("CLOSED");
+        }
+
         private void assertNoDuplicates() {
             assertThat(aws.records(zoneId, "media.example.com")).extracting(ResourceRecordSet::setIdentifier)
                     .containsExactlyInAnyOrderElementsOf(REGIONS);
