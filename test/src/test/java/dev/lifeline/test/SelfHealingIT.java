@@ -1,0 +1,131 @@
+package dev.lifeline.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.lifeline.operator.api.HistoryEntry;
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.RegionSpec;
+import dev.lifeline.test.harness.ControlPlane;
+import dev.lifeline.test.harness.OperatorProcess;
+import dev.lifeline.test.harness.Platforms;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The self-healing loop in one region on a real API server: a crash-looping media-server pod
+ * (its status written as the kubelet would) is restarted by the operator, with an Event and a
+ * history entry; with dryRun the same decision is recorded and nothing is deleted.
+ */
+class SelfHealingIT {
+
+    private static ControlPlane plane;
+    private static OperatorProcess operator;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void start() {
+        plane = ControlPlane.start("self-healing");
+        plane.installCrds();
+        plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
+        client = plane.client();
+        operator = OperatorProcess.start("self-healing", plane.kubeconfig(), "us-east-1", OperatorProcess.WITHOUT_AWS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    @Test
+    void crashLoopingPodIsRestartedWithAnEventAndAHistoryEntry() {
+        healthyPlatform("heal", false);
+        crashLoopingPod("heal", "heal-media-server-7d9f-abcde");
+
+        await("crash-looping pod deleted by the operator").atMost(Duration.ofSeconds(60))
+                .until(() -> client.pods().inNamespace("heal").withName("heal-media-server-7d9f-abcde").get() == null);
+        HistoryEntry restart = await("history entry").atMost(Platforms.RECONCILE_TIMEOUT)
+                .until(() -> restartEntry("heal"), e -> e != null);
+        assertThat(restart.outcome).isEqualTo("Applied");
+        assertThat(restart.region).isEqualTo("us-east-1");
+        assertThat(restart.component).isEqualTo("mediaServer");
+        assertThat(restart.reason).contains("heal-media-server-7d9f-abcde");
+        await("Restart Event").atMost(Platforms.RECONCILE_TIMEOUT)
+                .until(() -> client.v1().events().inNamespace("heal").list().getItems().stream()
+                        .anyMatch(e -> "Restart".equals(e.getReason()) && e.getMessage().contains("Applied")));
+    }
+
+    @Test
+    void dryRunRecordsTheRestartAndLeavesThePodAlone() {
+        healthyPlatform("dry", true);
+        crashLoopingPod("dry", "dry-media-server-7d9f-abcde");
+
+        HistoryEntry restart = await("dry-run history entry").atMost(Duration.ofSeconds(60))
+                .until(() -> restartEntry("dry"), e -> e != null);
+        assertThat(restart.outcome).isEqualTo("DryRun");
+        assertThat(client.pods().inNamespace("dry").withName("dry-media-server-7d9f-abcde").get()).isNotNull();
+    }
+
+    private void healthyPlatform(String name, boolean dryRun) {
+        plane.createNamespace(name);
+        RealtimePlatform platform = new RealtimePlatform();
+        platform.getMetadata().setName(name);
+        platform.getMetadata().setNamespace(name);
+        platform.setSpec(new dev.lifeline.operator.api.RealtimePlatformSpec());
+        platform.getSpec().regions.add(new RegionSpec("us-east-1", 100));
+        platform.getSpec().sessionStore.tableName = name + "-sessions";
+        platform.getSpec().sessionStore.homeRegion = "us-east-1";
+        platform.getSpec().dns.hostedZoneId = "Z0123456789ABCDEFGHIJ";
+        platform.getSpec().dns.recordName = name + ".example.com";
+        platform.getSpec().failover.restart.backoffSeconds = 1;
+        platform.getSpec().dryRun = dryRun;
+        Platforms.of(client).resource(platform).create();
+        Platforms.awaitDeployment(client, name, name + "-media-server");
+        Platforms.awaitDeployment(client, name, name + "-signaling");
+        Platforms.markAvailable(client, name, name + "-media-server");
+        Platforms.markAvailable(client, name, name + "-signaling");
+        Platforms.assignLoadBalancer(client, name, name, "192.0.2.30");
+        Platforms.awaitCondition(client, name, name, "Ready", "True", "Ready");
+    }
+
+    /** A media-server pod in CrashLoopBackOff, its status written as the kubelet would write it. */
+    private void crashLoopingPod(String namespace, String podName) {
+        Pod pod = client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata()
+                .withName(podName).withNamespace(namespace)
+                .withLabels(Map.of("app.kubernetes.io/name", "lifeline-media-server",
+                        "app.kubernetes.io/instance", namespace, "app.kubernetes.io/component", "media-server",
+                        "app.kubernetes.io/managed-by", "lifeline-operator"))
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName("server").withImage("ghcr.io/lifeline/media-server:0.1.0")
+                .endContainer().endSpec().build()).create();
+        client.pods().inNamespace(namespace).resource(new PodBuilder(pod).withNewStatus().withPhase("Running")
+                .addNewCondition().withType("Ready").withStatus("False")
+                .withLastTransitionTime("2026-01-01T00:00:00Z").endCondition()
+                .addNewContainerStatus().withName("server").withImage("ghcr.io/lifeline/media-server:0.1.0")
+                .withImageID("").withReady(false).withRestartCount(6)
+                .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+                .withMessage("back-off 5m0s restarting failed container").endWaiting().endState()
+                .endContainerStatus().endStatus().build()).updateStatus();
+    }
+
+    private static HistoryEntry restartEntry(String name) {
+        RealtimePlatform platform = Platforms.of(client).inNamespace(name).withName(name).get();
+        if (platform == null || platform.getStatus() == null) {
+            return null;
+        }
+        return platform.getStatus().history.stream().filter(h -> "Restart".equals(h.action)).findFirst().orElse(null);
+    }
+}
