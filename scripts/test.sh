@@ -2,7 +2,8 @@
 # Runs every test of the project on a fresh machine: provides the pinned Kubernetes control-plane
 # binaries (built once from the Go module proxy and cached in ~/.kubeapitest), then the Maven
 # build with unit tests (*Test) and integration tests (*IT) against real processes.
+# kube-controller-manager, kube-scheduler and kwok make the simulated regions (SimulatedRegion).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-test/scripts/kube-binaries.sh
+test/scripts/kube-binaries.sh kube-apiserver kubectl etcd kube-controller-manager kube-scheduler kwok
 exec ./mvnw verify "$@"
