@@ -12,10 +12,13 @@ import dev.lifeline.operator.aws.AwsReport;
 import dev.lifeline.operator.aws.CleanupResult;
 import dev.lifeline.operator.aws.DnsOwnership;
 import dev.lifeline.operator.aws.RoutingResult;
+import dev.lifeline.test.harness.ControlPlane;
+import dev.lifeline.test.harness.OperatorProcess;
 import dev.lifeline.test.harness.RepoPaths;
 import dev.lifeline.testkit.AwsService;
 import dev.lifeline.testkit.Fault;
 import dev.lifeline.testkit.RecordedCall;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +55,9 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * (lifeline_moto.py), because moto 5.2.1 lacks them. Not covered by any emulator: item
  * replication between regions, real health checkers (moto reports every check healthy), IAM
  * evaluation (the least-privilege test compares the calls seen with the policy instead).
+ *
+ * <p>Needs the packaged operator ({@code ./mvnw -DskipTests install}) and the control-plane
+ * binaries, like the other ITs of this module.
  */
 @TestClassOrder(ClassOrderer.OrderAnnotation.class)
 class AwsEmulatorIT {
@@ -477,9 +483,95 @@ class AwsEmulatorIT {
         }
     }
 
-    /** Runs last: every AWS permission the operator needed in the tests above, against deploy/iam-policy.json. */
+    /**
+     * The packaged operator (its own JVM, configured only through LIFELINE_* and AWS_* environment
+     * variables as in a cluster) against a real API server and the same moto behind the proxy: the
+     * home region's operator reconciles samples/three-region.yaml into the global table with its
+     * replicas and its region's record and health check, reports them in status, and on deletion
+     * removes record and health check while the table stays (deletionPolicy Retain). Its calls,
+     * heartbeats included, count for the least-privilege test.
+     */
     @Nested
     @Order(3)
+    class PackagedOperator {
+
+        private ControlPlane plane;
+        private OperatorProcess operator;
+
+        @BeforeEach
+        void start() {
+            plane = ControlPlane.start("aws");
+            plane.installCrds();
+            plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
+            plane.createNamespace("rtc");
+            operator = OperatorProcess.start("aws", plane.kubeconfig(), "us-east-1", Map.of(
+                    "LIFELINE_DNS_PROVIDER", "route53",
+                    "LIFELINE_SESSION_STORE_PROVIDER", "dynamodb",
+                    "LIFELINE_AWS_ENDPOINT_OVERRIDE", aws.proxy.endpoint().toString(),
+                    "LIFELINE_AWS_DRIFT_INTERVAL", "2s",
+                    "LIFELINE_AWS_PENDING_POLL_INTERVAL", "300ms",
+                    "AWS_ACCESS_KEY_ID", "lifeline-test",
+                    "AWS_SECRET_ACCESS_KEY", "lifeline-test",
+                    "AWS_EC2_METADATA_DISABLED", "true"));
+        }
+
+        @AfterEach
+        void stop() {
+            if (operator != null) {
+                operator.close();
+            }
+            if (plane != null) {
+                plane.close();
+            }
+        }
+
+        @Test
+        void threeRegionSampleBecomesTableReplicasRecordAndHealthCheckAndDeletionRetainsTheTable() {
+            // No load-balancer controller here: give the home region an explicit endpoint.
+            platform.getSpec().regions.get(0).endpoint = "192.0.2.10";
+            plane.client().resource(platform).create();
+
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .untilAsserted(() -> {
+                        assertThat(table("us-east-1").replicas())
+                                .extracting(ReplicaDescription::regionName, r -> r.replicaStatusAsString())
+                                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("eu-west-1", "ACTIVE"),
+                                        org.assertj.core.groups.Tuple.tuple("ap-southeast-2", "ACTIVE"));
+                        assertThat(aws.records(zoneId, "media.example.com")).singleElement().satisfies(record -> {
+                            assertThat(record.setIdentifier()).isEqualTo("us-east-1");
+                            assertThat(record.resourceRecords().get(0).value()).isEqualTo("192.0.2.10");
+                            assertThat(aws.healthChecks().get(record.healthCheckId()))
+                                    .containsEntry(DnsOwnership.OWNER_TAG, "rtc/meet");
+                        });
+                        RealtimePlatform seen = plane.client().resources(RealtimePlatform.class).inNamespace("rtc")
+                                .withName("meet").get();
+                        assertThat(seen.getStatus().conditions).filteredOn(c -> c.getType().equals("SessionStoreReady"))
+                                .singleElement().extracting(Condition::getStatus).isEqualTo("True");
+                        assertThat(seen.getStatus().conditions).filteredOn(c -> c.getType().equals("DnsReady"))
+                                .singleElement().extracting(Condition::getStatus).isEqualTo("True");
+                        assertThat(seen.getStatus().sessionStore.tableArn).contains("meet-sessions");
+                        assertThat(seen.getStatus().dns.healthCheckId).isEqualTo(
+                                aws.records(zoneId, "media.example.com").get(0).healthCheckId());
+                    });
+            assertThat(aws.healthChecks()).hasSize(1);
+
+            plane.client().resource(platform).delete();
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(plane.client().resources(RealtimePlatform.class).inNamespace("rtc").withName("meet").get())
+                        .isNull();
+                assertThat(aws.records(zoneId)).extracting(ResourceRecordSet::name)
+                        .doesNotContain("media.example.com.", "_lifeline-owner.media.example.com.");
+                assertThat(aws.healthChecks()).isEmpty();
+            });
+            assertThat(aws.dynamo("us-east-1").listTables().tableNames()).containsExactly("meet-sessions");
+            assertThat(aws.dynamo("eu-west-1").listTables().tableNames()).containsExactly("meet-sessions");
+        }
+    }
+
+    /** Runs last: every AWS permission the operator needed in the tests above, against deploy/iam-policy.json. */
+    @Nested
+    @Order(4)
     class LeastPrivilege {
 
         @Test
