@@ -66,6 +66,14 @@ class SelfHealingIT {
         await("Restart Event").atMost(Platforms.RECONCILE_TIMEOUT)
                 .until(() -> client.v1().events().inNamespace("heal").list().getItems().stream()
                         .anyMatch(e -> "Restart".equals(e.getReason()) && e.getMessage().contains("Applied")));
+
+        assertThat(operator.get("/api/v1/namespaces/heal/realtimeplatforms/heal/health"))
+                .contains("\"us-east-1\":\"Healthy\"", "\"phase\":\"Serving\"", "\"breakers\"");
+        assertThat(operator.get("/api/v1/namespaces/heal/realtimeplatforms/heal/history"))
+                .contains("\"action\":\"Restart\"", "\"outcome\":\"Applied\"");
+        assertThat(operator.get("/q/metrics"))
+                .containsPattern("lifeline_decisions_total\\{[^}]*action=\"Restart\"[^}]*outcome=\"Applied\"")
+                .containsPattern("lifeline_breaker_state\\{[^}]*component=\"mediaServer\"[^}]*platform=\"heal\"");
     }
 
     @Test

@@ -129,7 +129,4 @@ public class DecisionEffector {
             events.normal(platform, action.kind(), message);
         }
     }
-
-    /** Numbers for the breaker-state gauge: 0 closed, 1 half-open, 2 open. */
-    public static final Map<String, Integer> BREAKER_GAUGE = Map.of("Closed", 0, "HalfOpen", 1, "Open", 2);
 }

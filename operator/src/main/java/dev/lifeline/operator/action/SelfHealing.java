@@ -35,12 +35,14 @@ public class SelfHealing {
 
     private final CoordinationStore coordination;
     private final PlatformMemory memory;
+    private final SelfHealingMetrics metrics;
     private final Clock clock = Clock.systemUTC();
     private final DecisionEngine engine = new DecisionEngine(clock);
 
-    public SelfHealing(CoordinationStore coordination, PlatformMemory memory) {
+    public SelfHealing(CoordinationStore coordination, PlatformMemory memory, SelfHealingMetrics metrics) {
         this.coordination = coordination;
         this.memory = memory;
+        this.metrics = metrics;
     }
 
     /** The outcome of one step; {@code coordinationProblem} is set when the table could not be read or written. */
@@ -68,6 +70,7 @@ public class SelfHealing {
                 heartbeats, phase, localDnsWeight, now);
         Decisions decisions = engine.decide(observations, platform.getSpec(), previous);
         memory.remember(platform, decisions);
+        metrics.record(platform, region, decisions);
         try {
             coordination.publish(table, region, new OperatorHeartbeat(region, now, decisions.localPhase(), null, null,
                     SignalCollector.peerView(region, platform.getSpec(), heartbeats)));

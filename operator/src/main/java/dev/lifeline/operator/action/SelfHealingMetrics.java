@@ -1,0 +1,46 @@
+package dev.lifeline.operator.action;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.lifeline.operator.api.BreakerStatus;
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.policy.Decisions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Gauges of the latest self-healing step, at /q/metrics: breaker state per component
+ * (0 closed, 1 half-open, 2 open), health per region (1 healthy, 0 not) and this region's DNS
+ * weight. Decision counts are recorded by the DecisionEffector.
+ */
+@ApplicationScoped
+public class SelfHealingMetrics {
+
+    private static final Map<String, Integer> BREAKER_VALUE = Map.of("Closed", 0, "HalfOpen", 1, "Open", 2);
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
+
+    public SelfHealingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void record(RealtimePlatform platform, String localRegion, Decisions decisions) {
+        Tags platformTags = Tags.of("namespace", platform.getMetadata().getNamespace(), "platform",
+                platform.getMetadata().getName());
+        for (BreakerStatus breaker : decisions.state().breakerStatuses()) {
+            set("lifeline.breaker.state", platformTags.and("region", localRegion, "component", breaker.component),
+                    BREAKER_VALUE.getOrDefault(breaker.state, -1));
+        }
+        decisions.health().forEach((region, health) -> set("lifeline.region.healthy",
+                platformTags.and("region", region), "Healthy".equals(health.statusName()) ? 1 : 0));
+        set("lifeline.dns.weight", platformTags.and("region", localRegion), decisions.localWeight());
+    }
+
+    private void set(String name, Tags tags, int value) {
+        gauges.computeIfAbsent(name + tags, k -> registry.gauge(name, tags, new AtomicInteger())).set(value);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.lifeline.operator.web;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.lifeline.operator.action.PlatformMemory;
+import dev.lifeline.operator.api.HistoryEntry;
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.policy.Decisions;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * Read-only REST view of what this region's operator sees and decided for a platform:
+ * per-region health, this region's breakers, DNS weight and phase, the quorum verdict, and the
+ * decision history. Served on the operator's HTTP port next to /q/health and /q/metrics.
+ */
+@Path("/api/v1/namespaces/{namespace}/realtimeplatforms/{name}")
+@Produces(MediaType.APPLICATION_JSON)
+public class PlatformHealthResource {
+
+    private final PlatformMemory memory;
+    private final KubernetesClient client;
+
+    public PlatformHealthResource(PlatformMemory memory, KubernetesClient client) {
+        this.memory = memory;
+        this.client = client;
+    }
+
+    /** The latest self-healing step: health per region, breakers, weight, phase, quorum, notes. */
+    @GET
+    @Path("/health")
+    public Map<String, Object> health(@PathParam("namespace") String namespace, @PathParam("name") String name) {
+        Decisions decisions = memory.latest(namespace, name).orElseThrow(() -> new NotFoundException(
+                "No self-healing step yet for " + namespace + "/" + name + " in this region"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("at", decisions.at().toString());
+        Map<String, String> health = new LinkedHashMap<>();
+        decisions.health().forEach((region, h) -> health.put(region, h.statusName()));
+        body.put("regions", health);
+        body.put("phase", decisions.localPhase().statusName());
+        body.put("dnsWeight", decisions.localWeight());
+        body.put("breakers", decisions.state().breakerStatuses());
+        body.put("quorum", Map.of("down", decisions.quorum().down(), "live", decisions.quorum().live(),
+                "isolated", decisions.quorum().isolated()));
+        body.put("notes", decisions.notes());
+        return body;
+    }
+
+    /** The bounded decision history from the platform's status (newest last). */
+    @GET
+    @Path("/history")
+    public List<HistoryEntry> history(@PathParam("namespace") String namespace, @PathParam("name") String name) {
+        RealtimePlatform platform = client.resources(RealtimePlatform.class).inNamespace(namespace).withName(name).get();
+        if (platform == null) {
+            throw new NotFoundException("RealtimePlatform " + namespace + "/" + name + " not found");
+        }
+        return platform.getStatus() == null ? List.of() : platform.getStatus().history;
+    }
+}
