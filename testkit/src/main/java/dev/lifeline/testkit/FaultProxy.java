@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,14 +155,23 @@ public final class FaultProxy implements AutoCloseable {
         }
         List<String> implied = AwsAction.impliedPermissions(action, new String(body, StandardCharsets.UTF_8));
         Optional<Fault> fault = claimFault(service, action);
-        int status = -1;
+        // Recorded before the client can see any answer, so a test that asserts right after its
+        // call returns always finds the call recorded (and never one of a previous test late).
+        boolean[] recorded = {false};
+        IntConsumer record = status -> {
+            if (!recorded[0]) {
+                recorded[0] = true;
+                calls.add(new RecordedCall(Instant.now(), service, action, implied, method, path.split("\\?", 2)[0],
+                        fault.map(Fault::toString).orElse(null), status));
+            }
+        };
         try {
             if (fault.isPresent() && fault.get().kind() == Fault.Kind.DROP_CONNECTION) {
                 // Closing before any response header makes the JDK server close the TCP connection.
                 return;
             }
             if (fault.isPresent() && fault.get().kind() == Fault.Kind.ERROR) {
-                status = fault.get().status();
+                record.accept(fault.get().status());
                 sendError(exchange, service, fault.get());
                 return;
             }
@@ -172,10 +182,9 @@ public final class FaultProxy implements AutoCloseable {
                 forwardOnly(exchange, method, path, body);
                 return;
             }
-            status = forward(exchange, method, path, body);
+            forward(exchange, method, path, body, record);
         } finally {
-            calls.add(new RecordedCall(Instant.now(), service, action, implied, method, path.split("\\?", 2)[0],
-                    fault.map(Fault::toString).orElse(null), status));
+            record.accept(-1);
             exchange.close();
         }
     }
@@ -211,18 +220,20 @@ public final class FaultProxy implements AutoCloseable {
         return request.build();
     }
 
-    private int forward(HttpExchange exchange, String method, String path, byte[] body) throws IOException {
+    private void forward(HttpExchange exchange, String method, String path, byte[] body, IntConsumer record)
+            throws IOException {
         HttpResponse<byte[]> response;
         try {
             response = upstream.send(upstreamRequest(exchange, method, path, body),
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             byte[] message = ("emulator unreachable: " + e).getBytes(StandardCharsets.UTF_8);
+            record.accept(502);
             exchange.sendResponseHeaders(502, message.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(message);
             }
-            return 502;
+            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while forwarding", e);
@@ -234,13 +245,13 @@ public final class FaultProxy implements AutoCloseable {
         });
         byte[] responseBody = response.body();
         boolean noBody = responseBody.length == 0 || "HEAD".equalsIgnoreCase(method);
+        record.accept(response.statusCode());
         exchange.sendResponseHeaders(response.statusCode(), noBody ? -1 : responseBody.length);
         if (!noBody) {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(responseBody);
             }
         }
-        return response.statusCode();
     }
 
     private static void sendError(HttpExchange exchange, AwsService service, Fault fault) throws IOException {

@@ -18,7 +18,11 @@ This models what the AWS documentation describes, as far as an operator can obse
     so that region's clients can describe and use it; items are NOT replicated;
   - DescribeTable in any replica region lists the other regions' replicas;
   - DeleteTable of a replica removes it from its peers' replica lists.
-Not modelled: item replication, replica-level settings overrides, ReplicaUpdates Update.
+  - PutItem is replicated to the table's ACTIVE replicas (last writer wins, as in global
+    tables), so operators in different regions see each other's heartbeats; conditional
+    checks apply in the region written to only. Other item writes are not replicated.
+Not modelled: replication of UpdateItem/DeleteItem/batch writes, replication lag,
+replica-level settings overrides, ReplicaUpdates Update.
 
 Corrected in Route 53, where moto 5.2.1 differs from AWS in ways that would hide bugs:
   - DELETE of a record with a SetIdentifier removes every record in the zone with that
@@ -166,6 +170,25 @@ def _delete_table(self, name):
 
 
 DynamoDBBackend.delete_table = _delete_table
+
+_original_put_item = DynamoDBBackend.put_item
+
+
+def _put_item(self, table_name, item_attrs, *args, **kwargs):
+    item = _original_put_item(self, table_name, item_attrs, *args, **kwargs)
+    with _LOCK:
+        _advance(self.account_id, table_name)
+        group = _GROUPS.get((self.account_id, table_name)) or {}
+        for region, replica in group.items():
+            if region == self.region_name or replica["status"] != "ACTIVE":
+                continue
+            peer = dynamodb_backends[self.account_id][region]
+            if table_name in peer.tables:
+                _original_put_item(peer, table_name, item_attrs)
+    return item
+
+
+DynamoDBBackend.put_item = _put_item
 
 _original_reset = BackendDict.reset.__func__
 
