@@ -44,8 +44,4 @@ public final class RelayDirectory {
         return cached;
     }
 
-    /** Forces the next {@link #relays()} to re-read: used when a relay was just found dead. */
-    public void invalidate() {
-        readAtMillis = Long.MIN_VALUE / 2;
-    }
 }

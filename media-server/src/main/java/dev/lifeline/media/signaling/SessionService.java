@@ -152,8 +152,9 @@ public final class SessionService {
                 .filter(h -> h.instanceId().equals(current.relayId())).findFirst();
         boolean healthy = heartbeat.isPresent() && selector.fitToKeep(heartbeat.get(), now);
         if (healthy && reportedDead != null && probe.check(current.relayAddress()) != RelayProbe.Status.ALIVE) {
+            // No directory refresh: the dead relay's last heartbeat stays fresh for seconds anyway, so it
+            // is excluded by id below; a refresh per moved session only adds table reads during a crowd.
             healthy = false;
-            relays.invalidate();
         }
         if (healthy) {
             return current;
