@@ -47,6 +47,10 @@ class SimulatedRegionIT {
     static void start() {
         region = SimulatedRegion.start("us-east-1");
         client = region.client();
+        createNamespace(client);
+    }
+
+    private static void createNamespace(KubernetesClient client) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
                 .create();
     }
@@ -204,8 +208,10 @@ class SimulatedRegionIT {
     }
 
     @Test
-    void regionsStartTogetherAsSeparateClusters() {
-        List<SimulatedRegion> others = SimulatedRegion.startAll("eu-west-1", "ap-southeast-1");
+    void regionsStartTogetherAsSeparateClustersAndTheirKubeletsCanGoSilent() {
+        List<SimulatedRegion> others = SimulatedRegion.startAll(
+                SimulatedRegion.Options.defaults().withNodeMonitorGracePeriod(Duration.ofSeconds(16)),
+                "eu-west-1", "ap-southeast-1");
         try {
             SimulatedRegion eu = others.get(0);
             SimulatedRegion ap = others.get(1);
@@ -214,18 +220,31 @@ class SimulatedRegionIT {
             assertThat(eu.kubeconfig()).isNotEqualTo(ap.kubeconfig()).isNotEqualTo(region.kubeconfig());
 
             KubernetesClient euClient = eu.client();
-            euClient.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
-                    .build()).create();
+            createNamespace(euClient);
             euClient.apps().deployments().inNamespace(NAMESPACE).resource(deployment("only-in-eu", 2, true)).create();
-            await("only-in-eu ready in eu-west-1").atMost(SOON).until(() -> {
-                Deployment d = euClient.apps().deployments().inNamespace(NAMESPACE).withName("only-in-eu").get();
-                return d.getStatus() != null && Integer.valueOf(2).equals(d.getStatus().getReadyReplicas());
-            });
+            await("only-in-eu ready in eu-west-1").atMost(SOON).until(() -> readyReplicas(euClient, "only-in-eu") == 2);
             assertThat(euClient.pods().inNamespace(NAMESPACE).withLabel("app", "only-in-eu").list().getItems())
                     .allSatisfy(pod -> assertThat(eu.nodeNames()).contains(pod.getSpec().getNodeName()));
             assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("only-in-eu").get()).isNull();
             assertThat(ap.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
                     .containsExactlyInAnyOrderElementsOf(ap.nodeNames());
+
+            // Every kubelet of ap-southeast-1 goes silent: once the grace period is over, the node
+            // lifecycle controller marks the nodes and their pods not Ready; eu-west-1 is unaffected.
+            KubernetesClient apClient = ap.client();
+            createNamespace(apClient);
+            apClient.apps().deployments().inNamespace(NAMESPACE).resource(deployment("in-ap", 3, true)).create();
+            await("in-ap ready").atMost(SOON).until(() -> readyReplicas(apClient, "in-ap") == 3);
+            ap.kwok().stop();
+            await("ap-southeast-1 nodes NotReady").atMost(Duration.ofSeconds(60))
+                    .until(() -> ap.nodeNames().stream().noneMatch(ap::nodeReady));
+            await("in-ap has no ready replica").atMost(SOON).until(() -> readyReplicas(apClient, "in-ap") == 0);
+            assertThat(eu.nodeNames()).allMatch(eu::nodeReady);
+            assertThat(readyReplicas(euClient, "only-in-eu")).isEqualTo(2);
+
+            ap.kwok().start();
+            await("ap-southeast-1 back").atMost(SOON).until(() -> ap.nodeNames().stream().allMatch(ap::nodeReady)
+                    && readyReplicas(apClient, "in-ap") == 3);
         } finally {
             others.forEach(SimulatedRegion::close);
         }
@@ -270,6 +289,10 @@ class SimulatedRegionIT {
     }
 
     private static int readyReplicas(String deployment) {
+        return readyReplicas(client, deployment);
+    }
+
+    private static int readyReplicas(KubernetesClient client, String deployment) {
         Deployment current = client.apps().deployments().inNamespace(NAMESPACE).withName(deployment).get();
         Integer ready = current.getStatus() == null ? null : current.getStatus().getReadyReplicas();
         return ready == null ? 0 : ready;

@@ -47,21 +47,24 @@ public final class SimulatedRegion implements AutoCloseable {
     /** Label that marks the nodes kwok manages. */
     public static final String FAKE_NODE_LABEL = "type";
     public static final String FAKE_NODE_VALUE = "kwok";
-    /** Node liveness: kwok renews each node's Lease for this long; the node lifecycle controller watches it. */
+    /** Node liveness: kwok renews each node's Lease for this long (the kubelet's default); the node lifecycle controller watches it. */
     static final int NODE_LEASE_SECONDS = 40;
     private static final AtomicInteger REGIONS = new AtomicInteger();
 
     /**
      * Shape of a region.
      *
-     * @param zoneSuffixes zones are the region name plus each suffix (us-east-1 + a = us-east-1a)
-     * @param nodesPerZone fake nodes in each zone
-     * @param nodeCpu      allocatable CPU of each node
-     * @param nodeMemory   allocatable memory of each node
-     * @param nodeMaxPods  pods each node takes
+     * @param zoneSuffixes            zones are the region name plus each suffix (us-east-1 + a = us-east-1a)
+     * @param nodesPerZone            fake nodes in each zone
+     * @param nodeCpu                 allocatable CPU of each node
+     * @param nodeMemory              allocatable memory of each node
+     * @param nodeMaxPods             pods each node takes
+     * @param nodeMonitorGracePeriod  how long a node may stay silent (kwok stopped) before the node
+     *                                lifecycle controller marks it NotReady and its pods not Ready;
+     *                                kube-controller-manager's default is 50 s
      */
     public record Options(List<String> zoneSuffixes, int nodesPerZone, String nodeCpu, String nodeMemory,
-            int nodeMaxPods) {
+            int nodeMaxPods, Duration nodeMonitorGracePeriod) {
 
         public Options {
             zoneSuffixes = List.copyOf(zoneSuffixes);
@@ -70,19 +73,34 @@ public final class SimulatedRegion implements AutoCloseable {
             }
             Objects.requireNonNull(nodeCpu);
             Objects.requireNonNull(nodeMemory);
+            Objects.requireNonNull(nodeMonitorGracePeriod);
+            if (nodeMonitorGracePeriod.toSeconds() < 8) {
+                throw new IllegalArgumentException("nodeMonitorGracePeriod below 8 s makes nodes flap: "
+                        + nodeMonitorGracePeriod);
+            }
         }
 
-        /** Three zones (a, b, c), one node each, 16 CPUs, 64 GiB and 110 pods per node. */
+        /** Three zones (a, b, c), one node each, 16 CPUs, 64 GiB and 110 pods per node, 50 s grace. */
         public static Options defaults() {
-            return new Options(List.of("a", "b", "c"), 1, "16", "64Gi", 110);
+            return new Options(List.of("a", "b", "c"), 1, "16", "64Gi", 110, Duration.ofSeconds(50));
         }
 
         public Options withNodesPerZone(int nodes) {
-            return new Options(zoneSuffixes, nodes, nodeCpu, nodeMemory, nodeMaxPods);
+            return new Options(zoneSuffixes, nodes, nodeCpu, nodeMemory, nodeMaxPods, nodeMonitorGracePeriod);
         }
 
         public Options withZones(String... suffixes) {
-            return new Options(List.of(suffixes), nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods);
+            return new Options(List.of(suffixes), nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods,
+                    nodeMonitorGracePeriod);
+        }
+
+        public Options withNodeMonitorGracePeriod(Duration grace) {
+            return new Options(zoneSuffixes, nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods, grace);
+        }
+
+        /** kwok renews each Lease every quarter of its duration, as the kubelet does: 4-5 renewals per grace period. */
+        int nodeLeaseSeconds() {
+            return (int) Math.min(NODE_LEASE_SECONDS, nodeMonitorGracePeriod.toSeconds());
         }
     }
 
@@ -119,16 +137,21 @@ public final class SimulatedRegion implements AutoCloseable {
         }
     }
 
-    /**
-     * Starts several regions at once (their startups mostly wait on I/O), each with
-     * {@link Options#defaults()}. If one fails, the others are closed and the failure is thrown.
-     */
+    /** {@link #startAll(Options, String...)} with {@link Options#defaults()}. */
     public static List<SimulatedRegion> startAll(String... names) {
+        return startAll(Options.defaults(), names);
+    }
+
+    /**
+     * Starts several regions at once (their startups mostly wait on I/O), in the order given.
+     * If one fails, the others are closed and the failure is thrown.
+     */
+    public static List<SimulatedRegion> startAll(Options options, String... names) {
         List<CompletableFuture<SimulatedRegion>> starts = new ArrayList<>();
         // Not the common pool: on a 2-core machine it has a single thread.
         ExecutorService executor = Executors.newFixedThreadPool(names.length);
         for (String regionName : names) {
-            starts.add(CompletableFuture.supplyAsync(() -> start(regionName), executor));
+            starts.add(CompletableFuture.supplyAsync(() -> start(regionName, options), executor));
         }
         executor.shutdown();
         List<SimulatedRegion> regions = new ArrayList<>();
@@ -169,6 +192,7 @@ public final class SimulatedRegion implements AutoCloseable {
                 "--leader-elect=false",
                 "--controllers=*",
                 "--cluster-name=" + name,
+                "--node-monitor-grace-period=" + options.nodeMonitorGracePeriod().toSeconds() + "s",
                 // The token controller signs with the API server's service-account key (kube-api-test's apiserver.key).
                 "--service-account-private-key-file=" + certs.resolve("apiserver.key"),
                 "--root-ca-file=" + certs.resolve("apiserver.crt"),
@@ -195,7 +219,7 @@ public final class SimulatedRegion implements AutoCloseable {
                 "--config=" + stagesFile(),
                 "--manage-all-nodes=false",
                 "--manage-nodes-with-label-selector=" + FAKE_NODE_LABEL + "=" + FAKE_NODE_VALUE,
-                "--node-lease-duration-seconds=" + NODE_LEASE_SECONDS,
+                "--node-lease-duration-seconds=" + options.nodeLeaseSeconds(),
                 "--cidr=" + podCidr(),
                 "--server-address=127.0.0.1:" + kwokPort), URI.create("http://127.0.0.1:" + kwokPort + "/healthz"));
 
