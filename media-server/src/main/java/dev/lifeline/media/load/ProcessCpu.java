@@ -14,6 +14,27 @@ final class ProcessCpu {
         this.pid = pid;
     }
 
+    /**
+     * Seconds the process's threads spent runnable but waiting for a CPU (sum of schedstat
+     * run_delay over its threads); -1 when unreadable. High values mean the process was starved by
+     * other work on its core rather than limited by its own speed.
+     */
+    double waitingSeconds() {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            long nanos = 0;
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    nanos += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[1]);
+                } catch (IOException | RuntimeException threadGone) {
+                    // threads come and go; a missing one just contributes nothing
+                }
+            }
+            return nanos / 1e9;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** User + system CPU seconds so far; -1 when unreadable. */
     double seconds() {
         try {

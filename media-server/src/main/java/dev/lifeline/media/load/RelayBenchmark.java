@@ -70,7 +70,7 @@ public final class RelayBenchmark {
         Files.createDirectories(out.toAbsolutePath().getParent());
         try (PrintStream report = new PrintStream(Files.newOutputStream(out), true, StandardCharsets.UTF_8)) {
             String header = String.format("# relay benchmark %s, %s, %d sessions x 2 participants, %d-byte packets, %d s per step%n"
-                            + "# target_pps sent_pps received_pps loss_pct p50_us p99_us p999_us max_us relay_cpu_pct relay_pps_per_cpu_core",
+                            + "# target_pps sent_pps received_pps loss_pct p50_us p99_us p999_us max_us relay_cpu_pct relay_pps_per_cpu_core relay_runnable_but_waiting_pct",
                     Instant.now(), direct ? "DIRECT (no relay, baseline)" : "via relay " + relay, sessions, PACKET, seconds);
             emit(report, header);
             ProcessCpu cpu = relayPid > 0 ? new ProcessCpu(relayPid) : null;
@@ -93,10 +93,12 @@ public final class RelayBenchmark {
         Thread receiver = new Thread(() -> receive(selector, step, latency, received, stopAt), "receiver");
         receiver.start();
         double cpuBefore = cpu == null ? -1 : cpu.seconds();
+        double waitBefore = cpu == null ? -1 : cpu.waitingSeconds();
         long start = System.nanoTime();
         long sent = send(pairs, step, rate, seconds);
         long sendNanos = System.nanoTime() - start;
         double cpuAfter = cpu == null ? -1 : cpu.seconds();
+        double waitAfter = cpu == null ? -1 : cpu.waitingSeconds();
         // Let in-flight packets land before counting.
         stopAt.set(System.nanoTime() + 300_000_000L);
         receiver.join();
@@ -105,9 +107,10 @@ public final class RelayBenchmark {
         double lossPct = sent == 0 ? 0 : 100.0 * (sent - received.get()) / sent;
         double cpuPct = cpu == null ? -1 : 100.0 * (cpuAfter - cpuBefore) / elapsed;
         double ppsPerCore = cpuPct > 0 ? (received.get() / elapsed) / (cpuPct / 100.0) : -1;
-        emit(report, String.format("%d %.0f %.0f %.3f %d %d %d %d %.1f %.0f", rate, sent / elapsed,
+        double waitPct = cpu == null ? -1 : 100.0 * (waitAfter - waitBefore) / elapsed;
+        emit(report, String.format("%d %.0f %.0f %.3f %d %d %d %d %.1f %.0f %.1f", rate, sent / elapsed,
                 received.get() / elapsed, lossPct, h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-                h.getValueAtPercentile(99.9), h.getMaxValue(), cpuPct, ppsPerCore));
+                h.getValueAtPercentile(99.9), h.getMaxValue(), cpuPct, ppsPerCore, waitPct));
     }
 
     /**
