@@ -11,7 +11,8 @@
 # pinned release. The Go module proxy serves v0.6.1, v0.7.0 and v0.8.0. v0.7.0 is pinned: its
 # go.mod needs Go 1.24 (v0.8.0 needs Go 1.26), and it falls back to built-in node and pod stages
 # when none are configured, where v0.8.0 refuses to start without stage configs. The harness
-# always passes its own stages (test/src/main/resources/kwok/), so either release works with it.
+# always passes its own stages (test/src/main/resources/kwok/stages.yaml); they also work with
+# v0.8.0 (checked by hand: nodes turn Ready, a crash loop shows).
 #
 # Idempotent: a binary already in the cache is kept; each build writes a temporary file and
 # renames it, so an interrupted build leaves nothing half-written behind.

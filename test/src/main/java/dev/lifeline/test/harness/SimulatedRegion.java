@@ -177,14 +177,17 @@ public final class SimulatedRegion implements AutoCloseable {
 
     private void startComponents() {
         long started = System.nanoTime();
+        Path binaries = ControlPlane.kubectlBinary().getParent();
+        Path controllerManagerBinary = binary(binaries, "kube-controller-manager");
+        Path schedulerBinary = binary(binaries, "kube-scheduler");
+        Path kwokBinary = binary(binaries, "kwok");
         plane = ControlPlane.start("region-" + name);
         String kubeconfig = plane.kubeconfig().toString();
         Path certs = kubeApiTestDir();
-        Path binaries = ControlPlane.kubectlBinary().getParent();
 
         int kcmPort = OperatorProcess.freePort();
         controllerManager = component("kube-controller-manager", List.of(
-                binary(binaries, "kube-controller-manager").toString(),
+                controllerManagerBinary.toString(),
                 "--kubeconfig=" + kubeconfig,
                 "--bind-address=127.0.0.1",
                 "--secure-port=" + kcmPort,
@@ -202,7 +205,7 @@ public final class SimulatedRegion implements AutoCloseable {
 
         int schedulerPort = OperatorProcess.freePort();
         scheduler = component("kube-scheduler", List.of(
-                binary(binaries, "kube-scheduler").toString(),
+                schedulerBinary.toString(),
                 "--kubeconfig=" + kubeconfig,
                 "--bind-address=127.0.0.1",
                 "--secure-port=" + schedulerPort,
@@ -214,7 +217,7 @@ public final class SimulatedRegion implements AutoCloseable {
 
         int kwokPort = OperatorProcess.freePort();
         kwok = component("kwok", List.of(
-                binary(binaries, "kwok").toString(),
+                kwokBinary.toString(),
                 "--kubeconfig=" + kubeconfig,
                 "--config=" + stagesFile(),
                 "--manage-all-nodes=false",
