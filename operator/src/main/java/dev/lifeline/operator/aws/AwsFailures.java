@@ -49,12 +49,15 @@ public final class AwsFailures {
             return new AwsProblem(reasonOf(service, code), message);
         }
         if (failure instanceof SdkClientException client) {
-            // A call that ran out of time while retrying keeps its earlier attempts' failures as
-            // suppressed exceptions: if AWS was throttling, say so rather than "unreachable".
+            // When the last attempt fails on the client side (connection reset, attempt timeout), the
+            // SDK keeps the earlier attempts' failures as suppressed exceptions: if AWS was
+            // throttling them, that is the reason to report, not "unreachable". (A call cut off by
+            // the call timeout carries none; keep call-timeout above the throttling backoff of
+            // max-attempts, as the defaults do.)
             AwsServiceException lastAnswer = lastServiceFailure(client);
             if (lastAnswer != null && reasonOf(lastAnswer, errorCode(lastAnswer)) == AwsReason.Throttled) {
                 return new AwsProblem(AwsReason.Throttled, what + " was throttled (" + errorCode(lastAnswer)
-                        + ") until it ran out of time: " + client.getMessage());
+                        + "), then failed: " + client.getMessage());
             }
             return new AwsProblem(AwsReason.Unavailable, what + " could not reach AWS: " + client.getMessage());
         }

@@ -31,12 +31,12 @@ class AwsFailuresTest {
     }
 
     @Test
-    void aCallThatRanOutOfTimeWhileThrottledIsThrottled() {
-        SdkClientException timeout = SdkClientException.create("Client execution did not complete before the specified timeout");
+    void aCallWhoseEarlierAttemptsWereThrottledIsThrottled() {
+        SdkClientException timeout = SdkClientException.create("Request attempt 3 failure: connection reset");
         timeout.addSuppressed(SdkClientException.create("Request attempt 1 failure", error(400, "ThrottlingException")));
         assertThat(AwsFailures.classify("x", timeout).reason()).isEqualTo(AwsReason.Throttled);
 
-        SdkClientException unreachable = SdkClientException.create("Client execution did not complete before the specified timeout");
+        SdkClientException unreachable = SdkClientException.create("Request attempt 2 failure: connection refused");
         unreachable.addSuppressed(SdkClientException.create("Request attempt 1 failure: connection refused"));
         assertThat(AwsFailures.classify("x", unreachable).reason()).isEqualTo(AwsReason.Unavailable);
     }
