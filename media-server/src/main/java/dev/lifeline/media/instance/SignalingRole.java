@@ -70,7 +70,7 @@ public class SignalingRole implements RoleStats {
         List<String> regions = config.regions().filter(r -> !r.isEmpty()).orElse(List.of(config.region()));
         RelaySelector selector = new RelaySelector(new RelaySelector.Duration(config.heartbeat().staleAfter().toMillis()),
                 java.util.concurrent.ThreadLocalRandom.current());
-        service = new SessionService(tokens, new ReplayGuard(1_000_000), store,
+        service = new SessionService(tokens, new ReplayGuard(1_000_000), store, store,
                 new RelayDirectory(store, regions, 500, System::currentTimeMillis), selector,
                 new UdpRelayProbe(Duration.ofMillis(150), 2, Duration.ofMillis(500)), config.region(),
                 config.signaling().resumeTokenSeconds(), config.signaling().mediaTokenSeconds(), System::currentTimeMillis);

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /** {@link SessionStore} and {@link InstanceDirectory} on the shared DynamoDB table. */
-public final class DynamoSessionStore implements SessionStore, InstanceDirectory {
+public final class DynamoSessionStore implements SessionStore, InstanceDirectory, NonceRegistry {
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -112,6 +112,18 @@ public final class DynamoSessionStore implements SessionStore, InstanceDirectory
             } catch (ConditionalCheckFailedException someoneJoinedMeanwhile) {
                 // Keep the session: a participant joined between the two writes.
             }
+        }
+    }
+
+    @Override
+    public boolean firstUse(String nonce, long expiresAtEpochSecond) {
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of(PK, s(NONCE_PREFIX + nonce), SK, s(NONCE_SK), EXPIRES_AT, n(expiresAtEpochSecond)))
+                    .conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyUsed) {
+            return false;
         }
     }
 

@@ -19,6 +19,9 @@ public final class TableNames {
     public static final String PARTICIPANTS = "participants";
     public static final String CREATED_AT = "createdAt";
 
+    public static final String NONCE_PREFIX = "NONCE#";
+    public static final String NONCE_SK = "JOIN";
+
     public static final String INSTANCE_PREFIX = "INSTANCE#";
     public static final String ROLE = "role";
     public static final String INSTANCE_ID = "instanceId";

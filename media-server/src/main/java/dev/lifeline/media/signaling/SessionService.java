@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import dev.lifeline.media.protocol.ServerMessage;
 import dev.lifeline.media.session.InstanceHeartbeat;
+import dev.lifeline.media.session.NonceRegistry;
 import dev.lifeline.media.session.RelaySelector;
 import dev.lifeline.media.session.SessionRecord;
 import dev.lifeline.media.session.SessionStore;
@@ -32,6 +33,7 @@ public final class SessionService {
 
     private final TokenCodec tokens;
     private final ReplayGuard replayGuard;
+    private final NonceRegistry nonces;
     private final SessionStore store;
     private final RelayDirectory relays;
     private final RelaySelector selector;
@@ -55,11 +57,13 @@ public final class SessionService {
     public record Result(Participant participant, ServerMessage.Assigned reply) {
     }
 
-    public SessionService(TokenCodec tokens, ReplayGuard replayGuard, SessionStore store, RelayDirectory relays,
+    public SessionService(TokenCodec tokens, ReplayGuard replayGuard, NonceRegistry nonces, SessionStore store,
+                          RelayDirectory relays,
                           RelaySelector selector, RelayProbe probe, String region, long resumeTokenSeconds,
                           long mediaTokenSeconds, LongSupplier clockMillis) {
         this.tokens = tokens;
         this.replayGuard = replayGuard;
+        this.nonces = nonces;
         this.store = store;
         this.relays = relays;
         this.selector = selector;
@@ -80,7 +84,10 @@ public final class SessionService {
     public Result join(String joinToken) throws SignalingRefused {
         long now = clockMillis.getAsLong();
         TokenClaims claims = verify(joinToken, TokenClaims.Kind.JOIN, now);
-        if (!replayGuard.firstUse(claims.nonce(), claims.expiresAtEpochSecond(), now / 1000)) {
+        // Local guard first (no table call for a replay to this instance), then the shared one: the
+        // same token presented to another signaling replica must fail too.
+        if (!replayGuard.firstUse(claims.nonce(), claims.expiresAtEpochSecond(), now / 1000)
+                || !nonces.firstUse(claims.nonce(), claims.expiresAtEpochSecond())) {
             throw new SignalingRefused("replayed", "join token already used");
         }
         synchronized (lockFor(claims.sessionId())) {

@@ -55,7 +55,7 @@ class ConcurrentJoinIT {
                 return relays;
             }
         };
-        SessionService service = new SessionService(tokens, new ReplayGuard(10_000), store,
+        SessionService service = new SessionService(tokens, new ReplayGuard(10_000), store, store,
                 new RelayDirectory(directory, List.of("us-east-1"), 60_000, System::currentTimeMillis),
                 new RelaySelector(new RelaySelector.Duration(60_000), new Random()), address -> RelayProbe.Status.ALIVE,
                 "us-east-1", 3600, 600, System::currentTimeMillis);

@@ -76,6 +76,16 @@ class DynamoSessionStoreIT {
     }
 
     @Test
+    void aJoinNonceIsAcceptedOnceAcrossInstancesAndExpiresWithItsToken() {
+        long expires = System.currentTimeMillis() / 1000 + 60;
+        assertThat(store.firstUse("nonce-1", expires)).isTrue();
+        assertThat(store.firstUse("nonce-1", expires)).isFalse();
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
+                "pk", AttributeValue.fromS("NONCE#nonce-1"), "sk", AttributeValue.fromS("JOIN")))).item();
+        assertThat(item.get("expiresAt").n()).isEqualTo(Long.toString(expires));
+    }
+
+    @Test
     void heartbeatsAreListedPerRegionAndRoleWithAllOperatorFields() {
         long now = System.currentTimeMillis();
         store.publish(new InstanceHeartbeat("media", "eu-west-1", "m1", "10.0.0.1:40000", 3, 500, 1500.5, 0.01, 2.5,

@@ -32,6 +32,8 @@ class SessionServiceTest {
     private final List<InstanceHeartbeat> heartbeats = new ArrayList<>();
     private final Map<String, RelayProbe.Status> probeAnswers = new HashMap<>();
     private final List<String> probed = new ArrayList<>();
+    /** Nonces recorded by "every signaling instance" (the table in production). */
+    private final java.util.Set<String> sharedNonces = new java.util.HashSet<>();
     private SessionService service;
 
     @BeforeEach
@@ -51,7 +53,7 @@ class SessionServiceTest {
             probed.add(address);
             return probeAnswers.getOrDefault(address, RelayProbe.Status.ALIVE);
         };
-        service = new SessionService(tokens, new ReplayGuard(100), store,
+        service = new SessionService(tokens, new ReplayGuard(100), (nonce, expires) -> sharedNonces.add(nonce), store,
                 new RelayDirectory(directory, List.of("r1"), 0, () -> NOW_MS),
                 new RelaySelector(new RelaySelector.Duration(3000), new Random(1)), probe, "r1", 3600, 600,
                 () -> NOW_MS);
@@ -87,6 +89,13 @@ class SessionServiceTest {
         String token = joinToken("s1", "alice", "n1");
         service.join(token);
         assertRefused(() -> service.join(token), "replayed");
+    }
+
+    @Test
+    void aJoinTokenAlreadyUsedOnAnotherSignalingInstanceIsRefused() {
+        sharedNonces.add("used-elsewhere");
+        assertRefused(() -> service.join(joinToken("s1", "alice", "used-elsewhere")), "replayed");
+        assertThat(store.sessions).isEmpty();
     }
 
     @Test
