@@ -20,7 +20,9 @@ public final class AwsFailures {
             "NoSuchHostedZone", "NoSuchHealthCheck", "NoSuchChange", "HostedZoneNotFound");
     private static final Set<String> CONFLICT = Set.of("ResourceInUseException", "ConcurrentModification",
             "HealthCheckInUse", "HealthCheckAlreadyExists", "TableAlreadyExistsException",
-            "ConditionalCheckFailedException", "TransactionConflictException");
+            "ConditionalCheckFailedException", "TransactionConflictException",
+            // DynamoDB still enabling backups on a new table: transient, retried on the next pass.
+            "ContinuousBackupsUnavailableException");
 
     private AwsFailures() {
     }

@@ -23,6 +23,7 @@ class AwsFailuresTest {
         assertThat(reason(400, "ValidationException")).isEqualTo(AwsReason.Invalid);
         assertThat(reason(400, "InvalidChangeBatch")).isEqualTo(AwsReason.Invalid);
         assertThat(reason(400, "ResourceInUseException")).isEqualTo(AwsReason.Conflict);
+        assertThat(reason(400, "ContinuousBackupsUnavailableException")).isEqualTo(AwsReason.Conflict);
         assertThat(reason(503, "ServiceUnavailable")).isEqualTo(AwsReason.Unavailable);
         assertThat(AwsFailures.classify("x", SdkClientException.create("connection reset")).reason())
                 .isEqualTo(AwsReason.Unavailable);
