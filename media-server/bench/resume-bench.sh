@@ -27,8 +27,12 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
+# moto from PATH, else the venv the testkit's MotoServer creates on first use (run the ITs once).
+MOTO=$(command -v moto_server || true)
+[ -n "$MOTO" ] || MOTO="${XDG_CACHE_HOME:-$HOME/.cache}/lifeline/moto-venv/bin/moto_server"
+[ -x "$MOTO" ] || { echo "moto_server not found: pip install 'moto[server]==5.2.1', or run ./mvnw -pl media-server verify once"; exit 1; }
 MOTO_PORT=$(free_port tcp)
-$PIN_SERVER moto_server -H 127.0.0.1 -p "$MOTO_PORT" > "$LOGS/moto.log" 2>&1 &
+$PIN_SERVER "$MOTO" -H 127.0.0.1 -p "$MOTO_PORT" > "$LOGS/moto.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$MOTO_PORT/" >/dev/null && break; sleep 0.2; done
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
