@@ -19,10 +19,13 @@ import dev.lifeline.test.harness.PodFault;
 import dev.lifeline.test.harness.SimulatedRegion;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -184,6 +187,34 @@ class SimulatedRegionIT {
                             .doesNotContain(pod.getMetadata().getName()));
         }
         await("signaling ready again after heal").atMost(SOON).until(() -> readyReplicas("signaling") == 2);
+    }
+
+    @Test
+    void loadBalancerServiceGetsAHostnameAndReadyEndpoints() {
+        create(deployment("edge", 2, false));
+        Service service = new ServiceBuilder().withNewMetadata().withName("edge").withNamespace(NAMESPACE).endMetadata()
+                .withNewSpec().withType("LoadBalancer").addToSelector("app", "edge")
+                .addNewPort().withName("http").withPort(8080).withNewTargetPort(8080).endPort().endSpec().build();
+        client.services().inNamespace(NAMESPACE).resource(service).create();
+
+        await("load balancer hostname").atMost(SOON).untilAsserted(() -> assertThat(
+                client.services().inNamespace(NAMESPACE).withName("edge").get().getStatus().getLoadBalancer()
+                        .getIngress()).extracting(LoadBalancerIngress::getHostname)
+                .containsExactly("edge-sim.elb.us-east-1.lifeline.test"));
+        assertThat(region.loadBalancerHostname(NAMESPACE, "edge")).isEqualTo("edge-sim.elb.us-east-1.lifeline.test");
+
+        // The endpoint-slice controller lists the ready pods' IPs, as kube-proxy and load balancers see them.
+        await("endpoints of the ready pods").atMost(SOON).untilAsserted(() -> {
+            Set<String> podIps = pods("edge").stream().filter(pod -> "True".equals(podCondition(pod, "Ready")))
+                    .map(pod -> pod.getStatus().getPodIP()).collect(Collectors.toSet());
+            Set<String> ready = client.discovery().v1().endpointSlices().inNamespace(NAMESPACE)
+                    .withLabel("kubernetes.io/service-name", "edge").list().getItems().stream()
+                    .flatMap(slice -> slice.getEndpoints().stream())
+                    .filter(endpoint -> Boolean.TRUE.equals(endpoint.getConditions().getReady()))
+                    .flatMap(endpoint -> endpoint.getAddresses().stream()).collect(Collectors.toSet());
+            assertThat(podIps).hasSize(2);
+            assertThat(ready).isEqualTo(podIps);
+        });
     }
 
     @Test

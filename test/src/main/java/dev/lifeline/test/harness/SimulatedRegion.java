@@ -33,7 +33,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * Deployment gets a ReplicaSet and Pods that are scheduled, run and turn Ready with full status;
  * the garbage collector, the node lifecycle controller and the rest of the controller manager
  * work as in a cluster. Pods can be made to crash-loop or go unready on demand
- * ({@link #inject}), through kwok stages (resource {@code kwok/stages.yaml}).
+ * ({@link #inject}), through kwok stages (resource {@code kwok/stages.yaml}). Services of type
+ * LoadBalancer get a DNS name in their status, as from a cloud provider ({@link #loadBalancerHostname}).
  *
  * <p>Binaries: {@code test/scripts/kube-binaries.sh kube-apiserver kubectl etcd
  * kube-controller-manager kube-scheduler kwok}. Logs: {@code test/target/harness/<region>-*.log}.
@@ -113,6 +114,7 @@ public final class SimulatedRegion implements AutoCloseable {
     private ComponentProcess controllerManager;
     private ComponentProcess scheduler;
     private ComponentProcess kwok;
+    private LoadBalancerController loadBalancers;
 
     private SimulatedRegion(String name, Options options) {
         this.name = name;
@@ -231,6 +233,7 @@ public final class SimulatedRegion implements AutoCloseable {
         kwok.start();
         registerNodes();
         awaitNodesReady();
+        loadBalancers = new LoadBalancerController(client(), name);
         // The controllers run: the service-account controller has made the default ServiceAccount.
         Awaitility.await("controller manager of " + name + " running its controllers").atMost(Duration.ofSeconds(60))
                 .until(() -> client().serviceAccounts().inNamespace("default").withName("default").get() != null);
@@ -392,8 +395,19 @@ public final class SimulatedRegion implements AutoCloseable {
         return inject(namespace, podLabels, PodFault.unready());
     }
 
+    /**
+     * The DNS name the region's simulated cloud gives a Service of type LoadBalancer, in its
+     * {@code status.loadBalancer.ingress} (set as soon as the Service exists, as for an AWS NLB).
+     */
+    public String loadBalancerHostname(String namespace, String service) {
+        return LoadBalancerController.hostname(name, namespace, service);
+    }
+
     @Override
     public void close() {
+        if (loadBalancers != null) {
+            loadBalancers.close();
+        }
         for (int i = components.size() - 1; i >= 0; i--) {
             try {
                 components.get(i).stop();
