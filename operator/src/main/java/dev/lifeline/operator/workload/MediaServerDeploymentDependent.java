@@ -42,7 +42,7 @@ public class MediaServerDeploymentDependent extends CRUDKubernetesDependentResou
                         .withProtocol("UDP").build(),
                         new ContainerPortBuilder().withName(PodTemplates.HTTP_PORT_NAME).withContainerPort(HTTP_PORT)
                                 .withProtocol("TCP").build()),
-                media.resources,
+                HTTP_PORT, media.resources,
                 platform.getSpec().failover.reroute.drainDeadlineSeconds + SHUTDOWN_MARGIN_SECONDS);
         int bounded = Math.max(media.replicas.min, Math.min(media.replicas.max, replicas));
         return Deployments.build(platform, Component.MEDIA_SERVER, region, bounded, shape);

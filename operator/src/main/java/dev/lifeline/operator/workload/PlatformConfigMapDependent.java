@@ -46,7 +46,7 @@ public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<
                 .build();
     }
 
-    /** Environment of both components; keys map to the media-server's lifeline.* configuration. */
+    /** Environment of both components; keys are the media-server's configuration (see media-server/README.md). */
     static Map<String, String> data(RealtimePlatformSpec spec, String region) {
         Map<String, String> data = new TreeMap<>();
         data.put("LIFELINE_REGION", region);
@@ -54,10 +54,10 @@ public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<
         data.put("LIFELINE_SESSION_TABLE", spec.sessionStore.tableName);
         data.put("LIFELINE_HOME_REGION", spec.sessionStore.homeRegion);
         data.put("LIFELINE_MEDIA_UDP_PORT", Integer.toString(spec.mediaServer.udpPort));
-        data.put("LIFELINE_MEDIA_SESSIONS_PER_REPLICA", Integer.toString(spec.mediaServer.sessionsPerReplica));
+        data.put("LIFELINE_MEDIA_CAPACITY", Integer.toString(spec.mediaServer.sessionsPerReplica));
         data.put("LIFELINE_SIGNALING_PORT", Integer.toString(spec.signaling.port));
-        data.put("LIFELINE_HEARTBEAT_INTERVAL_SECONDS", Integer.toString(spec.failover.heartbeatIntervalSeconds));
-        data.put("LIFELINE_DRAIN_DEADLINE_SECONDS", Integer.toString(spec.failover.reroute.drainDeadlineSeconds));
+        data.put("LIFELINE_HEARTBEAT_INTERVAL", spec.failover.heartbeatIntervalSeconds + "s");
+        data.put("LIFELINE_DRAIN_DEADLINE", spec.failover.reroute.drainDeadlineSeconds + "s");
         return data;
     }
 

@@ -37,9 +37,16 @@ public final class PodTemplates {
     }
 
     /** What differs between the two components' pods. */
-    public record ContainerShape(String image, List<ContainerPort> ports, ComputeResources resources,
+    public record ContainerShape(String image, List<ContainerPort> ports, int httpPort, ComputeResources resources,
             long terminationGracePeriodSeconds) {
     }
+
+    /** The Secret (one per platform, same value in every region) holding the join-token signing key. */
+    public static String signingSecretName(RealtimePlatform platform) {
+        return platform.getMetadata().getName() + "-signing";
+    }
+
+    public static final String SIGNING_SECRET_KEY = "token-secret";
 
     public static PodTemplateSpec build(RealtimePlatform platform, Component component, String region,
             ContainerShape shape) {
@@ -68,8 +75,15 @@ public final class PodTemplates {
                         new EnvVarBuilder().withName("LIFELINE_INSTANCE_ID").withNewValueFrom()
                                 .withNewFieldRef().withFieldPath("metadata.name").endFieldRef()
                                 .endValueFrom().build(),
-                        new EnvVarBuilder().withName("LIFELINE_POD_IP").withNewValueFrom()
+                        // Clients reach a relay at its pod address (as in the heartbeats).
+                        new EnvVarBuilder().withName("LIFELINE_MEDIA_ADVERTISED_HOST").withNewValueFrom()
                                 .withNewFieldRef().withFieldPath("status.podIP").endFieldRef()
+                                .endValueFrom().build(),
+                        new EnvVarBuilder().withName("QUARKUS_HTTP_PORT").withValue(Integer.toString(shape.httpPort()))
+                                .build(),
+                        // Tokens issued in one region must verify in every region: the user provides the key.
+                        new EnvVarBuilder().withName("LIFELINE_TOKEN_SECRET").withNewValueFrom()
+                                .withNewSecretKeyRef(SIGNING_SECRET_KEY, signingSecretName(platform), false)
                                 .endValueFrom().build())
                 .withResources(resources(shape.resources()))
                 .withLivenessProbe(probe(LIVENESS_PATH, 3))

@@ -29,7 +29,7 @@ public class SignalingDeploymentDependent extends CRUDKubernetesDependentResourc
         var shape = new PodTemplates.ContainerShape(signaling.image,
                 List.of(new ContainerPortBuilder().withName(PodTemplates.HTTP_PORT_NAME)
                         .withContainerPort(signaling.port).withProtocol("TCP").build()),
-                signaling.resources, SHUTDOWN_GRACE_SECONDS);
+                signaling.port, signaling.resources, SHUTDOWN_GRACE_SECONDS);
         return Deployments.build(platform, Component.SIGNALING, region, signaling.replicas.min, shape);
     }
 

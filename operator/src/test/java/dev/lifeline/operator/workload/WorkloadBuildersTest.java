@@ -66,6 +66,13 @@ class WorkloadBuildersTest {
         assertThat(server.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("LIFELINE_ROLE");
             assertThat(e.getValue()).isEqualTo("signaling");
+        }).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("QUARKUS_HTTP_PORT");
+            assertThat(e.getValue()).isEqualTo("9443");
+        }).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("LIFELINE_TOKEN_SECRET");
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("meet-signing");
+            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token-secret");
         });
     }
 
@@ -116,7 +123,10 @@ class WorkloadBuildersTest {
                 .containsEntry("LIFELINE_SESSION_TABLE", "meet-sessions")
                 .containsEntry("LIFELINE_HOME_REGION", "us-east-1")
                 .containsEntry("LIFELINE_MEDIA_UDP_PORT", "40000")
-                .containsEntry("LIFELINE_SIGNALING_PORT", "8080");
+                .containsEntry("LIFELINE_SIGNALING_PORT", "8080")
+                .containsEntry("LIFELINE_MEDIA_CAPACITY", "500")
+                .containsEntry("LIFELINE_HEARTBEAT_INTERVAL", "2s")
+                .containsEntry("LIFELINE_DRAIN_DEADLINE", "60s");
     }
 
     @Test

@@ -1,0 +1,161 @@
+package dev.lifeline.test;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import dev.lifeline.operator.api.HistoryEntry;
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.RegionSpec;
+import dev.lifeline.test.harness.ControlPlane;
+import dev.lifeline.test.harness.OperatorProcess;
+import dev.lifeline.test.harness.Platforms;
+import dev.lifeline.testkit.FaultProxy;
+import dev.lifeline.testkit.MotoServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+
+/**
+ * Simulated regions for multi-region tests: per region a real control plane and the packaged
+ * operator, all sharing one moto (the session table as a DynamoDB global table, and Route 53),
+ * each region's AWS traffic through its own fault proxy. The platform "rtc/meet" is applied in
+ * every region and its Deployments reported available (no Deployment controller runs here).
+ */
+final class RegionSet implements AutoCloseable {
+
+    static final String RECORD = "media.multi.example.com";
+    private static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("lifeline-test", "lifeline-test"));
+
+    final List<String> regions;
+    final MotoServer moto;
+    final Route53Client route53;
+    final String zoneId;
+    final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
+    final Map<String, ControlPlane> planes = new LinkedHashMap<>();
+    final Map<String, OperatorProcess> operators = new LinkedHashMap<>();
+
+    private RegionSet(List<String> regions) {
+        this.regions = regions;
+        this.moto = MotoServer.start();
+        this.route53 = Route53Client.builder().endpointOverride(moto.endpoint()).region(Region.AWS_GLOBAL)
+                .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
+        this.zoneId = route53.createHostedZone(b -> b.name("multi.example.com")
+                .callerReference("multi-" + System.nanoTime())).hostedZone().id().replace("/hostedzone/", "");
+    }
+
+    /** Starts the regions and applies the platform (adjusted by {@code customize}) in each. */
+    static RegionSet start(String name, List<String> regions, Consumer<RealtimePlatform> customize) {
+        RegionSet set = new RegionSet(regions);
+        for (String region : regions) {
+            FaultProxy proxy = FaultProxy.start(set.moto.endpoint());
+            set.proxies.put(region, proxy);
+            ControlPlane plane = ControlPlane.start(name + "-" + region);
+            set.planes.put(region, plane);
+            plane.installCrds();
+            plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
+            plane.createNamespace("rtc");
+            set.operators.put(region, OperatorProcess.start(name + "-" + region, plane.kubeconfig(), region,
+                    awsEnvironment(proxy.endpoint())));
+        }
+        RealtimePlatform platform = set.platform();
+        customize.accept(platform);
+        for (ControlPlane plane : set.planes.values()) {
+            Platforms.of(plane.client()).resource(platform).create();
+            Platforms.awaitDeployment(plane.client(), "rtc", "meet-media-server");
+            Platforms.awaitDeployment(plane.client(), "rtc", "meet-signaling");
+            Platforms.markAvailable(plane.client(), "rtc", "meet-media-server");
+            Platforms.markAvailable(plane.client(), "rtc", "meet-signaling");
+        }
+        return set;
+    }
+
+    private static Map<String, String> awsEnvironment(URI endpoint) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LIFELINE_DNS_PROVIDER", "route53");
+        env.put("LIFELINE_SESSION_STORE_PROVIDER", "dynamodb");
+        env.put("LIFELINE_AWS_ENDPOINT_OVERRIDE", endpoint.toString());
+        env.put("LIFELINE_AWS_DRIFT_INTERVAL", "5s");
+        env.put("LIFELINE_AWS_PENDING_POLL_INTERVAL", "500ms");
+        env.put("LIFELINE_AWS_MAX_ATTEMPTS", "2");
+        env.put("LIFELINE_AWS_ATTEMPT_TIMEOUT", "1s");
+        env.put("LIFELINE_AWS_CALL_TIMEOUT", "3s");
+        env.put("AWS_ACCESS_KEY_ID", "lifeline-test");
+        env.put("AWS_SECRET_ACCESS_KEY", "lifeline-test");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        return env;
+    }
+
+    private RealtimePlatform platform() {
+        RealtimePlatform platform = new RealtimePlatform();
+        platform.getMetadata().setName("meet");
+        platform.getMetadata().setNamespace("rtc");
+        platform.setSpec(new dev.lifeline.operator.api.RealtimePlatformSpec());
+        int octet = 1;
+        for (String region : regions) {
+            RegionSpec spec = new RegionSpec(region, 100);
+            spec.endpoint = "192.0.2." + octet++;
+            platform.getSpec().regions.add(spec);
+        }
+        platform.getSpec().sessionStore.tableName = "multi-sessions";
+        platform.getSpec().sessionStore.homeRegion = regions.get(0);
+        platform.getSpec().dns.hostedZoneId = zoneId;
+        platform.getSpec().dns.recordName = RECORD;
+        platform.getSpec().dns.ttlSeconds = 5;
+        return platform;
+    }
+
+    /** Current weight of each region's record (SetIdentifier = region) in Route 53. */
+    Map<String, Long> weights() {
+        List<ResourceRecordSet> records = route53.listResourceRecordSets(b -> b.hostedZoneId(zoneId))
+                .resourceRecordSets().stream().filter(r -> r.name().equals(RECORD + ".")
+                        && r.setIdentifier() != null && r.weight() != null).toList();
+        return records.stream().collect(Collectors.toMap(ResourceRecordSet::setIdentifier, ResourceRecordSet::weight,
+                (a, b) -> a, LinkedHashMap::new));
+    }
+
+    Map<String, Long> allAt(long weight) {
+        Map<String, Long> all = new LinkedHashMap<>();
+        regions.forEach(r -> all.put(r, weight));
+        return all;
+    }
+
+    RealtimePlatform platformIn(String region) {
+        return Platforms.of(planes.get(region).client()).inNamespace("rtc").withName("meet").get();
+    }
+
+    boolean seesEveryRegionHealthy(String region) {
+        RealtimePlatform platform = platformIn(region);
+        return platform != null && platform.getStatus() != null
+                && platform.getStatus().regions.size() == regions.size()
+                && platform.getStatus().regions.stream().allMatch(r -> "Healthy".equals(r.health));
+    }
+
+    /** Decisions of the given action and outcome taken by the operators of the given regions (status history). */
+    List<HistoryEntry> history(String action, String outcome, String... inRegions) {
+        List<HistoryEntry> entries = new ArrayList<>();
+        for (String region : inRegions) {
+            platformIn(region).getStatus().history.stream()
+                    .filter(h -> action.equals(h.action) && outcome.equals(h.outcome))
+                    .forEach(entries::add);
+        }
+        return entries;
+    }
+
+    @Override
+    public void close() {
+        operators.values().forEach(OperatorProcess::close);
+        planes.values().forEach(ControlPlane::close);
+        proxies.values().forEach(FaultProxy::close);
+        route53.close();
+        moto.close();
+    }
+}
