@@ -14,6 +14,7 @@ import dev.lifeline.operator.api.RegionSpec;
 import dev.lifeline.test.harness.ControlPlane;
 import dev.lifeline.test.harness.OperatorProcess;
 import dev.lifeline.test.harness.Platforms;
+import dev.lifeline.test.harness.SimulatedRegion;
 import dev.lifeline.testkit.FaultProxy;
 import dev.lifeline.testkit.MotoServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -42,6 +43,8 @@ final class RegionSet implements AutoCloseable {
     final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
     final Map<String, ControlPlane> planes = new LinkedHashMap<>();
     final Map<String, OperatorProcess> operators = new LinkedHashMap<>();
+    /** Regions with real pods (controller manager, scheduler, kwok nodes); the others report Deployments available by hand. */
+    final Map<String, SimulatedRegion> simulated = new LinkedHashMap<>();
 
     private RegionSet(List<String> regions) {
         this.regions = regions;
@@ -54,11 +57,24 @@ final class RegionSet implements AutoCloseable {
 
     /** Starts the regions and applies the platform (adjusted by {@code customize}) in each. */
     static RegionSet start(String name, List<String> regions, Consumer<RealtimePlatform> customize) {
+        return start(name, regions, List.of(), customize);
+    }
+
+    /** As above; the regions in {@code withPods} are simulated regions whose Deployments get real pods. */
+    static RegionSet start(String name, List<String> regions, List<String> withPods,
+            Consumer<RealtimePlatform> customize) {
         RegionSet set = new RegionSet(regions);
         for (String region : regions) {
             FaultProxy proxy = FaultProxy.start(set.moto.endpoint());
             set.proxies.put(region, proxy);
-            ControlPlane plane = ControlPlane.start(name + "-" + region);
+            ControlPlane plane;
+            if (withPods.contains(region)) {
+                SimulatedRegion simulatedRegion = SimulatedRegion.start(region);
+                set.simulated.put(region, simulatedRegion);
+                plane = simulatedRegion.controlPlane();
+            } else {
+                plane = ControlPlane.start(name + "-" + region);
+            }
             set.planes.put(region, plane);
             plane.installCrds();
             plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
@@ -68,12 +84,15 @@ final class RegionSet implements AutoCloseable {
         }
         RealtimePlatform platform = set.platform();
         customize.accept(platform);
-        for (ControlPlane plane : set.planes.values()) {
+        for (Map.Entry<String, ControlPlane> entry : set.planes.entrySet()) {
+            ControlPlane plane = entry.getValue();
             Platforms.of(plane.client()).resource(platform).create();
             Platforms.awaitDeployment(plane.client(), "rtc", "meet-media-server");
             Platforms.awaitDeployment(plane.client(), "rtc", "meet-signaling");
-            Platforms.markAvailable(plane.client(), "rtc", "meet-media-server");
-            Platforms.markAvailable(plane.client(), "rtc", "meet-signaling");
+            if (!set.simulated.containsKey(entry.getKey())) {
+                Platforms.markAvailable(plane.client(), "rtc", "meet-media-server");
+                Platforms.markAvailable(plane.client(), "rtc", "meet-signaling");
+            }
         }
         return set;
     }
@@ -153,7 +172,13 @@ final class RegionSet implements AutoCloseable {
     @Override
     public void close() {
         operators.values().forEach(OperatorProcess::close);
-        planes.values().forEach(ControlPlane::close);
+        planes.forEach((region, plane) -> {
+            if (simulated.containsKey(region)) {
+                simulated.get(region).close();
+            } else {
+                plane.close();
+            }
+        });
         proxies.values().forEach(FaultProxy::close);
         route53.close();
         moto.close();

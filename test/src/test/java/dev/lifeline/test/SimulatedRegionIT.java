@@ -209,7 +209,9 @@ class SimulatedRegionIT {
                     .map(pod -> pod.getStatus().getPodIP()).collect(Collectors.toSet());
             Set<String> ready = client.discovery().v1().endpointSlices().inNamespace(NAMESPACE)
                     .withLabel("kubernetes.io/service-name", "edge").list().getItems().stream()
-                    .flatMap(slice -> slice.getEndpoints().stream())
+                    // A slice has no endpoints until the controller has seen a ready pod.
+                    .flatMap(slice -> slice.getEndpoints() == null ? java.util.stream.Stream.empty()
+                            : slice.getEndpoints().stream())
                     .filter(endpoint -> Boolean.TRUE.equals(endpoint.getConditions().getReady()))
                     .flatMap(endpoint -> endpoint.getAddresses().stream()).collect(Collectors.toSet());
             assertThat(podIps).hasSize(2);
