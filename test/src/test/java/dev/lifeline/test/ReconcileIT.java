@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RegionSpec;
 import dev.lifeline.test.harness.ControlPlane;
+import dev.lifeline.test.harness.SingleRegion;
 import dev.lifeline.test.harness.OperatorProcess;
 import dev.lifeline.test.harness.Platforms;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -34,26 +35,23 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 class ReconcileIT {
 
     private static final String REGION = "us-east-1";
+    private static SingleRegion region;
     private static ControlPlane plane;
     private static OperatorProcess operator;
     private static KubernetesClient client;
 
     @BeforeAll
     static void start() {
-        plane = ControlPlane.start("reconcile");
-        plane.installCrds();
-        plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
+        region = SingleRegion.start("reconcile", "us-east-1");
+        plane = region.plane();
+        operator = region.operator();
         client = plane.client();
-        operator = OperatorProcess.start("reconcile", plane.kubeconfig(), REGION, OperatorProcess.WITHOUT_AWS);
     }
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (region != null) {
+            region.close();
         }
     }
 
@@ -244,18 +242,7 @@ class ReconcileIT {
 
     private RealtimePlatform create(String namespace, String name, String... regions) {
         plane.createNamespace(namespace);
-        RealtimePlatform platform = new RealtimePlatform();
-        platform.getMetadata().setName(name);
-        platform.getMetadata().setNamespace(namespace);
-        platform.setSpec(new dev.lifeline.operator.api.RealtimePlatformSpec());
-        for (String region : regions) {
-            platform.getSpec().regions.add(new RegionSpec(region, 100));
-        }
-        platform.getSpec().sessionStore.tableName = name + "-sessions";
-        platform.getSpec().sessionStore.homeRegion = regions[0];
-        platform.getSpec().dns.hostedZoneId = "Z0123456789ABCDEFGHIJ";
-        platform.getSpec().dns.recordName = name + ".example.com";
-        return Platforms.of(client).resource(platform).create();
+        return Platforms.of(client).resource(Platforms.typed(name, namespace, regions)).create();
     }
 
     private RealtimePlatform get(String namespace, String name) {

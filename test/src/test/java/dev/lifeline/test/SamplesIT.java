@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.test.harness.ControlPlane;
-import dev.lifeline.test.harness.OperatorProcess;
+import dev.lifeline.test.harness.SingleRegion;
 import dev.lifeline.test.harness.Platforms;
 import dev.lifeline.test.harness.RepoPaths;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -23,24 +23,19 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 /** Every file in samples/ is accepted by the API server and reconciled by the operator. */
 class SamplesIT {
 
+    private static SingleRegion region;
     private static ControlPlane plane;
-    private static OperatorProcess operator;
 
     @BeforeAll
     static void start() {
-        plane = ControlPlane.start("samples");
-        plane.installCrds();
-        plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
-        operator = OperatorProcess.start("samples", plane.kubeconfig(), "us-east-1", OperatorProcess.WITHOUT_AWS);
+        region = SingleRegion.start("samples", "us-east-1");
+        plane = region.plane();
     }
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (region != null) {
+            region.close();
         }
     }
 

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatform;
-import dev.lifeline.operator.api.RegionSpec;
 import dev.lifeline.test.harness.ControlPlane;
+import dev.lifeline.test.harness.SingleRegion;
 import dev.lifeline.test.harness.OperatorProcess;
 import dev.lifeline.test.harness.Platforms;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -27,26 +27,23 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 class SelfHealingIT {
 
+    private static SingleRegion region;
     private static ControlPlane plane;
     private static OperatorProcess operator;
     private static KubernetesClient client;
 
     @BeforeAll
     static void start() {
-        plane = ControlPlane.start("self-healing");
-        plane.installCrds();
-        plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
+        region = SingleRegion.start("self-healing", "us-east-1");
+        plane = region.plane();
+        operator = region.operator();
         client = plane.client();
-        operator = OperatorProcess.start("self-healing", plane.kubeconfig(), "us-east-1", OperatorProcess.WITHOUT_AWS);
     }
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.close();
-        }
-        if (plane != null) {
-            plane.close();
+        if (region != null) {
+            region.close();
         }
     }
 
@@ -89,15 +86,7 @@ class SelfHealingIT {
 
     private void healthyPlatform(String name, boolean dryRun) {
         plane.createNamespace(name);
-        RealtimePlatform platform = new RealtimePlatform();
-        platform.getMetadata().setName(name);
-        platform.getMetadata().setNamespace(name);
-        platform.setSpec(new dev.lifeline.operator.api.RealtimePlatformSpec());
-        platform.getSpec().regions.add(new RegionSpec("us-east-1", 100));
-        platform.getSpec().sessionStore.tableName = name + "-sessions";
-        platform.getSpec().sessionStore.homeRegion = "us-east-1";
-        platform.getSpec().dns.hostedZoneId = "Z0123456789ABCDEFGHIJ";
-        platform.getSpec().dns.recordName = name + ".example.com";
+        RealtimePlatform platform = Platforms.typed(name, name, "us-east-1");
         platform.getSpec().failover.restart.backoffSeconds = 1;
         platform.getSpec().dryRun = dryRun;
         Platforms.of(client).resource(platform).create();

@@ -27,6 +27,22 @@ public final class Platforms {
         return client.resources(RealtimePlatform.class);
     }
 
+    /** A valid platform in the given regions (the first is the session table's home), defaults elsewhere. */
+    public static RealtimePlatform typed(String name, String namespace, String... regions) {
+        RealtimePlatform platform = new RealtimePlatform();
+        platform.getMetadata().setName(name);
+        platform.getMetadata().setNamespace(namespace);
+        platform.setSpec(new dev.lifeline.operator.api.RealtimePlatformSpec());
+        for (String region : regions) {
+            platform.getSpec().regions.add(new dev.lifeline.operator.api.RegionSpec(region, 100));
+        }
+        platform.getSpec().sessionStore.tableName = name + "-sessions";
+        platform.getSpec().sessionStore.homeRegion = regions[0];
+        platform.getSpec().dns.hostedZoneId = "Z0123456789ABCDEFGHIJ";
+        platform.getSpec().dns.recordName = name + ".example.com";
+        return platform;
+    }
+
     public static Optional<Condition> condition(RealtimePlatform platform, String type) {
         if (platform == null || platform.getStatus() == null) {
             return Optional.empty();
