@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.lifeline.operator.action.DecisionEffector;
+import dev.lifeline.operator.action.Drills;
 import dev.lifeline.operator.action.PlatformMemory;
 import dev.lifeline.operator.action.ReplicaTargets;
 import dev.lifeline.operator.action.SelfHealing;
@@ -94,16 +95,18 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
     private final SelfHealing selfHealing;
     private final DecisionEffector effector;
     private final PlatformMemory memory;
+    private final Drills drills;
     private final Clock clock;
 
     public RealtimePlatformReconciler(OperatorConfig config, EventRecorder events, AwsResources aws,
-            SelfHealing selfHealing, DecisionEffector effector, PlatformMemory memory) {
+            SelfHealing selfHealing, DecisionEffector effector, PlatformMemory memory, Drills drills) {
         this.config = config;
         this.events = events;
         this.aws = aws;
         this.selfHealing = selfHealing;
         this.effector = effector;
         this.memory = memory;
+        this.drills = drills;
         this.clock = Clock.systemUTC();
     }
 
@@ -145,6 +148,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         workflow.reconcileManagedWorkflow();
         // 4. Restarts, deletion costs and DNS changes; every decision recorded.
         List<HistoryEntry> history = decisions.map(d -> effector.carryOut(platform, d)).orElse(List.of());
+        decisions.ifPresent(d -> drills.afterStep(platform, d.localPhase(), clock.instant()));
 
         var observation = new PlatformStatusBuilder.Observation(platform, region, media, signaling,
                 report.map(r -> List.of(r.sessionStoreReady(), r.dnsReady())).orElse(List.of()),
@@ -156,6 +160,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         RealtimePlatformStatus next = PlatformStatusBuilder.build(observation, previous,
                 report.map(AwsReport::sessionStore).orElse(null), report.map(AwsReport::dns).orElse(null),
                 clock.instant());
+        drills.current(platform).ifPresent(drill -> next.drill = drill);
         announce(platform, previous, next);
         UpdateControl<RealtimePlatform> control = changed(previous, next)
                 ? UpdateControl.patchStatus(statusPatch(platform, next))
@@ -195,6 +200,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         // with deletionPolicy Delete).
         CleanupResult result = aws.cleanup(platform, config.region());
         memory.forget(platform);
+        drills.forget(platform);
         if (!result.done()) {
             LOG.infof("Deleting %s/%s: %s", platform.getMetadata().getNamespace(), platform.getMetadata().getName(),
                     result.outcome().message());

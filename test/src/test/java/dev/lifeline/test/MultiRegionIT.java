@@ -31,10 +31,7 @@ class MultiRegionIT {
     static void startRegions() {
         regions = RegionSet.start("multi", List.of("us-east-1", "eu-west-1", "ap-southeast-2"), platform -> {
         });
-        await("every region serving at weight 100, seeing every peer").atMost(SCENARIO_TIMEOUT)
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> regions.weights().equals(regions.allAt(100))
-                        && regions.regions.stream().allMatch(regions::seesEveryRegionHealthy));
+        regions.awaitSteady("start", SCENARIO_TIMEOUT);
     }
 
     @AfterAll

@@ -1,12 +1,15 @@
 package dev.lifeline.test;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
 
 import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatform;
@@ -63,6 +66,15 @@ final class RegionSet implements AutoCloseable {
     /** As above; the regions in {@code withPods} are simulated regions whose Deployments get real pods. */
     static RegionSet start(String name, List<String> regions, List<String> withPods,
             Consumer<RealtimePlatform> customize) {
+        return start(name, regions, withPods, customize, TEST_TUNING);
+    }
+
+    /**
+     * As above, with the operators' AWS settings: {@link #TEST_TUNING} (short poll intervals and
+     * timeouts, so tests finish quickly) or {@link #OPERATOR_DEFAULTS} (as shipped, for benchmarks).
+     */
+    static RegionSet start(String name, List<String> regions, List<String> withPods,
+            Consumer<RealtimePlatform> customize, Map<String, String> awsTuning) {
         RegionSet set = new RegionSet(regions);
         for (String region : regions) {
             FaultProxy proxy = FaultProxy.start(set.moto.endpoint());
@@ -80,7 +92,7 @@ final class RegionSet implements AutoCloseable {
             plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
             plane.createNamespace("rtc");
             set.operators.put(region, OperatorProcess.start(name + "-" + region, plane.kubeconfig(), region,
-                    awsEnvironment(proxy.endpoint())));
+                    awsEnvironment(proxy.endpoint(), awsTuning)));
         }
         RealtimePlatform platform = set.platform();
         customize.accept(platform);
@@ -97,16 +109,22 @@ final class RegionSet implements AutoCloseable {
         return set;
     }
 
-    private static Map<String, String> awsEnvironment(URI endpoint) {
+    /** Short AWS poll intervals and timeouts, so that tests do not wait on the production defaults. */
+    static final Map<String, String> TEST_TUNING = Map.of(
+            "LIFELINE_AWS_DRIFT_INTERVAL", "5s",
+            "LIFELINE_AWS_PENDING_POLL_INTERVAL", "500ms",
+            "LIFELINE_AWS_MAX_ATTEMPTS", "2",
+            "LIFELINE_AWS_ATTEMPT_TIMEOUT", "1s",
+            "LIFELINE_AWS_CALL_TIMEOUT", "3s");
+    /** The operator's own defaults (see AwsConfig). */
+    static final Map<String, String> OPERATOR_DEFAULTS = Map.of();
+
+    private static Map<String, String> awsEnvironment(URI endpoint, Map<String, String> awsTuning) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("LIFELINE_DNS_PROVIDER", "route53");
         env.put("LIFELINE_SESSION_STORE_PROVIDER", "dynamodb");
         env.put("LIFELINE_AWS_ENDPOINT_OVERRIDE", endpoint.toString());
-        env.put("LIFELINE_AWS_DRIFT_INTERVAL", "5s");
-        env.put("LIFELINE_AWS_PENDING_POLL_INTERVAL", "500ms");
-        env.put("LIFELINE_AWS_MAX_ATTEMPTS", "2");
-        env.put("LIFELINE_AWS_ATTEMPT_TIMEOUT", "1s");
-        env.put("LIFELINE_AWS_CALL_TIMEOUT", "3s");
+        env.putAll(awsTuning);
         env.put("AWS_ACCESS_KEY_ID", "lifeline-test");
         env.put("AWS_SECRET_ACCESS_KEY", "lifeline-test");
         env.put("AWS_EC2_METADATA_DISABLED", "true");
@@ -156,6 +174,13 @@ final class RegionSet implements AutoCloseable {
         return platform != null && platform.getStatus() != null
                 && platform.getStatus().regions.size() == regions.size()
                 && platform.getStatus().regions.stream().allMatch(r -> "Healthy".equals(r.health));
+    }
+
+    /** Waits until every region serves at weight 100 and every operator sees every region healthy. */
+    void awaitSteady(String phase, Duration timeout) {
+        Awaitility.await("every region at weight 100 and seen healthy by every operator (" + phase + ")")
+                .atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> weights().equals(allAt(100)) && regions.stream().allMatch(this::seesEveryRegionHealthy));
     }
 
     /** Decisions of the given action and outcome taken by the operators of the given regions (status history). */

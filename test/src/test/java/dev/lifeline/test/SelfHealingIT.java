@@ -23,7 +23,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 /**
  * The self-healing loop in one region on a real API server: a crash-looping media-server pod
  * (its status written as the kubelet would) is restarted by the operator, with an Event and a
- * history entry; with dryRun the same decision is recorded and nothing is deleted.
+ * history entry; with dryRun the same decision is recorded and nothing is deleted; while paused
+ * nothing is decided or deleted, until the platform is resumed.
  */
 class SelfHealingIT {
 
@@ -84,11 +85,35 @@ class SelfHealingIT {
         assertThat(client.pods().inNamespace("dry").withName("dry-media-server-7d9f-abcde").get()).isNotNull();
     }
 
+    @Test
+    void pausedTakesNoActionUntilResumed() {
+        healthyPlatform("paused", false, true);
+        crashLoopingPod("paused", "paused-media-server-7d9f-abcde");
+
+        // The operator has looked at the pod and decided not to touch it.
+        await("the paused operator notes the pod it would restart").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> operator.get("/api/v1/namespaces/paused/realtimeplatforms/paused/health")
+                        .contains("[paused-media-server-7d9f-abcde] need a restart; not restarting them"));
+        assertThat(client.pods().inNamespace("paused").withName("paused-media-server-7d9f-abcde").get()).isNotNull();
+        assertThat(restartEntry("paused")).as("no restart decided, not even recorded").isNull();
+
+        Platforms.editSpec(client, "paused", "paused", spec -> spec.paused = false);
+        await("resumed: the pod is restarted").atMost(Duration.ofSeconds(60))
+                .until(() -> client.pods().inNamespace("paused").withName("paused-media-server-7d9f-abcde").get() == null);
+        await("the restart in the history").atMost(Platforms.RECONCILE_TIMEOUT)
+                .until(() -> restartEntry("paused"), e -> e != null && "Applied".equals(e.outcome));
+    }
+
     private void healthyPlatform(String name, boolean dryRun) {
+        healthyPlatform(name, dryRun, false);
+    }
+
+    private void healthyPlatform(String name, boolean dryRun, boolean paused) {
         plane.createNamespace(name);
         RealtimePlatform platform = Platforms.typed(name, name, "us-east-1");
         platform.getSpec().failover.restart.backoffSeconds = 1;
         platform.getSpec().dryRun = dryRun;
+        platform.getSpec().paused = paused;
         Platforms.of(client).resource(platform).create();
         Platforms.awaitDeployment(client, name, name + "-media-server");
         Platforms.awaitDeployment(client, name, name + "-signaling");

@@ -14,15 +14,18 @@ import org.jboss.logging.Logger;
 import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.aws.AwsResources;
+import dev.lifeline.operator.aws.RoutingChangeWatch;
 import dev.lifeline.operator.aws.RoutingResult;
 import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.health.PodSignals;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.Decision;
 import dev.lifeline.operator.policy.Decisions;
+import dev.lifeline.operator.policy.DrainCause;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -35,22 +38,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class DecisionEffector {
 
     private static final Logger LOG = Logger.getLogger(DecisionEffector.class);
+    private static final String REFUSED = "Refused";
+    private static final String UNCHANGED = "Unchanged";
 
     private final KubernetesClient client;
     private final AwsResources aws;
     private final EventRecorder events;
     private final MeterRegistry metrics;
+    private final Drills drills;
     private final Clock clock = Clock.systemUTC();
 
-    public DecisionEffector(KubernetesClient client, AwsResources aws, EventRecorder events, MeterRegistry metrics) {
+    public DecisionEffector(KubernetesClient client, AwsResources aws, EventRecorder events, MeterRegistry metrics,
+            Drills drills) {
         this.client = client;
         this.aws = aws;
         this.events = events;
         this.metrics = metrics;
+        this.drills = drills;
     }
 
     /** Applies (or, for dry runs, only records) each decision; returns the history entries to add. */
     public List<HistoryEntry> carryOut(RealtimePlatform platform, Decisions decisions) {
+        confirmRoutingChanges(platform);
         List<HistoryEntry> history = new ArrayList<>();
         Set<String> down = new HashSet<>(decisions.quorum().down());
         for (Decision decision : decisions.decisions()) {
@@ -61,7 +70,8 @@ public class DecisionEffector {
             if (decision.toApply()) {
                 try {
                     detail = apply(platform, decision.action(), down);
-                    outcome = detail.startsWith("Refused") ? "Skipped" : "Applied";
+                    outcome = detail.startsWith(REFUSED) ? "Skipped" : detail.startsWith(UNCHANGED) ? "Unchanged"
+                            : "Applied";
                 } catch (RuntimeException e) {
                     LOG.warnf(e, "Carrying out %s for %s failed", decision.action().kind(), PlatformMemory.key(platform));
                     outcome = "Failed";
@@ -71,12 +81,31 @@ public class DecisionEffector {
                 outcome = decision.execution() == Decision.Execution.DRY_RUN ? "DryRun" : "Recorded";
             }
             entry.outcome = outcome;
-            entry.durationMillis = Duration.between(started, clock.instant()).toMillis();
-            history.add(entry);
-            announce(platform, decision, outcome, detail);
+            Instant done = clock.instant();
+            entry.durationMillis = Duration.between(started, done).toMillis();
+            drills.carriedOut(platform, decision, outcome, detail, done);
+            if (!"Unchanged".equals(outcome)) { // a repeated drain that found the record drained already
+                history.add(entry);
+                announce(platform, decision, outcome, detail);
+            }
             metrics.counter("lifeline.decisions", "action", decision.action().kind(), "outcome", outcome).increment();
         }
         return history;
+    }
+
+    /** Routing changes become INSYNC some seconds after they are accepted: report when, and how long it took. */
+    private void confirmRoutingChanges(RealtimePlatform platform) {
+        for (RoutingChangeWatch.ConfirmedChange confirmed : aws.confirmRoutingChanges(platform)) {
+            RoutingChangeWatch.RoutingChange change = confirmed.change();
+            Timer.builder("lifeline.dns.change.insync").description("Routing change accepted by Route 53 -> INSYNC")
+                    .tags("namespace", platform.getMetadata().getNamespace(), "platform",
+                            platform.getMetadata().getName(), "region", change.region())
+                    .register(metrics).record(confirmed.took());
+            events.normal(platform, "DnsChangeInSync", "Weight " + change.weight() + " of " + change.region()
+                    + " is live: change " + change.changeId() + " INSYNC " + confirmed.took().toMillis()
+                    + " ms after it was submitted");
+            drills.changeInSync(platform, confirmed);
+        }
     }
 
     private String apply(RealtimePlatform platform, Action action, Set<String> down) {
@@ -112,7 +141,10 @@ public class DecisionEffector {
     }
 
     private static String routed(RoutingResult result) {
-        return (result.applied() ? "weight " + result.weight() : "Refused: " + result.outcome().message());
+        if (!result.applied()) {
+            return REFUSED + ": " + result.outcome().message();
+        }
+        return (result.changeId() == null ? UNCHANGED + ": " : "") + "weight " + result.weight();
     }
 
     private void announce(RealtimePlatform platform, Decision decision, String outcome, String detail) {
@@ -122,7 +154,7 @@ public class DecisionEffector {
                 + (detail.isEmpty() ? "" : ", " + detail) + "): " + decision.reason();
         boolean bad = "Failed".equals(outcome)
                 || (action instanceof Action.BreakerTransition t && t.to() == dev.lifeline.operator.policy.BreakerState.State.OPEN)
-                || action instanceof Action.Drain;
+                || (action instanceof Action.Drain drain && drain.cause() != DrainCause.DRILL);
         if (bad) {
             events.warning(platform, action.kind(), message);
         } else {

@@ -18,6 +18,7 @@ import dev.lifeline.operator.health.SignalCollector;
 import dev.lifeline.operator.policy.DecisionEngine;
 import dev.lifeline.operator.policy.Decisions;
 import dev.lifeline.operator.policy.EngineState;
+import dev.lifeline.operator.policy.Observations;
 import dev.lifeline.operator.policy.Phase;
 import dev.lifeline.operator.workload.Component;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -36,13 +37,16 @@ public class SelfHealing {
     private final CoordinationStore coordination;
     private final PlatformMemory memory;
     private final SelfHealingMetrics metrics;
+    private final Drills drills;
     private final Clock clock = Clock.systemUTC();
     private final DecisionEngine engine = new DecisionEngine(clock);
 
-    public SelfHealing(CoordinationStore coordination, PlatformMemory memory, SelfHealingMetrics metrics) {
+    public SelfHealing(CoordinationStore coordination, PlatformMemory memory, SelfHealingMetrics metrics,
+            Drills drills) {
         this.coordination = coordination;
         this.memory = memory;
         this.metrics = metrics;
+        this.drills = drills;
     }
 
     /** The outcome of one step; {@code coordinationProblem} is set when the table could not be read or written. */
@@ -68,6 +72,11 @@ public class SelfHealing {
                 PodSignals.observe(media, podsOf(pods, Component.MEDIA_SERVER), Map.of()),
                 PodSignals.observe(signaling, podsOf(pods, Component.SIGNALING), Map.of()),
                 heartbeats, phase, localDnsWeight, now);
+        var drill = drills.begin(platform, region, now);
+        if (drill.isPresent()) {
+            observations = new Observations(observations.localRegion(), observations.components(),
+                    observations.regions(), observations.podStartP99(), drill.get());
+        }
         Decisions decisions = engine.decide(observations, platform.getSpec(), previous);
         memory.remember(platform, decisions);
         metrics.record(platform, region, decisions);

@@ -36,4 +36,7 @@ public class RealtimePlatformStatus {
 
     @JsonPropertyDescription("The most recent remediation decisions, newest last (bounded).")
     public List<HistoryEntry> history = new ArrayList<>();
+
+    @JsonPropertyDescription("The latest failover drill (annotation lifeline.dev/drill) and its measured times.")
+    public DrillStatus drill;
 }

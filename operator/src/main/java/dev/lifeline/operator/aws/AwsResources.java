@@ -6,6 +6,8 @@ import dev.lifeline.operator.api.RealtimePlatform;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +27,8 @@ public final class AwsResources {
     private final DnsReconciler dns;
     private final RegionRouting routing;
     private final CheckSchedule schedule;
+    private final DnsProvider dnsProvider;
+    private final RoutingChangeWatch routingChanges = new RoutingChangeWatch();
     private final Clock clock;
 
     public AwsResources(SessionTableProvider tables, DnsProvider dnsProvider, Duration driftInterval,
@@ -33,6 +37,7 @@ public final class AwsResources {
         this.routing = new RegionRouting(dnsProvider);
         this.dns = new DnsReconciler(dnsProvider, routing);
         this.schedule = new CheckSchedule(driftInterval, pendingPollInterval);
+        this.dnsProvider = dnsProvider;
         this.clock = clock;
     }
 
@@ -84,6 +89,7 @@ public final class AwsResources {
      */
     public CleanupResult cleanup(RealtimePlatform platform, String ownRegion) {
         schedule.forget(key(platform) + ownRegion);
+        routingChanges.forget(key(platform));
         CleanupResult dnsCleanup = dns.cleanup(platform, ownRegion);
         if (!dnsCleanup.done()) {
             return dnsCleanup;
@@ -98,19 +104,46 @@ public final class AwsResources {
     /** DNS API: sets a region's weight (0 drains it unless it is the last healthy region). */
     public RoutingResult setWeight(RealtimePlatform platform, String region, int weight, Set<String> regionsKnownDown) {
         schedule.forgetPlatform(key(platform));
-        return routing.setWeight(platform, region, weight, regionsKnownDown);
+        return watched(platform, region, routing.setWeight(platform, region, weight, regionsKnownDown));
     }
 
     /** DNS API: drains a region unless it is the last healthy region. */
     public RoutingResult drain(RealtimePlatform platform, String region, Set<String> regionsKnownDown) {
         schedule.forgetPlatform(key(platform));
-        return routing.drain(platform, region, regionsKnownDown);
+        return watched(platform, region, routing.drain(platform, region, regionsKnownDown));
     }
 
     /** DNS API: gives a region its spec weight back. */
     public RoutingResult restore(RealtimePlatform platform, String region) {
         schedule.forgetPlatform(key(platform));
-        return routing.restore(platform, region);
+        return watched(platform, region, routing.restore(platform, region));
+    }
+
+    /**
+     * DNS API: asks Route 53 once about each routing change of the platform not yet INSYNC and
+     * returns those that are now. A failed call leaves the change pending for the next poll.
+     */
+    public List<RoutingChangeWatch.ConfirmedChange> confirmRoutingChanges(RealtimePlatform platform) {
+        List<RoutingChangeWatch.ConfirmedChange> confirmed = new ArrayList<>();
+        for (RoutingChangeWatch.RoutingChange change : routingChanges.pendingOf(key(platform))) {
+            try {
+                if (dnsProvider.isInSync(change.changeId())) {
+                    routingChanges.confirmed(key(platform), change);
+                    confirmed.add(new RoutingChangeWatch.ConfirmedChange(change, clock.instant()));
+                }
+            } catch (AwsFailureException e) {
+                break; // Route 53 is failing: the others would fail the same way; try again next step.
+            }
+        }
+        return confirmed;
+    }
+
+    private RoutingResult watched(RealtimePlatform platform, String region, RoutingResult result) {
+        if (result.applied() && result.changeId() != null) {
+            routingChanges.watch(key(platform), new RoutingChangeWatch.RoutingChange(region, result.weight(),
+                    result.changeId(), clock.instant()));
+        }
+        return result;
     }
 
     private static String key(RealtimePlatform platform) {

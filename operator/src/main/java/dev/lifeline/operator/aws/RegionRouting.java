@@ -75,6 +75,12 @@ public final class RegionRouting {
                             new AwsOutcome(AwsReason.Conflict, refusal.get()));
                 }
             }
+            if (spec.dns.routingPolicy == DnsSpec.RoutingPolicy.Weighted
+                    && regionOwner.get().routingWeight().equals(override)
+                    && Long.valueOf(weight).equals(record.get().weight())) {
+                // A repeated drain (its issuer cannot see the weight) changes nothing: no change, no noise.
+                return new RoutingResult(true, weight, null, AwsOutcome.ready(region + " already at weight " + weight));
+            }
             List<DnsChange> changes = new ArrayList<>();
             changes.add(DnsChange.upsert(DnsOwnership.ownerRecord(spec.dns.recordName, region, owner, override)));
             if (spec.dns.routingPolicy == DnsSpec.RoutingPolicy.Weighted) {

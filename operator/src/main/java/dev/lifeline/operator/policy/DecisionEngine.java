@@ -180,6 +180,9 @@ public final class DecisionEngine {
                         prev.restarts().getOrDefault(c, RestartBudget.State.EMPTY), now, !bad.isEmpty());
                 if (!paused && !bad.isEmpty()) {
                     rs = restart(c, bad, rs, goodNow, breakers);
+                } else if (paused && !bad.isEmpty()) {
+                    notes.add(c + " pods " + new java.util.TreeSet<>(bad.keySet())
+                            + " need a restart; not restarting them: the platform is paused");
                 }
                 budgets.put(c, rs);
             }
@@ -335,6 +338,9 @@ public final class DecisionEngine {
             if (rs.drain) {
                 drain = new ReroutePlanner.DrainRequest(DrainCause.SPEC_DRAIN,
                         "spec.regions[" + local + "].drain is true (manual failover)");
+            } else if (obs.drill() != null && now.isBefore(obs.drill().until())) {
+                drain = new ReroutePlanner.DrainRequest(DrainCause.DRILL,
+                        "failover drill " + obs.drill().id() + " drains " + local + " until " + obs.drill().until());
             } else {
                 for (Component c : Component.values()) {
                     BreakerState b = breakers.get(c);

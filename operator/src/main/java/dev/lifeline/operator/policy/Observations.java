@@ -15,14 +15,28 @@ import java.util.Objects;
  * @param regions every region's row in the session table and Route 53 (the local region included, for its DNS
  *        weight, Route 53 health and active sessions), keyed by region name
  * @param podStartP99 the measured p99 time from pod creation to ready, or {@code null}; sets the forecast horizon
+ * @param drill a failover drill of the local region in progress, or {@code null}
  */
 public record Observations(String localRegion, Map<Component, ComponentObservation> components,
-        Map<String, RegionObservation> regions, Duration podStartP99) {
+        Map<String, RegionObservation> regions, Duration podStartP99, Drill drill) {
 
     public Observations {
         Objects.requireNonNull(localRegion, "localRegion");
         components = components == null ? Map.of() : Map.copyOf(components);
         regions = regions == null ? Map.of() : Map.copyOf(regions);
+    }
+
+    public Observations(String localRegion, Map<Component, ComponentObservation> components,
+            Map<String, RegionObservation> regions, Duration podStartP99) {
+        this(localRegion, components, regions, podStartP99, null);
+    }
+
+    /** A drill drains the local region on purpose until {@code until}; then its weight comes back in steps. */
+    public record Drill(String id, Instant until) {
+        public Drill {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(until, "until");
+        }
     }
 
     /**

@@ -167,9 +167,9 @@ public final class ReroutePlanner {
     }
 
     private static Step restoring(String region, RerouteState s, Instant now, Input in, ReroutePolicy p, int target) {
-        if (in.drain() != null && in.drain().cause() == DrainCause.SPEC_DRAIN) {
+        if (in.drain() != null && in.drain().cause().isPlanned()) {
             RerouteState pre = new RerouteState(Phase.PRE_SCALING, s.weight(), now, s.lastChangeAt(), 0, s.rollbacks(),
-                    DrainCause.SPEC_DRAIN);
+                    in.drain().cause());
             return preScaling(region, pre, now, in, p);
         }
         if (in.drain() != null || !in.healthy()) {

@@ -194,6 +194,7 @@ public final class PlatformStatusBuilder {
             next.sessionStore = previous.sessionStore;
             next.dns = previous.dns;
             next.history = new ArrayList<>(previous.history);
+            next.drill = previous.drill;
         }
         return next;
     }

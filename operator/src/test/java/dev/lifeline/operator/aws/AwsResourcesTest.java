@@ -84,6 +84,24 @@ class AwsResourcesTest {
         assertThat(tables.describe("us-east-1", "meet-sessions")).isPresent();
     }
 
+    @Test
+    void aRoutingChangeIsReportedOnceWhenRoute53SaysItIsInSync() {
+        converge();
+        RoutingResult result = aws.setWeight(platform, "us-east-1", 50, java.util.Set.of());
+        assertThat(result.applied()).isTrue();
+
+        assertThat(aws.confirmRoutingChanges(platform)).as("still PENDING at the first poll").isEmpty();
+        clock.advance(Duration.ofSeconds(3));
+        List<RoutingChangeWatch.ConfirmedChange> confirmed = aws.confirmRoutingChanges(platform);
+        assertThat(confirmed).singleElement().satisfies(c -> {
+            assertThat(c.change().changeId()).isEqualTo(result.changeId());
+            assertThat(c.change().region()).isEqualTo("us-east-1");
+            assertThat(c.change().weight()).isEqualTo(50);
+            assertThat(c.took()).isEqualTo(Duration.ofSeconds(3));
+        });
+        assertThat(aws.confirmRoutingChanges(platform)).as("reported once").isEmpty();
+    }
+
     private AwsReport converge() {
         for (int pass = 0; pass < 10; pass++) {
             AwsReport report = reconcile();

@@ -150,6 +150,20 @@ class DnsReconcilerTest {
     }
 
     @Test
+    void aRepeatedDrainSubmitsNoChange() {
+        reconcile("us-east-1");
+        reconcile("eu-west-1");
+        RoutingResult first = routing.drain(platform, "eu-west-1", Set.of());
+        assertThat(first.changeId()).isNotNull();
+
+        RoutingResult again = routing.drain(platform, "eu-west-1", Set.of());
+        assertThat(again.applied()).isTrue();
+        assertThat(again.weight()).isZero();
+        assertThat(again.changeId()).as("nothing submitted").isNull();
+        assertThat(again.outcome().message()).contains("already at weight 0");
+    }
+
+    @Test
     void drainOverrideSurvivesTheRegionsOwnReconcileAndRestoreEndsIt() {
         reconcile("us-east-1");
         reconcile("eu-west-1");

@@ -334,6 +334,8 @@ class DecisionEngineTest {
                 new Action.BreakerTransition(US, Component.MEDIA_SERVER, State.CLOSED, State.OPEN));
         assertThat(d.last.localPhase()).isEqualTo(Phase.SERVING);
         assertThat(d.last.notes()).anySatisfy(n -> assertThat(n).contains("paused"));
+        assertThat(d.last.notes()).as("says what it would have restarted")
+                .anySatisfy(n -> assertThat(n).contains("need a restart").contains("the platform is paused"));
     }
 
     @Test
@@ -380,6 +382,24 @@ class DecisionEngineTest {
         s.healthyLocal(2, 500);
         assertThat(eu.tick(s.build()).actions(Action.ScaleTo.class))
                 .containsExactly(new Action.ScaleTo(EU, Component.MEDIA_SERVER, 2, 4)); // (1000 + 500) × 1.2 / 500
+    }
+
+    @Test
+    void aDrillDrainsTheLocalRegionForItsHoldThenRestoresInSteps() {
+        Driver d = new Driver(Fixtures.spec(US, EU, AP));
+        Instant t0 = d.clock.instant();
+        Observations.Drill drill = new Observations.Drill("drill-1", t0.plusSeconds(40));
+        d.run(200, 2, now -> {
+            Observations o = usWith(now, Fixtures.healthyPods("media", 4, 250), 4, null);
+            return new Observations(o.localRegion(), o.components(), o.regions(), null, drill);
+        });
+        assertThat(d.logged(Action.Drain.class)).containsExactly(new Action.Drain(US, 100, DrainCause.DRILL));
+        assertThat(d.timeOf(new Action.Drain(US, 100, DrainCause.DRILL))).isEqualTo(t0);
+        List<Action.RestoreStep> steps = d.logged(Action.RestoreStep.class);
+        assertThat(steps).extracting(Action.RestoreStep::toWeight).containsExactly(25, 50, 75, 100);
+        assertThat(d.timeOf(steps.get(0))).isAfterOrEqualTo(t0.plusSeconds(40));
+        assertThat(d.last.localPhase()).isEqualTo(Phase.SERVING);
+        assertThat(d.last.localWeight()).isEqualTo(100);
     }
 
     @Test

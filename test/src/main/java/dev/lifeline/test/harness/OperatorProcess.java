@@ -94,14 +94,26 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** GET on the operator's HTTP port (REST API, metrics); fails unless the answer is 200. */
     public String get(String path) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    /** POST without a body on the operator's HTTP port; the answer, whatever its status. */
+    public HttpResponse<String> post(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
-            }
-            return response.body();
+            return HttpClient.newHttpClient().send(request.timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
