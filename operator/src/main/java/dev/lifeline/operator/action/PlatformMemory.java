@@ -7,11 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.policy.Decisions;
 import dev.lifeline.operator.policy.EngineState;
+import dev.lifeline.operator.policy.Observations;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * What the operator remembers between reconciles of a platform that status does not hold: the
- * decision engine's state and its latest decisions (for the REST API). Breaker states are also
+ * decision engine's state, its latest decisions and the observations they came from (for the REST
+ * API; sessions change every interval, so they stay out of status). Breaker states are also
  * in status, so a restarted or newly elected operator resumes them (see EngineState.fromStatus).
  */
 @ApplicationScoped
@@ -19,6 +21,7 @@ public class PlatformMemory {
 
     private final Map<String, EngineState> states = new ConcurrentHashMap<>();
     private final Map<String, Decisions> latest = new ConcurrentHashMap<>();
+    private final Map<String, Observations> observed = new ConcurrentHashMap<>();
 
     public static String key(RealtimePlatform platform) {
         return platform.getMetadata().getNamespace() + "/" + platform.getMetadata().getName();
@@ -28,17 +31,23 @@ public class PlatformMemory {
         return Optional.ofNullable(states.get(key(platform)));
     }
 
-    public void remember(RealtimePlatform platform, Decisions decisions) {
+    public void remember(RealtimePlatform platform, Decisions decisions, Observations observations) {
         states.put(key(platform), decisions.state());
         latest.put(key(platform), decisions);
+        observed.put(key(platform), observations);
     }
 
     public Optional<Decisions> latest(String namespace, String name) {
         return Optional.ofNullable(latest.get(namespace + "/" + name));
     }
 
+    public Optional<Observations> observations(String namespace, String name) {
+        return Optional.ofNullable(observed.get(namespace + "/" + name));
+    }
+
     public void forget(RealtimePlatform platform) {
         states.remove(key(platform));
         latest.remove(key(platform));
+        observed.remove(key(platform));
     }
 }

@@ -1,7 +1,9 @@
 package dev.lifeline.operator.action;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +14,11 @@ import org.jboss.logging.Logger;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RegionSpec;
 import dev.lifeline.operator.health.CoordinationStore;
+import dev.lifeline.operator.health.InstanceHeartbeatRead;
 import dev.lifeline.operator.health.OperatorHeartbeat;
 import dev.lifeline.operator.health.PodSignals;
+import dev.lifeline.operator.health.PodStartTimes;
+import dev.lifeline.operator.health.RegionLoad;
 import dev.lifeline.operator.health.SignalCollector;
 import dev.lifeline.operator.policy.DecisionEngine;
 import dev.lifeline.operator.policy.Decisions;
@@ -58,34 +63,46 @@ public class SelfHealing {
         Instant now = clock.instant();
         String table = platform.getSpec().sessionStore.tableName;
         List<String> regions = platform.getSpec().regions.stream().map((RegionSpec r) -> r.name).toList();
-        Optional<String> problem = Optional.empty();
+        List<String> problems = new ArrayList<>();
         Map<String, OperatorHeartbeat> heartbeats = Map.of();
         try {
             heartbeats = coordination.read(table, region, regions);
         } catch (RuntimeException e) {
-            problem = Optional.of("Reading the peers' heartbeats from table " + table + " failed: " + e.getMessage());
+            problems.add("Reading the peers' heartbeats from table " + table + " failed: " + e.getMessage());
+        }
+        Optional<RegionLoad> load = Optional.empty();
+        try {
+            InstanceHeartbeatRead instances = coordination.readInstances(table, region);
+            load = Optional.of(RegionLoad.of(instances.heartbeats(), now,
+                    Duration.ofSeconds(platform.getSpec().failover.staleAfterSeconds)));
+            metrics.recordLoad(platform, region, load.get(), instances.malformed().size());
+        } catch (RuntimeException e) {
+            // Unknown load, not zero: the heartbeat leaves sessions out and the engine's forecast skips this interval.
+            problems.add("Reading this region's instance heartbeats from table " + table + " failed: " + e.getMessage());
         }
         EngineState previous = memory.state(platform).orElseGet(() -> EngineState.fromStatus(localBreakers(platform, region), now));
         Phase phase = memory.latest(platform.getMetadata().getNamespace(), platform.getMetadata().getName())
                 .map(Decisions::localPhase).orElse(Phase.SERVING);
-        var observations = SignalCollector.observations(region, platform.getSpec(),
-                PodSignals.observe(media, podsOf(pods, Component.MEDIA_SERVER), Map.of()),
+        Map<String, Long> sessionsByPod = load.map(RegionLoad::sessionsByPod).orElse(Map.of());
+        Observations observations = SignalCollector.observations(region, platform.getSpec(),
+                PodSignals.observe(media, podsOf(pods, Component.MEDIA_SERVER), sessionsByPod),
                 PodSignals.observe(signaling, podsOf(pods, Component.SIGNALING), Map.of()),
-                heartbeats, phase, localDnsWeight, now);
-        var drill = drills.begin(platform, region, now);
-        if (drill.isPresent()) {
-            observations = new Observations(observations.localRegion(), observations.components(),
-                    observations.regions(), observations.podStartP99(), drill.get());
-        }
+                heartbeats, load, phase, localDnsWeight, now);
+        // Scale ahead by as long as a media-server pod takes to serve; and any drill of this region.
+        observations = new Observations(observations.localRegion(), observations.components(), observations.regions(),
+                PodStartTimes.p99(podsOf(pods, Component.MEDIA_SERVER)).orElse(null),
+                drills.begin(platform, region, now).orElse(null));
         Decisions decisions = engine.decide(observations, platform.getSpec(), previous);
-        memory.remember(platform, decisions);
+        memory.remember(platform, decisions, observations);
         metrics.record(platform, region, decisions);
         try {
-            coordination.publish(table, region, new OperatorHeartbeat(region, now, decisions.localPhase(), null, null,
+            coordination.publish(table, region, new OperatorHeartbeat(region, now, decisions.localPhase(),
+                    load.map(RegionLoad::sessions).orElse(null), load.map(RegionLoad::capacity).orElse(null),
                     SignalCollector.peerView(region, platform.getSpec(), heartbeats)));
         } catch (RuntimeException e) {
-            problem = Optional.of("Writing this region's heartbeat to table " + table + " failed: " + e.getMessage());
+            problems.add("Writing this region's heartbeat to table " + table + " failed: " + e.getMessage());
         }
+        Optional<String> problem = problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
         problem.ifPresent(p -> LOG.warnf("%s: %s", PlatformMemory.key(platform), p));
         return new Step(decisions, problem);
     }

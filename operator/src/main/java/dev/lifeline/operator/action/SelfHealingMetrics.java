@@ -2,10 +2,11 @@ package dev.lifeline.operator.action;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.lifeline.operator.api.BreakerStatus;
 import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.health.RegionLoad;
 import dev.lifeline.operator.policy.Decisions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -13,8 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Gauges of the latest self-healing step, at /q/metrics: breaker state per component
- * (0 closed, 1 half-open, 2 open), health per region (1 healthy, 0 not) and this region's DNS
- * weight. Decision counts are recorded by the DecisionEffector.
+ * (0 closed, 1 half-open, 2 open), health per region (1 healthy, 0 not), this region's DNS
+ * weight, and this region's load from its relays' heartbeats (sessions, capacity, live, stale and
+ * malformed heartbeat items). Decision counts are recorded by the DecisionEffector.
  */
 @ApplicationScoped
 public class SelfHealingMetrics {
@@ -22,7 +24,7 @@ public class SelfHealingMetrics {
     private static final Map<String, Integer> BREAKER_VALUE = Map.of("Closed", 0, "HalfOpen", 1, "Open", 2);
 
     private final MeterRegistry registry;
-    private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
     public SelfHealingMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -40,7 +42,17 @@ public class SelfHealingMetrics {
         set("lifeline.dns.weight", platformTags.and("region", localRegion), decisions.localWeight());
     }
 
-    private void set(String name, Tags tags, int value) {
-        gauges.computeIfAbsent(name + tags, k -> registry.gauge(name, tags, new AtomicInteger())).set(value);
+    public void recordLoad(RealtimePlatform platform, String localRegion, RegionLoad load, int malformedItems) {
+        Tags tags = Tags.of("namespace", platform.getMetadata().getNamespace(), "platform",
+                platform.getMetadata().getName(), "region", localRegion);
+        set("lifeline.region.sessions", tags, load.sessions());
+        set("lifeline.region.capacity", tags, load.capacity());
+        set("lifeline.instances.live", tags, load.liveRelays());
+        set("lifeline.instances.stale", tags, load.staleRelays());
+        set("lifeline.instances.malformed", tags, malformedItems);
+    }
+
+    private void set(String name, Tags tags, long value) {
+        gauges.computeIfAbsent(name + tags, k -> registry.gauge(name, tags, new AtomicLong())).set(value);
     }
 }

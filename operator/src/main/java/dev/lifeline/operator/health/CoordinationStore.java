@@ -14,4 +14,10 @@ public interface CoordinationStore {
 
     /** The latest heartbeat of each of {@code regions} that has one, read in {@code ownRegion}. */
     Map<String, OperatorHeartbeat> read(String tableName, String ownRegion, Collection<String> regions);
+
+    /**
+     * The heartbeats the media-server instances of {@code ownRegion} wrote (pk INSTANCE#&lt;ownRegion&gt;), all of
+     * them, stale ones included; items that are not well-formed heartbeats are skipped and reported, never fatal.
+     */
+    InstanceHeartbeatRead readInstances(String tableName, String ownRegion);
 }

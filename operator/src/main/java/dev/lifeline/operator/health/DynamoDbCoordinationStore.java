@@ -2,10 +2,14 @@ package dev.lifeline.operator.health;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
 
 import dev.lifeline.operator.aws.AwsCallPolicy;
 import dev.lifeline.operator.aws.AwsClients;
@@ -14,6 +18,7 @@ import dev.lifeline.operator.policy.Phase;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Heartbeats as items of the session table, through the one AWS client policy (retries,
@@ -24,12 +29,23 @@ public final class DynamoDbCoordinationStore implements CoordinationStore {
     /** Heartbeat items outlive a silent region long enough for every peer to notice it. */
     static final Duration ITEM_LIFETIME = Duration.ofHours(1);
 
+    private static final Logger LOG = Logger.getLogger(DynamoDbCoordinationStore.class);
+
     private final AwsClients clients;
     private final AwsCallPolicy policy;
+    /** Items per Query page, or null for DynamoDB's own limit (1 MB); small in tests, to exercise paging. */
+    private final Integer instancePageSize;
+    /** The malformed items last logged per table and region, so that a bad item is logged once, not every interval. */
+    private final Map<String, List<String>> loggedMalformed = new ConcurrentHashMap<>();
 
     public DynamoDbCoordinationStore(AwsClients clients, AwsCallPolicy policy) {
+        this(clients, policy, null);
+    }
+
+    DynamoDbCoordinationStore(AwsClients clients, AwsCallPolicy policy, Integer instancePageSize) {
         this.clients = clients;
         this.policy = policy;
+        this.instancePageSize = instancePageSize;
     }
 
     @Override
@@ -50,6 +66,48 @@ public final class DynamoDbCoordinationStore implements CoordinationStore {
             HeartbeatItems.fromItem(item).ifPresent(h -> found.put(h.region(), h));
         }
         return found;
+    }
+
+    @Override
+    public InstanceHeartbeatRead readInstances(String tableName, String ownRegion) {
+        List<InstanceHeartbeat> heartbeats = new ArrayList<>();
+        List<String> malformed = new ArrayList<>();
+        Map<String, AttributeValue> startAfter = null;
+        do {
+            QueryResponse page = queryInstances(tableName, ownRegion, startAfter);
+            for (Map<String, AttributeValue> item : page.items()) {
+                try {
+                    heartbeats.add(InstanceHeartbeatItems.fromItem(item));
+                } catch (RuntimeException e) {
+                    malformed.add(InstanceHeartbeatItems.describe(item) + ": " + e.getMessage());
+                }
+            }
+            startAfter = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                    : null;
+        } while (startAfter != null);
+        logIfNew(tableName, ownRegion, malformed);
+        return new InstanceHeartbeatRead(heartbeats, malformed);
+    }
+
+    /** One page; each page is its own call so that a retry repeats one page, not the whole read. */
+    private QueryResponse queryInstances(String tableName, String ownRegion, Map<String, AttributeValue> startAfter) {
+        return policy.call(AwsCallPolicy.dynamoDb(ownRegion), "Query instance heartbeats",
+                () -> clients.dynamoDb(ownRegion).query(b -> b.tableName(tableName)
+                        .keyConditionExpression("#pk = :pk")
+                        .expressionAttributeNames(Map.of("#pk", SessionTableSchema.PARTITION_KEY))
+                        .expressionAttributeValues(
+                                Map.of(":pk", AttributeValue.fromS(SessionTableSchema.instancePk(ownRegion))))
+                        .consistentRead(false)
+                        .limit(instancePageSize)
+                        .exclusiveStartKey(startAfter)));
+    }
+
+    private void logIfNew(String tableName, String ownRegion, List<String> malformed) {
+        List<String> before = loggedMalformed.put(tableName + "/" + ownRegion, malformed);
+        if (!malformed.isEmpty() && !malformed.equals(before)) {
+            LOG.warnf("Skipping %d malformed instance heartbeat item(s) under %s in table %s: %s", malformed.size(),
+                    SessionTableSchema.instancePk(ownRegion), tableName, malformed);
+        }
     }
 
     /** The item layout of a heartbeat (documented in docs/session-table.md). */

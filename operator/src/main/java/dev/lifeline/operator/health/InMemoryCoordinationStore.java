@@ -2,6 +2,7 @@ package dev.lifeline.operator.health;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryCoordinationStore implements CoordinationStore {
 
     private final Map<String, OperatorHeartbeat> items = new ConcurrentHashMap<>();
+    private final Map<String, InstanceHeartbeat> instances = new ConcurrentHashMap<>();
 
     @Override
     public void publish(String tableName, String ownRegion, OperatorHeartbeat heartbeat) {
@@ -25,5 +27,23 @@ public final class InMemoryCoordinationStore implements CoordinationStore {
             }
         }
         return found;
+    }
+
+    /** Writes an instance's heartbeat as the media-server would (same key: region, role, instance id). */
+    public void publishInstance(String tableName, InstanceHeartbeat heartbeat) {
+        instances.put(instanceKey(tableName, heartbeat.region()) + heartbeat.role() + "#" + heartbeat.instanceId(),
+                heartbeat);
+    }
+
+    @Override
+    public InstanceHeartbeatRead readInstances(String tableName, String ownRegion) {
+        String prefix = instanceKey(tableName, ownRegion);
+        List<InstanceHeartbeat> found = instances.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                .map(Map.Entry::getValue).toList();
+        return new InstanceHeartbeatRead(found, List.of());
+    }
+
+    private static String instanceKey(String tableName, String region) {
+        return tableName + "/INSTANCE#" + region + "/";
     }
 }

@@ -16,9 +16,10 @@ import dev.lifeline.operator.policy.Observations.RegionObservation;
 import dev.lifeline.operator.policy.Phase;
 
 /**
- * Pure: the decision engine's observations from the local components (informer caches) and every
- * region's heartbeat (the session table). The local region's own entry is "alive now", with the
- * phase it last decided and its record's weight as the DNS side reported it.
+ * Pure: the decision engine's observations from the local components (informer caches), the local
+ * relays' heartbeats and every region's operator heartbeat (the session table). The local region's own
+ * entry is "alive now", with the phase it last decided, its record's weight as the DNS side reported
+ * it, and its load as its relays report it this interval (not as its own previous heartbeat said).
  */
 public final class SignalCollector {
 
@@ -27,7 +28,8 @@ public final class SignalCollector {
 
     public static Observations observations(String localRegion, RealtimePlatformSpec spec,
             Optional<ComponentObservation> mediaServer, Optional<ComponentObservation> signaling,
-            Map<String, OperatorHeartbeat> heartbeats, Phase localPhase, Integer localDnsWeight, Instant now) {
+            Map<String, OperatorHeartbeat> heartbeats, Optional<RegionLoad> localLoad, Phase localPhase,
+            Integer localDnsWeight, Instant now) {
         Map<Component, ComponentObservation> components = new EnumMap<>(Component.class);
         mediaServer.ifPresent(m -> components.put(Component.MEDIA_SERVER, m));
         signaling.ifPresent(s -> components.put(Component.SIGNALING, s));
@@ -37,9 +39,8 @@ public final class SignalCollector {
             OperatorHeartbeat heartbeat = heartbeats.get(region.name);
             if (region.name.equals(localRegion)) {
                 regions.put(region.name, new RegionObservation(region.name, now, localPhase,
-                        heartbeat == null ? null : heartbeat.activeSessions(),
-                        heartbeat == null ? null : heartbeat.capacity(), peerView(localRegion, spec, heartbeats),
-                        null, localDnsWeight));
+                        localLoad.map(RegionLoad::sessions).orElse(null), localLoad.map(RegionLoad::capacity).orElse(null),
+                        peerView(localRegion, spec, heartbeats), null, localDnsWeight));
             } else if (heartbeat != null) {
                 regions.put(region.name, new RegionObservation(region.name, heartbeat.at(), heartbeat.phase(),
                         heartbeat.activeSessions(), heartbeat.capacity(), heartbeat.peerView(), null, null));

@@ -459,16 +459,22 @@ public final class DecisionEngine {
         // ---- pre-scale ------------------------------------------------------------------------------------------
 
         long localSessions() {
+            Long known = knownLocalSessions();
+            return known == null ? 0 : known;
+        }
+
+        /** The region's sessions, else the sum over pods that report theirs, else {@code null} (unknown). */
+        Long knownLocalSessions() {
             RegionObservation lo = obs.regions().get(local);
             if (lo != null && lo.activeSessions() != null) {
                 return Math.max(0, lo.activeSessions());
             }
-            long sum = 0;
+            Long sum = null;
             ComponentObservation co = obs.components().get(Component.MEDIA_SERVER);
             if (co != null) {
                 for (PodObservation p : co.pods()) {
                     if (p.activeSessions() != null) {
-                        sum += Math.max(0, p.activeSessions());
+                        sum = (sum == null ? 0 : sum) + Math.max(0, p.activeSessions());
                     }
                 }
             }
@@ -477,11 +483,16 @@ public final class DecisionEngine {
 
         HoltForecast updateForecast() {
             HoltForecast f = prev.forecast();
-            double y = localSessions();
+            Long y = knownLocalSessions();
+            if (y == null) {
+                // an interval without a reading (the table was unreachable) is no evidence of zero sessions
+                return f;
+            }
             if (f == null) {
                 return HoltForecast.start(now, y);
             }
-            return now.isBefore(f.at().plus(sampling)) ? f : f.update(now, y);
+            Duration every = settings.forecastSampling().compareTo(sampling) > 0 ? settings.forecastSampling() : sampling;
+            return now.isBefore(f.at().plus(every)) ? f : f.update(now, y);
         }
 
         ScaleHistory preScale(QuorumPolicy.Verdict verdict, RerouteState reroute, HoltForecast forecast) {
@@ -503,7 +514,7 @@ public final class DecisionEngine {
             long share = localSheds ? 0
                     : PreScalePlanner.share(absorbed, regionSpecs.get(local).weight, survivorWeights);
             Double predicted = null;
-            if (ps.forecast) {
+            if (ps.forecast && forecast != null) {
                 Duration horizon = Duration.ofSeconds(ps.horizonSeconds);
                 if (obs.podStartP99() != null) {
                     Duration h = obs.podStartP99().plus(settings.forecastBuffer());

@@ -9,7 +9,9 @@ import java.time.Instant;
  * across restarts; level + trend is what a scale-ahead horizon of a few minutes needs.
  *
  * <p>Immutable; {@link #update} returns the next state. The trend is used only once three samples were seen, so a
- * single jump between the first two samples does not project a runaway slope.
+ * single jump between the first two samples does not project a runaway slope. The trend is damped (Gardner and
+ * McKenzie's damped trend, in continuous time): it is believed for about {@link #TREND_TIME_CONSTANT} ahead, so a
+ * step in sessions, which looks like a slope for a few samples, cannot project far beyond what was seen.
  *
  * @param level smoothed sessions at {@link #at}
  * @param trend smoothed change in sessions per second
@@ -22,6 +24,8 @@ public record HoltForecast(double level, double trend, Instant at, int samples) 
     public static final double ALPHA = 0.5;
     /** Weight of the newest slope in the trend. */
     public static final double BETA = 0.3;
+    /** How far ahead a trend keeps adding: the forecast adds at most trend × this many seconds. */
+    public static final Duration TREND_TIME_CONSTANT = Duration.ofSeconds(60);
 
     public static HoltForecast start(Instant at, double sessions) {
         return new HoltForecast(clean(sessions), 0, at, 1);
@@ -48,7 +52,8 @@ public record HoltForecast(double level, double trend, Instant at, int samples) 
     /** Forecast sessions {@code horizon} after the latest sample; never negative. */
     public double forecast(Duration horizon) {
         double h = horizon.toMillis() / 1000.0;
-        double f = samples >= 3 ? level + trend * h : level;
+        double tau = TREND_TIME_CONSTANT.toSeconds();
+        double f = samples >= 3 ? level + trend * tau * (1 - Math.exp(-h / tau)) : level;
         return Double.isFinite(f) ? Math.max(0, f) : Math.max(0, level);
     }
 

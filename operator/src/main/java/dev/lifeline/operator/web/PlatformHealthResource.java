@@ -1,5 +1,6 @@
 package dev.lifeline.operator.web;
 
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import dev.lifeline.operator.action.PlatformMemory;
 import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.policy.Decisions;
+import dev.lifeline.operator.policy.Observations.RegionObservation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -18,8 +20,9 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * Read-only REST view of what this region's operator sees and decided for a platform:
- * per-region health, this region's breakers, DNS weight and phase, the quorum verdict, and the
- * decision history. Served on the operator's HTTP port next to /q/health and /q/metrics.
+ * per-region health and load (sessions and capacity, as published in the regions' heartbeats), this
+ * region's breakers, DNS weight and phase, the quorum verdict, and the decision history. Served on
+ * the operator's HTTP port next to /q/health and /q/metrics.
  */
 @Path("/api/v1/namespaces/{namespace}/realtimeplatforms/{name}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,6 +47,7 @@ public class PlatformHealthResource {
         Map<String, String> health = new LinkedHashMap<>();
         decisions.health().forEach((region, h) -> health.put(region, h.statusName()));
         body.put("regions", health);
+        body.put("load", load(namespace, name));
         body.put("phase", decisions.localPhase().statusName());
         body.put("dnsWeight", decisions.localWeight());
         body.put("breakers", decisions.state().breakerStatuses());
@@ -51,6 +55,23 @@ public class PlatformHealthResource {
                 "isolated", decisions.quorum().isolated()));
         body.put("notes", decisions.notes());
         return body;
+    }
+
+    /** Sessions and capacity per region, where known; the local region's as read from its relays this interval. */
+    private Map<String, Map<String, Long>> load(String namespace, String name) {
+        Map<String, Map<String, Long>> load = new LinkedHashMap<>();
+        memory.observations(namespace, name).ifPresent(o -> o.regions().values().stream()
+                .sorted(Comparator.comparing(RegionObservation::name)).forEach(r -> {
+                    Map<String, Long> values = new LinkedHashMap<>();
+                    if (r.activeSessions() != null) {
+                        values.put("sessions", r.activeSessions());
+                    }
+                    if (r.capacity() != null) {
+                        values.put("capacity", r.capacity());
+                    }
+                    load.put(r.name(), values);
+                }));
+        return load;
     }
 
     /** The bounded decision history from the platform's status (newest last). */

@@ -25,7 +25,7 @@ class SignalCollectorTest {
                 Map.of("us-east-1", NOW.minusSeconds(2)));
 
         Observations observations = SignalCollector.observations("us-east-1", platform.getSpec(), Optional.empty(),
-                Optional.empty(), Map.of("eu-west-1", eu), Phase.SERVING, 100, NOW);
+                Optional.empty(), Map.of("eu-west-1", eu), Optional.empty(), Phase.SERVING, 100, NOW);
 
         var local = observations.regions().get("us-east-1");
         assertThat(local.lastHeartbeat()).isEqualTo(NOW);
@@ -38,5 +38,21 @@ class SignalCollectorTest {
         assertThat(peer.peerView()).containsKey("us-east-1");
         var silent = observations.regions().get("ap-south-1");
         assertThat(silent.lastHeartbeat()).as("never heard of").isNull();
+    }
+
+    @Test
+    void localLoadComesFromThisIntervalsRelayHeartbeatsNotFromItsOwnPreviousHeartbeat() {
+        var ownPrevious = new OperatorHeartbeat("us-east-1", NOW.minusSeconds(2), Phase.SERVING, 999L, 9999L, Map.of());
+        var load = new RegionLoad(Map.of("pod-a", 70L), 70, 500, 1, 0);
+
+        var known = SignalCollector.observations("us-east-1", platform.getSpec(), Optional.empty(), Optional.empty(),
+                Map.of("us-east-1", ownPrevious), Optional.of(load), Phase.SERVING, 100, NOW).regions().get("us-east-1");
+        var unknown = SignalCollector.observations("us-east-1", platform.getSpec(), Optional.empty(), Optional.empty(),
+                Map.of("us-east-1", ownPrevious), Optional.empty(), Phase.SERVING, 100, NOW).regions().get("us-east-1");
+
+        assertThat(known.activeSessions()).isEqualTo(70L);
+        assertThat(known.capacity()).isEqualTo(500L);
+        assertThat(unknown.activeSessions()).as("relays unreadable: unknown").isNull();
+        assertThat(unknown.capacity()).isNull();
     }
 }

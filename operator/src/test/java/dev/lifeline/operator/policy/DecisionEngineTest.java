@@ -190,6 +190,56 @@ class DecisionEngineTest {
     }
 
     @Test
+    void drainGoesAheadAsSoonAsTheSurvivorsCapacityIsReadyBeforeTheDeadline() {
+        Driver d = new Driver(Fixtures.spec(US, EU, AP));
+        long[] survivorCapacity = {1000}; // full at first: nothing spare for us-east-1's 1000 sessions
+        Function<Instant, Observations> obs = now -> {
+            Snapshot s = new Snapshot(US).allAlive(now, ALL, 1000, survivorCapacity[0]);
+            s.healthyLocal(4, 250).component(Component.MEDIA_SERVER, 4, 0, List.of());
+            s.region(US, now, Phase.SERVING, 1000L, 2000L, null, true, 100);
+            return s.build();
+        };
+        d.run(30, 2, obs); // breaker opens at 18 s
+        assertThat(d.last.localPhase()).isEqualTo(Phase.PRE_SCALING);
+        assertThat(d.logged(Action.Drain.class)).isEmpty();
+
+        // the survivors' new relays report ready: 500 spare each, 1000 together
+        survivorCapacity[0] = 1500;
+        Instant ready = d.clock.instant();
+        d.run(2, 2, obs);
+
+        assertThat(d.log).filteredOn(x -> x.action() instanceof Action.Drain).singleElement()
+                .satisfies(x -> assertThat(x.reason()).contains("have the capacity for its sessions"));
+        assertThat(d.timeOf(d.logged(Action.Drain.class).get(0))).isEqualTo(ready);
+        assertThat(Duration.between(TestClock.T0, ready)).isLessThan(Duration.ofSeconds(18 + 60));
+    }
+
+    @Test
+    void anIntervalWithoutASessionReadingLeavesTheForecastAlone() {
+        Driver d = new Driver(Fixtures.spec(US, EU, AP));
+        Function<Long, Observations> withSessions = sessions -> {
+            Snapshot s = new Snapshot(EU).allAlive(d.clock.instant(), ALL, 1000, 5000);
+            s.healthyLocal(2, 0).component(Component.MEDIA_SERVER, 2, 2, List.of(
+                    new PodObservation("media-0", true, null, false, false, null, null)));
+            s.region(EU, d.clock.instant(), Phase.SERVING, sessions, null, null, true, 100);
+            return s.build();
+        };
+        long every = EngineSettings.DEFAULTS.forecastSampling().toSeconds(); // one forecast sample per 30 s
+        for (int i = 0; i < 3; i++) {
+            d.tick(withSessions.apply(1000L));
+            d.clock.advanceSeconds(every);
+        }
+        HoltForecast known = d.state.forecast();
+
+        d.tick(withSessions.apply(null)); // relays unreadable this interval
+        assertThat(d.state.forecast()).isEqualTo(known);
+
+        d.clock.advanceSeconds(every);
+        d.tick(withSessions.apply(0L)); // a real zero is a sample
+        assertThat(d.state.forecast().at()).isAfter(known.at());
+    }
+
+    @Test
     void survivorsPreScaleForAPeerAboutToDrainSpreadByWeight() {
         RealtimePlatformSpec spec = Fixtures.spec(US, EU, AP);
         spec.regions.get(2).weight = 50; // ap-south-1 takes half as much traffic as eu-west-1

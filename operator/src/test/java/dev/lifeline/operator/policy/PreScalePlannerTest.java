@@ -68,7 +68,9 @@ class PreScalePlannerTest {
         }
         assertThat(f.level()).isCloseTo(400, within(15.0));
         assertThat(f.trend()).isCloseTo(1.0, within(0.1));
-        assertThat(f.forecast(Duration.ofSeconds(300))).isCloseTo(700, within(40.0));
+        // damped: +1/s is believed for about a minute ahead: 400 + 60 × (1 - e^-5) ≈ 460 at 300 s, ≈ 438 at 60 s
+        assertThat(f.forecast(Duration.ofSeconds(300))).isCloseTo(460, within(20.0));
+        assertThat(f.forecast(Duration.ofSeconds(60))).isCloseTo(438, within(20.0));
         // a steep fall never forecasts negative sessions
         HoltForecast fall = HoltForecast.start(T0, 1000);
         for (int i = 1; i <= 10; i++) {
@@ -81,6 +83,22 @@ class PreScalePlannerTest {
         // two samples give no trend yet
         HoltForecast two = HoltForecast.start(T0, 0).update(T0.plusSeconds(1), 1000);
         assertThat(two.forecast(Duration.ofSeconds(300))).isEqualTo(1000);
+    }
+
+    @Test
+    void aStepInSessionsDoesNotProjectARunawayForecast() {
+        // steady at 1000, sampled every 30 s as the engine does, then a step to 2000 that stays
+        HoltForecast f = HoltForecast.start(T0, 1000);
+        for (int i = 1; i <= 10; i++) {
+            f = f.update(T0.plusSeconds(30L * i), 1000);
+        }
+        double highest = 0;
+        for (int i = 11; i <= 30; i++) {
+            f = f.update(T0.plusSeconds(30L * i), 2000);
+            highest = Math.max(highest, f.forecast(Duration.ofSeconds(300)));
+        }
+        assertThat(highest).as("at most a little above the new level").isLessThan(3000);
+        assertThat(f.forecast(Duration.ofSeconds(300))).isCloseTo(2000, within(100.0));
     }
 
     @Test

@@ -1,0 +1,98 @@
+package dev.lifeline.operator.action;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.health.InMemoryCoordinationStore;
+import dev.lifeline.operator.health.InstanceHeartbeat;
+import dev.lifeline.operator.health.OperatorHeartbeat;
+import dev.lifeline.operator.policy.Action;
+import dev.lifeline.operator.policy.DeletionCost;
+import dev.lifeline.operator.policy.Phase;
+import dev.lifeline.operator.workload.Component;
+import dev.lifeline.operator.workload.MediaServerDeploymentDependent;
+import dev.lifeline.operator.workload.TestPlatforms;
+import dev.lifeline.operator.workload.WorkloadLabels;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import dev.lifeline.operator.events.EventRecorder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** One self-healing step with the in-process coordination store: instance heartbeats in, heartbeat and decisions out. */
+class SelfHealingTest {
+
+    private static final String US = "us-east-1";
+    private static final String EU = "eu-west-1";
+
+    private final RealtimePlatform platform = TestPlatforms.platform("meet", US, EU);
+    private final String table = platform.getSpec().sessionStore.tableName;
+    private final InMemoryCoordinationStore store = new InMemoryCoordinationStore();
+    private final PlatformMemory memory = new PlatformMemory();
+    // No drill is annotated here, so the drills never emit an Event and need no API server.
+    private final SelfHealing selfHealing = new SelfHealing(store, memory, new SelfHealingMetrics(new SimpleMeterRegistry()),
+            new Drills(new EventRecorder(null)));
+
+    @Test
+    void relaysHeartbeatsBecomeTheRegionsPublishedLoadAndThePodsSessions() {
+        Instant now = Instant.now();
+        store.publishInstance(table, InstanceHeartbeat.media(US, "meet-media-server-a", 300, 500, true, false, now));
+        store.publishInstance(table, InstanceHeartbeat.media(US, "meet-media-server-b", 100, 500, true, false, now));
+        store.publishInstance(table, InstanceHeartbeat.media(US, "meet-media-server-gone", 400, 500, true, false,
+                now.minusSeconds(60)));
+
+        SelfHealing.Step step = selfHealing.decide(platform, US, Optional.of(media(US, 2)), Optional.empty(),
+                List.of(pod(US, "meet-media-server-a"), pod(US, "meet-media-server-b")), 100);
+
+        assertThat(step.coordinationProblem()).isEmpty();
+        OperatorHeartbeat published = store.read(table, US, List.of(US)).get(US);
+        assertThat(published.activeSessions()).as("the stale relay is a dead pod").isEqualTo(400L);
+        assertThat(published.capacity()).isEqualTo(1000L);
+        assertThat(memory.observations("rtc", "meet").orElseThrow().regions().get(US).activeSessions()).isEqualTo(400L);
+        long quantum = DeletionCost.quantum(platform.getSpec().mediaServer.sessionsPerReplica);
+        assertThat(step.decisions().actions(Action.SetPodDeletionCost.class)).containsExactlyInAnyOrder(
+                new Action.SetPodDeletionCost(US, dev.lifeline.operator.policy.Component.MEDIA_SERVER,
+                        "meet-media-server-a", DeletionCost.cost(300, quantum)),
+                new Action.SetPodDeletionCost(US, dev.lifeline.operator.policy.Component.MEDIA_SERVER,
+                        "meet-media-server-b", DeletionCost.cost(100, quantum)));
+    }
+
+    @Test
+    void aSurvivorRaisesItsMediaServerReplicasForThePeerAboutToDrain() {
+        Instant now = Instant.now();
+        // us-east-1's operator announced a drain with the sessions its relays carried
+        store.publish(table, US, new OperatorHeartbeat(US, now, Phase.PRE_SCALING, 1500L, 0L, Map.of(EU, now)));
+        Deployment euMedia = media(EU, 2);
+
+        SelfHealing.Step step = selfHealing.decide(platform, EU, Optional.of(euMedia), Optional.empty(), List.of(), 100);
+
+        // eu-west-1 takes all of it: ⌈1500 × 1.2 / 500⌉ = 4 replicas (spec defaults: headroom 20 %, 500 per replica)
+        assertThat(step.decisions().actions(Action.ScaleTo.class)).containsExactly(
+                new Action.ScaleTo(EU, dev.lifeline.operator.policy.Component.MEDIA_SERVER, 2, 4));
+        assertThat(ReplicaTargets.mediaServer(platform.getSpec().mediaServer.replicas, Optional.of(euMedia),
+                Optional.of(step.decisions()))).isEqualTo(4);
+        assertThat(store.read(table, EU, List.of(EU)).get(EU).activeSessions())
+                .as("no relay heartbeats: a known zero").isZero();
+    }
+
+    private Deployment media(String region, int ready) {
+        Deployment deployment = MediaServerDeploymentDependent.build(platform, region);
+        deployment.setStatus(new DeploymentStatusBuilder().withReplicas(ready).withReadyReplicas(ready).build());
+        return deployment;
+    }
+
+    private Pod pod(String region, String name) {
+        return new PodBuilder().withNewMetadata().withName(name)
+                .withLabels(WorkloadLabels.of(platform, Component.MEDIA_SERVER, region)).endMetadata()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+                .build();
+    }
+}

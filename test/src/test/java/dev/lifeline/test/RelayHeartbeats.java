@@ -1,0 +1,120 @@
+package dev.lifeline.test;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Plays the media-server relays of a test (the simulated pods run no media-server): writes their
+ * instance heartbeats into the session table in the layout of docs/session-table.md, with a fresh
+ * updatedAt every 500 ms (the relays write every second), until closed. A region's relays are asked
+ * for every round, so relays can come and go as a Deployment's replicas do.
+ */
+final class RelayHeartbeats implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayHeartbeats.class);
+    private static final long ROUND_MILLIS = 500;
+    /** As the media-server: items outlive their writer briefly; readers judge freshness by updatedAt. */
+    private static final long EXPIRES_AFTER_SECONDS = 30;
+
+    /** One relay as it reports itself: ready and not draining, with room for {@code capacity} sessions. */
+    record Relay(String instanceId, long sessions, long capacity) {
+    }
+
+    private final URI endpoint;
+    private final String table;
+    private final Map<String, Supplier<List<Relay>>> relaysByRegion = new ConcurrentHashMap<>();
+    private final Map<String, DynamoDbClient> clients = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService rounds = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "relay-heartbeats");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private RelayHeartbeats(URI endpoint, String table) {
+        this.endpoint = endpoint;
+        this.table = table;
+    }
+
+    /** Starts writing rounds into {@code table} at the DynamoDB endpoint (moto). */
+    static RelayHeartbeats start(URI endpoint, String table) {
+        RelayHeartbeats heartbeats = new RelayHeartbeats(endpoint, table);
+        heartbeats.rounds.scheduleWithFixedDelay(heartbeats::round, 0, ROUND_MILLIS, TimeUnit.MILLISECONDS);
+        return heartbeats;
+    }
+
+    /** From the next round on, {@code region}'s relays are whatever {@code relays} returns then. */
+    void report(String region, Supplier<List<Relay>> relays) {
+        relaysByRegion.put(region, relays);
+    }
+
+    private void round() {
+        relaysByRegion.forEach((region, relays) -> {
+            try {
+                long now = System.currentTimeMillis();
+                for (Relay relay : relays.get()) {
+                    client(region).putItem(b -> b.tableName(table).item(item(region, relay, now)));
+                }
+            } catch (RuntimeException e) {
+                // A failed round is what a relay losing the table looks like; the next round retries.
+                LOG.warn("Relay heartbeats of {} not written this round: {}", region, e.toString());
+            }
+        });
+    }
+
+    private static Map<String, AttributeValue> item(String region, Relay relay, long nowMillis) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS("INSTANCE#" + region));
+        item.put("sk", AttributeValue.fromS("media#" + relay.instanceId()));
+        item.put("role", AttributeValue.fromS("media"));
+        item.put("region", AttributeValue.fromS(region));
+        item.put("instanceId", AttributeValue.fromS(relay.instanceId()));
+        item.put("address", AttributeValue.fromS("192.0.2.10:40000"));
+        item.put("sessions", AttributeValue.fromN(Long.toString(relay.sessions())));
+        item.put("capacity", AttributeValue.fromN(Long.toString(relay.capacity())));
+        item.put("packetsPerSecond", AttributeValue.fromN(Long.toString(relay.sessions() * 100)));
+        item.put("lossRatio", AttributeValue.fromN("0.0"));
+        item.put("eventLoopLagMillis", AttributeValue.fromN("1.0"));
+        item.put("ready", AttributeValue.fromBool(true));
+        item.put("draining", AttributeValue.fromBool(false));
+        item.put("updatedAt", AttributeValue.fromN(Long.toString(nowMillis)));
+        item.put("expiresAt", AttributeValue.fromN(Long.toString(nowMillis / 1000 + EXPIRES_AFTER_SECONDS)));
+        return item;
+    }
+
+    /** Each region's relays write to their own region's replica, as in a global table. */
+    private DynamoDbClient client(String region) {
+        return clients.computeIfAbsent(region, r -> DynamoDbClient.builder().endpointOverride(endpoint)
+                .region(Region.of(r))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("lifeline-test", "lifeline-test")))
+                .httpClient(UrlConnectionHttpClient.create()).build());
+    }
+
+    @Override
+    public void close() {
+        rounds.shutdownNow();
+        try {
+            rounds.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        clients.values().forEach(DynamoDbClient::close);
+    }
+}
