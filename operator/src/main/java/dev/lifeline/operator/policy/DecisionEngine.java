@@ -199,7 +199,8 @@ public final class DecisionEngine {
 
             // 6. pre-scale, 7. deletion cost
             HoltForecast forecast = updateForecast();
-            ScaleHistory history = preScale(verdict, reroute, forecast);
+            Map<String, PeerPeak> peaks = peerPeaks();
+            ScaleHistory history = preScale(verdict, reroute, forecast, peaks);
             deletionCosts();
 
             List<Decision> all = new ArrayList<>(transitions);
@@ -207,7 +208,8 @@ public final class DecisionEngine {
             all.addAll(scaling);
             all.addAll(dns);
             all.addAll(costs);
-            EngineState next = new EngineState(now, breakers, lastSample, budgets, reroute, issued, forecast, history);
+            EngineState next = new EngineState(now, breakers, lastSample, budgets, reroute, issued, forecast, history,
+                    peaks);
             return new Decisions(now, all, next, reroute.phase(), reroute.weight(), health(breakers, goodNow, verdict),
                     verdict, notes);
         }
@@ -495,7 +497,27 @@ public final class DecisionEngine {
             return now.isBefore(f.at().plus(every)) ? f : f.update(now, y);
         }
 
-        ScaleHistory preScale(QuorumPolicy.Verdict verdict, RerouteState reroute, HoltForecast forecast) {
+        /** Each peer's most sessions over the scale-down window (see PeerPeak). */
+        Map<String, PeerPeak> peerPeaks() {
+            Map<String, PeerPeak> peaks = new LinkedHashMap<>();
+            for (String r : regionSpecs.keySet()) {
+                RegionObservation ro = obs.regions().get(r);
+                PeerPeak before = prev.peerPeaks().get(r);
+                if (r.equals(local) || ro == null || ro.activeSessions() == null) {
+                    if (!r.equals(local) && before != null) {
+                        peaks.put(r, before);
+                    }
+                    continue;
+                }
+                long reported = Math.max(0, ro.activeSessions());
+                peaks.put(r, before == null ? new PeerPeak(reported, now)
+                        : before.next(reported, now, settings.scaleDownStabilization()));
+            }
+            return peaks;
+        }
+
+        ScaleHistory preScale(QuorumPolicy.Verdict verdict, RerouteState reroute, HoltForecast forecast,
+                Map<String, PeerPeak> peaks) {
             MediaServerSpec ms = spec.mediaServer == null ? new MediaServerSpec() : spec.mediaServer;
             ReplicaRange range = ms.replicas == null ? new ReplicaRange(2, 20) : ms.replicas;
             PreScaleSpec ps = failover.preScale == null ? new PreScaleSpec() : failover.preScale;
@@ -503,8 +525,9 @@ public final class DecisionEngine {
             long survivorWeights = 0;
             for (String r : regionSpecs.keySet()) {
                 if (!r.equals(local) && isShedding(r, verdict)) {
-                    RegionObservation ro = obs.regions().get(r);
-                    absorbed += ro == null || ro.activeSessions() == null ? 0 : Math.max(0, ro.activeSessions());
+                    // its peak, not its latest reading: a failing region's relays stop reporting before it drains
+                    PeerPeak peak = peaks.get(r);
+                    absorbed += peak == null ? 0 : peak.sessions();
                 }
                 if (isSurvivor(r, verdict)) {
                     survivorWeights += regionSpecs.get(r).weight;

@@ -27,24 +27,26 @@ import dev.lifeline.operator.api.BreakerStatus;
  */
 public record EngineState(Instant lastDecisionAt, Map<Component, BreakerState> breakers,
         Map<Component, Instant> lastSampleAt, Map<Component, RestartBudget.State> restarts, RerouteState reroute,
-        Map<String, Instant> peerDrainsIssued, HoltForecast forecast, ScaleHistory scaleHistory) {
+        Map<String, Instant> peerDrainsIssued, HoltForecast forecast, ScaleHistory scaleHistory,
+        Map<String, PeerPeak> peerPeaks) {
 
     public EngineState {
         breakers = immutableEnumMap(breakers);
         lastSampleAt = immutableEnumMap(lastSampleAt);
         restarts = immutableEnumMap(restarts);
         peerDrainsIssued = peerDrainsIssued == null ? Map.of() : Map.copyOf(peerDrainsIssued);
+        peerPeaks = peerPeaks == null ? Map.of() : Map.copyOf(peerPeaks);
     }
 
     /** No memory: a fresh operator. */
     public static EngineState initial() {
-        return new EngineState(null, Map.of(), Map.of(), Map.of(), null, Map.of(), null, null);
+        return new EngineState(null, Map.of(), Map.of(), Map.of(), null, Map.of(), null, null, Map.of());
     }
 
     /** A fresh operator that continues the breakers persisted in {@code status.regions[local].breakers}. */
     public static EngineState fromStatus(List<BreakerStatus> localBreakers, Instant now) {
         return new EngineState(null, BreakerStatusCodec.fromStatus(localBreakers, now), Map.of(), Map.of(), null,
-                Map.of(), null, null);
+                Map.of(), null, null, Map.of());
     }
 
     /** The breakers for {@code status.regions[local].breakers}. */

@@ -260,6 +260,27 @@ class DecisionEngineTest {
     }
 
     @Test
+    void survivorsPreScaleForTheSessionsAFailingPeerHadBeforeItsRelaysWentSilent() {
+        RealtimePlatformSpec spec = Fixtures.spec(US, EU, AP);
+        spec.regions.get(2).weight = 50;
+        Driver d = new Driver(spec);
+        java.util.function.BiFunction<Phase, Long, Observations> usReports = (phase, sessions) -> {
+            Instant now = d.clock.instant();
+            Snapshot s = new Snapshot(EU).allAlive(now, ALL, 1000, 5000);
+            s.healthyLocal(2, 500);
+            s.region(US, now, phase, sessions, 4000L, Map.of(US, now, EU, now, AP, now), true, 100);
+            return s.build();
+        };
+        d.tick(usReports.apply(Phase.SERVING, 3000L));
+        d.clock.advanceSeconds(2);
+        d.tick(usReports.apply(Phase.SERVING, 0L)); // its relays crash: their heartbeats age out
+        d.clock.advanceSeconds(2);
+        Decisions out = d.tick(usReports.apply(Phase.PRE_SCALING, 0L)); // then its breaker opens
+        // sized from the 3000 sessions it had, as if it had reported them: share 2000, (1000 + 2000) × 1.2 / 500 → 8
+        assertThat(out.actions(Action.ScaleTo.class)).containsExactly(new Action.ScaleTo(EU, Component.MEDIA_SERVER, 2, 8));
+    }
+
+    @Test
     void scaleDownWaitsForAFullStabilizationWindow() {
         Driver d = new Driver(Fixtures.spec(US, EU, AP));
         // eu runs 10 replicas but needs only 3 for its 1000 sessions
