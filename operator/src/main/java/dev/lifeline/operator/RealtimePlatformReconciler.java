@@ -138,7 +138,8 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         // 2. Signals -> decisions (pure engine), heartbeat published.
         Optional<SelfHealing.Step> step = listed
                 ? Optional.of(selfHealing.decide(platform, region, media, signaling,
-                        context.getSecondaryResources(Pod.class), report.map(AwsReport::dnsWeight).orElse(null)))
+                        context.getSecondaryResources(Pod.class), report.map(AwsReport::dnsWeight).orElse(null),
+                        aws.route53Healthy(platform, region)))
                 : Optional.empty();
         Optional<Decisions> decisions = step.map(SelfHealing.Step::decisions);
         // 3. Workloads, with the media-server replica target (pre-scaling) the engine decided.

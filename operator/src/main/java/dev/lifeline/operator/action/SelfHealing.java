@@ -59,7 +59,7 @@ public class SelfHealing {
     }
 
     public Step decide(RealtimePlatform platform, String region, Optional<Deployment> media,
-            Optional<Deployment> signaling, Collection<Pod> pods, Integer localDnsWeight) {
+            Optional<Deployment> signaling, Collection<Pod> pods, Integer localDnsWeight, Boolean localRoute53Healthy) {
         Instant now = clock.instant();
         String table = platform.getSpec().sessionStore.tableName;
         List<String> regions = platform.getSpec().regions.stream().map((RegionSpec r) -> r.name).toList();
@@ -87,7 +87,7 @@ public class SelfHealing {
         Observations observations = SignalCollector.observations(region, platform.getSpec(),
                 PodSignals.observe(media, podsOf(pods, Component.MEDIA_SERVER), sessionsByPod),
                 PodSignals.observe(signaling, podsOf(pods, Component.SIGNALING), Map.of()),
-                heartbeats, load, phase, localDnsWeight, now);
+                heartbeats, load, phase, localDnsWeight, localRoute53Healthy, now);
         // Scale ahead by as long as a media-server pod takes to serve; and any drill of this region.
         observations = new Observations(observations.localRegion(), observations.components(), observations.regions(),
                 PodStartTimes.p99(podsOf(pods, Component.MEDIA_SERVER)).orElse(null),

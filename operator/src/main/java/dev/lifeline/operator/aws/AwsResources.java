@@ -2,15 +2,18 @@ package dev.lifeline.operator.aws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeline.operator.api.DnsSpec;
 import dev.lifeline.operator.api.RealtimePlatform;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one entry point the reconciler calls for the AWS side of a platform: the session table
@@ -29,6 +32,7 @@ public final class AwsResources {
     private final CheckSchedule schedule;
     private final DnsProvider dnsProvider;
     private final RoutingChangeWatch routingChanges = new RoutingChangeWatch();
+    private final Map<String, HealthReading> route53Health = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public AwsResources(SessionTableProvider tables, DnsProvider dnsProvider, Duration driftInterval,
@@ -90,6 +94,7 @@ public final class AwsResources {
     public CleanupResult cleanup(RealtimePlatform platform, String ownRegion) {
         schedule.forget(key(platform) + ownRegion);
         routingChanges.forget(key(platform));
+        route53Health.remove(key(platform) + ownRegion);
         CleanupResult dnsCleanup = dns.cleanup(platform, ownRegion);
         if (!dnsCleanup.done()) {
             return dnsCleanup;
@@ -136,6 +141,40 @@ public final class AwsResources {
             }
         }
         return confirmed;
+    }
+
+    /** Route 53's latest verdict on a health check, and when it was read. */
+    private record HealthReading(String healthCheckId, Instant at, Boolean healthy) {
+    }
+
+    /**
+     * Route 53's verdict on this region's health check (true healthy, false unhealthy, null unknown), read at
+     * most once per health-check interval: Route 53 cannot have a newer one, and its API is rate-limited.
+     * Unknown under Latency and Failover routing, where a drained region's check is inverted on purpose.
+     */
+    public Boolean route53Healthy(RealtimePlatform platform, String ownRegion) {
+        var dnsSpec = platform.getSpec().dns;
+        String id = platform.getStatus() == null || platform.getStatus().dns == null ? null
+                : platform.getStatus().dns.healthCheckId;
+        if (id == null || dnsSpec.healthCheck == null || dnsSpec.routingPolicy != DnsSpec.RoutingPolicy.Weighted) {
+            return null;
+        }
+        String key = key(platform) + ownRegion;
+        Instant now = clock.instant();
+        HealthReading last = route53Health.get(key);
+        if (last != null && last.healthCheckId().equals(id)
+                && now.isBefore(last.at().plusSeconds(dnsSpec.healthCheck.intervalSeconds))) {
+            return last.healthy();
+        }
+        Boolean healthy;
+        try {
+            HealthStatus status = dnsProvider.healthStatus(id);
+            healthy = status == HealthStatus.UNKNOWN ? null : status == HealthStatus.HEALTHY;
+        } catch (AwsFailureException e) {
+            healthy = null; // no verdict is not a bad verdict; the DNS condition reports the failure
+        }
+        route53Health.put(key, new HealthReading(id, now, healthy));
+        return healthy;
     }
 
     private RoutingResult watched(RealtimePlatform platform, String region, RoutingResult result) {

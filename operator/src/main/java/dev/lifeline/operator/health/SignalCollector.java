@@ -29,7 +29,7 @@ public final class SignalCollector {
     public static Observations observations(String localRegion, RealtimePlatformSpec spec,
             Optional<ComponentObservation> mediaServer, Optional<ComponentObservation> signaling,
             Map<String, OperatorHeartbeat> heartbeats, Optional<RegionLoad> localLoad, Phase localPhase,
-            Integer localDnsWeight, Instant now) {
+            Integer localDnsWeight, Boolean localRoute53Healthy, Instant now) {
         Map<Component, ComponentObservation> components = new EnumMap<>(Component.class);
         mediaServer.ifPresent(m -> components.put(Component.MEDIA_SERVER, m));
         signaling.ifPresent(s -> components.put(Component.SIGNALING, s));
@@ -40,7 +40,7 @@ public final class SignalCollector {
             if (region.name.equals(localRegion)) {
                 regions.put(region.name, new RegionObservation(region.name, now, localPhase,
                         localLoad.map(RegionLoad::sessions).orElse(null), localLoad.map(RegionLoad::capacity).orElse(null),
-                        peerView(localRegion, spec, heartbeats), null, localDnsWeight));
+                        peerView(localRegion, spec, heartbeats), localRoute53Healthy, localDnsWeight));
             } else if (heartbeat != null) {
                 regions.put(region.name, new RegionObservation(region.name, heartbeat.at(), heartbeat.phase(),
                         heartbeat.activeSessions(), heartbeat.capacity(), heartbeat.peerView(), null, null));

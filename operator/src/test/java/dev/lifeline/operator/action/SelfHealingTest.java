@@ -50,7 +50,7 @@ class SelfHealingTest {
                 now.minusSeconds(60)));
 
         SelfHealing.Step step = selfHealing.decide(platform, US, Optional.of(media(US, 2)), Optional.empty(),
-                List.of(pod(US, "meet-media-server-a"), pod(US, "meet-media-server-b")), 100);
+                List.of(pod(US, "meet-media-server-a"), pod(US, "meet-media-server-b")), 100, null);
 
         assertThat(step.coordinationProblem()).isEmpty();
         OperatorHeartbeat published = store.read(table, US, List.of(US)).get(US);
@@ -72,7 +72,7 @@ class SelfHealingTest {
         store.publish(table, US, new OperatorHeartbeat(US, now, Phase.PRE_SCALING, 1500L, 0L, Map.of(EU, now)));
         Deployment euMedia = media(EU, 2);
 
-        SelfHealing.Step step = selfHealing.decide(platform, EU, Optional.of(euMedia), Optional.empty(), List.of(), 100);
+        SelfHealing.Step step = selfHealing.decide(platform, EU, Optional.of(euMedia), Optional.empty(), List.of(), 100, null);
 
         // eu-west-1 takes all of it: ⌈1500 × 1.2 / 500⌉ = 4 replicas (spec defaults: headroom 20 %, 500 per replica)
         assertThat(step.decisions().actions(Action.ScaleTo.class)).containsExactly(

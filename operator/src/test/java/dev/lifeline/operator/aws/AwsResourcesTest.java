@@ -102,6 +102,25 @@ class AwsResourcesTest {
         assertThat(aws.confirmRoutingChanges(platform)).as("reported once").isEmpty();
     }
 
+    @Test
+    void route53HealthIsReadAtMostOncePerHealthCheckInterval() {
+        platform.getSpec().dns.healthCheck = new dev.lifeline.operator.api.HealthCheckSpec();
+        platform.getSpec().dns.healthCheck.intervalSeconds = 10;
+        converge();
+        String id = platform.getStatus().dns.healthCheckId;
+        assertThat(aws.route53Healthy(platform, "us-east-1")).isTrue();
+
+        dns.setHealth(id, HealthStatus.UNHEALTHY);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(aws.route53Healthy(platform, "us-east-1")).as("Route 53 has no newer verdict yet").isTrue();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(aws.route53Healthy(platform, "us-east-1")).isFalse();
+
+        dns.setHealth(id, HealthStatus.UNKNOWN);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(aws.route53Healthy(platform, "us-east-1")).as("no verdict").isNull();
+    }
+
     private AwsReport converge() {
         for (int pass = 0; pass < 10; pass++) {
             AwsReport report = reconcile();

@@ -25,9 +25,10 @@ class SignalCollectorTest {
                 Map.of("us-east-1", NOW.minusSeconds(2)));
 
         Observations observations = SignalCollector.observations("us-east-1", platform.getSpec(), Optional.empty(),
-                Optional.empty(), Map.of("eu-west-1", eu), Optional.empty(), Phase.SERVING, 100, NOW);
+                Optional.empty(), Map.of("eu-west-1", eu), Optional.empty(), Phase.SERVING, 100, false, NOW);
 
         var local = observations.regions().get("us-east-1");
+        assertThat(local.route53Healthy()).as("Route 53's verdict on the local health check").isFalse();
         assertThat(local.lastHeartbeat()).isEqualTo(NOW);
         assertThat(local.phase()).isEqualTo(Phase.SERVING);
         assertThat(local.dnsWeight()).isEqualTo(100);
@@ -46,9 +47,9 @@ class SignalCollectorTest {
         var load = new RegionLoad(Map.of("pod-a", 70L), 70, 500, 1, 0);
 
         var known = SignalCollector.observations("us-east-1", platform.getSpec(), Optional.empty(), Optional.empty(),
-                Map.of("us-east-1", ownPrevious), Optional.of(load), Phase.SERVING, 100, NOW).regions().get("us-east-1");
+                Map.of("us-east-1", ownPrevious), Optional.of(load), Phase.SERVING, 100, null, NOW).regions().get("us-east-1");
         var unknown = SignalCollector.observations("us-east-1", platform.getSpec(), Optional.empty(), Optional.empty(),
-                Map.of("us-east-1", ownPrevious), Optional.empty(), Phase.SERVING, 100, NOW).regions().get("us-east-1");
+                Map.of("us-east-1", ownPrevious), Optional.empty(), Phase.SERVING, 100, null, NOW).regions().get("us-east-1");
 
         assertThat(known.activeSessions()).isEqualTo(70L);
         assertThat(known.capacity()).isEqualTo(500L);
