@@ -157,7 +157,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
                 step.map(s -> new PlatformStatusBuilder.SelfHealingView(health(s.decisions()),
                         s.decisions().state().breakerStatuses(), s.decisions().localWeight(), history,
                         s.coordinationProblem())));
-        RealtimePlatformStatus previous = platform.getStatus();
+        RealtimePlatformStatus previous = memory.currentStatus(platform);
         RealtimePlatformStatus next = PlatformStatusBuilder.build(observation, previous,
                 report.map(AwsReport::sessionStore).orElse(null), report.map(AwsReport::dns).orElse(null),
                 clock.instant());
@@ -166,6 +166,9 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         UpdateControl<RealtimePlatform> control = changed(previous, next)
                 ? UpdateControl.patchStatus(statusPatch(platform, next))
                 : UpdateControl.noUpdate();
+        if (changed(previous, next)) {
+            memory.statusWritten(platform, next);
+        }
         if (listed) {
             // AWS and peers have no watch: come back every heartbeat interval (sooner for pending AWS changes).
             Duration heartbeat = Duration.ofSeconds(platform.getSpec().failover.heartbeatIntervalSeconds);
@@ -188,10 +191,13 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         LOG.warnf(error, "Reconciling %s/%s failed: %s", platform.getMetadata().getNamespace(),
                 platform.getMetadata().getName(), failure.message());
         events.warning(platform, failure.reason(), failure.message());
-        RealtimePlatformStatus previous = platform.getStatus();
+        RealtimePlatformStatus previous = memory.currentStatus(platform);
         RealtimePlatformStatus next = PlatformStatusBuilder.failed(platform, previous, failure, clock.instant());
-        return changed(previous, next) ? ErrorStatusUpdateControl.patchStatus(statusPatch(platform, next))
-                : ErrorStatusUpdateControl.noStatusUpdate();
+        if (!changed(previous, next)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        memory.statusWritten(platform, next);
+        return ErrorStatusUpdateControl.patchStatus(statusPatch(platform, next));
     }
 
     @Override

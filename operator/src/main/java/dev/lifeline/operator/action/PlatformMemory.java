@@ -1,10 +1,12 @@
 package dev.lifeline.operator.action;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.RealtimePlatformStatus;
 import dev.lifeline.operator.policy.Decisions;
 import dev.lifeline.operator.policy.EngineState;
 import dev.lifeline.operator.policy.Observations;
@@ -45,7 +47,32 @@ public class PlatformMemory {
         return Optional.ofNullable(observed.get(namespace + "/" + name));
     }
 
+    /** A status this operator wrote, and the resourceVersion of the platform it was built from. */
+    private record WrittenStatus(String basedOnResourceVersion, RealtimePlatformStatus status) {
+    }
+
+    private final Map<String, WrittenStatus> written = new ConcurrentHashMap<>();
+
+    /**
+     * The status a reconcile builds on: the cached one, unless the cache still shows the version the last
+     * written status was built from (the watch event of our own write has not arrived yet). Building on that
+     * stale copy would drop the history entries just written.
+     */
+    public RealtimePlatformStatus currentStatus(RealtimePlatform platform) {
+        WrittenStatus last = written.get(key(platform));
+        if (last != null && Objects.equals(last.basedOnResourceVersion(), platform.getMetadata().getResourceVersion())) {
+            return last.status();
+        }
+        return platform.getStatus();
+    }
+
+    /** Remembers a status about to be written for {@code platform} (as it was read by this reconcile). */
+    public void statusWritten(RealtimePlatform platform, RealtimePlatformStatus status) {
+        written.put(key(platform), new WrittenStatus(platform.getMetadata().getResourceVersion(), status));
+    }
+
     public void forget(RealtimePlatform platform) {
+        written.remove(key(platform));
         states.remove(key(platform));
         latest.remove(key(platform));
         observed.remove(key(platform));
