@@ -115,8 +115,10 @@ class CrashLoopIT {
         await("breaker open, region drained").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> Long.valueOf(0).equals(regions.weights().get("us-east-1")));
         assertThat(regions.weights()).containsEntry("eu-west-1", 100L);
-        assertThat(regions.platformIn("us-east-1").getStatus().history).extracting(h -> h.action)
-                .contains("Restart", "BreakerOpen", "Drain");
+        // The DNS change goes out before the status patch that records it.
+        await("restart, breaker and drain in us-east-1's history").atMost(Duration.ofSeconds(30))
+                .until(() -> regions.platformIn("us-east-1").getStatus().history.stream().map(h -> h.action).toList(),
+                        actions -> actions.containsAll(List.of("Restart", "BreakerOpen", "Drain")));
         assertThat(regions.history("Restart", "Applied", "us-east-1")).as("restart budget").hasSizeLessThanOrEqualTo(2);
         assertThat(regions.history("Drain", "Applied", "us-east-1")).singleElement()
                 .satisfies(h -> assertThat(h.reason).contains("surviving regions have the capacity"));

@@ -70,5 +70,12 @@ class MultiRegionIT {
         await("the drain recorded by the quorum").atMost(Duration.ofSeconds(30))
                 .until(() -> regions.history("Drain", "Applied", "us-east-1", "ap-southeast-2").stream()
                         .anyMatch(h -> "eu-west-1".equals(h.region)));
+        // Detection latency (last heartbeat -> drain decided) once, and the drain's INSYNC time, as metrics.
+        await("detection and INSYNC timers of the drainer").atMost(Duration.ofSeconds(30)).until(() -> {
+            String metrics = regions.operators.get("us-east-1").get("/q/metrics")
+                    + regions.operators.get("ap-southeast-2").get("/q/metrics");
+            return metrics.matches("(?s).*lifeline_failover_detection_seconds_count\\{[^}]*region=\"eu-west-1\"[^}]*\\} 1(\\.0)?\\s.*")
+                    && metrics.matches("(?s).*lifeline_dns_change_insync_seconds_count\\{[^}]*region=\"eu-west-1\"[^}]*\\} [1-9].*");
+        });
     }
 }

@@ -117,9 +117,14 @@ class ReconcileIT {
                 .containsEntry("LIFELINE_REGIONS", "us-east-1,eu-west-1")
                 .containsEntry("LIFELINE_SESSION_TABLE", "alpha-sessions");
 
-        Condition workloads = Platforms.awaitCondition(client, "alpha", "alpha", "WorkloadsAvailable", "False",
-                "Progressing");
-        assertThat(workloads.getMessage()).contains("media-server 0/2", "signaling 0/2");
+        // The first status may predate the Deployments in the operator's cache ("not created yet").
+        Condition workloads = await("WorkloadsAvailable counts both Deployments").atMost(Platforms.RECONCILE_TIMEOUT)
+                .until(() -> Platforms.condition(Platforms.of(client).inNamespace("alpha").withName("alpha").get(),
+                        "WorkloadsAvailable").orElse(null),
+                        c -> c != null && c.getMessage().contains("media-server 0/2")
+                                && c.getMessage().contains("signaling 0/2"));
+        assertThat(workloads.getStatus()).isEqualTo("False");
+        assertThat(workloads.getReason()).isEqualTo("Progressing");
         RealtimePlatform reconciled = Platforms.of(client).inNamespace("alpha").withName("alpha").get();
         assertThat(reconciled.getStatus().observedGeneration).isEqualTo(reconciled.getMetadata().getGeneration());
         assertThat(Platforms.condition(reconciled, "Ready")).get().extracting(Condition::getStatus).isEqualTo("False");

@@ -95,6 +95,7 @@ public class SelfHealing {
         Decisions decisions = engine.decide(observations, platform.getSpec(), previous);
         memory.remember(platform, decisions, observations);
         metrics.record(platform, region, decisions);
+        metrics.recordDetection(platform, observations, previous, decisions);
         try {
             coordination.publish(table, region, new OperatorHeartbeat(region, now, decisions.localPhase(),
                     load.map(RegionLoad::sessions).orElse(null), load.map(RegionLoad::capacity).orElse(null),

@@ -1,5 +1,6 @@
 package dev.lifeline.operator.action;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -7,9 +8,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.lifeline.operator.api.BreakerStatus;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.health.RegionLoad;
+import dev.lifeline.operator.policy.Action;
+import dev.lifeline.operator.policy.Decision;
 import dev.lifeline.operator.policy.Decisions;
+import dev.lifeline.operator.policy.DrainCause;
+import dev.lifeline.operator.policy.EngineState;
+import dev.lifeline.operator.policy.Observations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -40,6 +47,27 @@ public class SelfHealingMetrics {
         decisions.health().forEach((region, health) -> set("lifeline.region.healthy",
                 platformTags.and("region", region), "Healthy".equals(health.statusName()) ? 1 : 0));
         set("lifeline.dns.weight", platformTags.and("region", localRegion), decisions.localWeight());
+    }
+
+    /**
+     * Detection latency of a silent peer: from its last heartbeat (the last moment it was known alive) to the
+     * quorum's first decision to drain it. Re-issued drains of the same outage are not counted again.
+     */
+    public void recordDetection(RealtimePlatform platform, Observations observations, EngineState previous,
+            Decisions decisions) {
+        for (Decision decision : decisions.decisions()) {
+            if (decision.action() instanceof Action.Drain drain && drain.cause() == DrainCause.QUORUM_DOWN
+                    && !previous.peerDrainsIssued().containsKey(drain.region())) {
+                Observations.RegionObservation peer = observations.regions().get(drain.region());
+                if (peer != null && peer.lastHeartbeat() != null) {
+                    Timer.builder("lifeline.failover.detection")
+                            .description("Last heartbeat of a silent region -> the quorum decides to drain it")
+                            .tags("namespace", platform.getMetadata().getNamespace(), "platform",
+                                    platform.getMetadata().getName(), "region", drain.region())
+                            .register(registry).record(Duration.between(peer.lastHeartbeat(), decisions.at()));
+                }
+            }
+        }
     }
 
     public void recordLoad(RealtimePlatform platform, String localRegion, RegionLoad load, int malformedItems) {
