@@ -163,11 +163,10 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
                 clock.instant());
         drills.current(platform).ifPresent(drill -> next.drill = drill);
         announce(platform, previous, next);
-        UpdateControl<RealtimePlatform> control = changed(previous, next)
-                ? UpdateControl.patchStatus(statusPatch(platform, next))
-                : UpdateControl.noUpdate();
+        UpdateControl<RealtimePlatform> control = UpdateControl.noUpdate();
         if (changed(previous, next)) {
             memory.statusWritten(platform, next);
+            control = UpdateControl.patchStatus(statusPatch(platform, next));
         }
         if (listed) {
             // AWS and peers have no watch: come back every heartbeat interval (sooner for pending AWS changes).
