@@ -27,7 +27,7 @@ import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RealtimePlatformStatus;
 import dev.lifeline.operator.aws.AwsReport;
 import dev.lifeline.operator.aws.AwsResources;
-import dev.lifeline.operator.aws.CleanupResult;
+import dev.lifeline.operator.aws.call.CleanupResult;
 import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.status.ConditionTypes;
 import dev.lifeline.operator.status.Conditions;

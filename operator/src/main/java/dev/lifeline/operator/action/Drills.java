@@ -8,7 +8,7 @@ import java.util.function.UnaryOperator;
 
 import dev.lifeline.operator.api.DrillStatus;
 import dev.lifeline.operator.api.RealtimePlatform;
-import dev.lifeline.operator.aws.RoutingChangeWatch;
+import dev.lifeline.operator.aws.dns.RoutingChangeWatch;
 import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.Decision;

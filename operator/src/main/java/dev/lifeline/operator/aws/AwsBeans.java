@@ -1,5 +1,16 @@
 package dev.lifeline.operator.aws;
 
+import dev.lifeline.operator.aws.call.AwsCallPolicy;
+import dev.lifeline.operator.aws.call.AwsClients;
+import dev.lifeline.operator.aws.call.AwsConfig;
+import dev.lifeline.operator.aws.call.AwsSettings;
+import dev.lifeline.operator.aws.dns.DnsProvider;
+import dev.lifeline.operator.aws.dns.InMemoryDnsProvider;
+import dev.lifeline.operator.aws.dns.Route53DnsProvider;
+import dev.lifeline.operator.aws.table.DynamoDbTableProvider;
+import dev.lifeline.operator.aws.table.InMemoryTableProvider;
+import dev.lifeline.operator.aws.table.SessionTableProvider;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;

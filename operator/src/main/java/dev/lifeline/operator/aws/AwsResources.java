@@ -1,5 +1,17 @@
 package dev.lifeline.operator.aws;
 
+import dev.lifeline.operator.aws.call.AwsFailureException;
+import dev.lifeline.operator.aws.call.AwsOutcome;
+import dev.lifeline.operator.aws.call.CleanupResult;
+import dev.lifeline.operator.aws.dns.DnsProvider;
+import dev.lifeline.operator.aws.dns.DnsReconciler;
+import dev.lifeline.operator.aws.dns.HealthStatus;
+import dev.lifeline.operator.aws.dns.RegionRouting;
+import dev.lifeline.operator.aws.dns.RoutingChangeWatch;
+import dev.lifeline.operator.aws.dns.RoutingResult;
+import dev.lifeline.operator.aws.table.SessionTableProvider;
+import dev.lifeline.operator.aws.table.SessionTableReconciler;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeline.operator.api.DnsSpec;

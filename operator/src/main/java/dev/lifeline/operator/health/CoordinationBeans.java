@@ -1,7 +1,7 @@
 package dev.lifeline.operator.health;
 
-import dev.lifeline.operator.aws.AwsCallPolicy;
-import dev.lifeline.operator.aws.AwsClients;
+import dev.lifeline.operator.aws.call.AwsCallPolicy;
+import dev.lifeline.operator.aws.call.AwsClients;
 import dev.lifeline.operator.aws.ProviderConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
-import dev.lifeline.operator.aws.AwsCallPolicy;
-import dev.lifeline.operator.aws.AwsClients;
-import dev.lifeline.operator.aws.SessionTableSchema;
+import dev.lifeline.operator.aws.call.AwsCallPolicy;
+import dev.lifeline.operator.aws.call.AwsClients;
+import dev.lifeline.operator.aws.table.SessionTableSchema;
 import dev.lifeline.operator.policy.Phase;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;

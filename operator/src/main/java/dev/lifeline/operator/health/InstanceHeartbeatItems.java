@@ -3,7 +3,7 @@ package dev.lifeline.operator.health;
 import java.time.Instant;
 import java.util.Map;
 
-import dev.lifeline.operator.aws.SessionTableSchema;
+import dev.lifeline.operator.aws.table.SessionTableSchema;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**

@@ -1,5 +1,19 @@
 package dev.lifeline.operator.aws;
 
+import dev.lifeline.operator.aws.call.AwsFailureException;
+import dev.lifeline.operator.aws.call.AwsProblem;
+import dev.lifeline.operator.aws.call.AwsReason;
+import dev.lifeline.operator.aws.call.CleanupResult;
+import dev.lifeline.operator.aws.dns.HealthStatus;
+import dev.lifeline.operator.aws.dns.InMemoryDnsProvider;
+import dev.lifeline.operator.aws.dns.RoutingChangeWatch;
+import dev.lifeline.operator.aws.dns.RoutingResult;
+import dev.lifeline.operator.aws.table.DesiredTable;
+import dev.lifeline.operator.aws.table.InMemoryTableProvider;
+import dev.lifeline.operator.aws.table.SessionTableProvider;
+import dev.lifeline.operator.aws.table.TableFix;
+import dev.lifeline.operator.aws.table.TableState;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.operator.api.RealtimePlatform;

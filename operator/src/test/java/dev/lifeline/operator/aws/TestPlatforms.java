@@ -10,19 +10,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** RealtimePlatforms for tests of the AWS side. */
-final class TestPlatforms {
+public final class TestPlatforms {
 
-    static final String ZONE = "Z0123456789ABCDEFGHIJ";
+    public static final String ZONE = "Z0123456789ABCDEFGHIJ";
 
     private TestPlatforms() {
     }
 
     /** A platform in us-east-1 (home), eu-west-1 and ap-south-1, each region with an explicit endpoint. */
-    static RealtimePlatform threeRegions() {
+    public static RealtimePlatform threeRegions() {
         return platform("rtc", "meet", List.of("us-east-1", "eu-west-1", "ap-south-1"));
     }
 
-    static RealtimePlatform platform(String namespace, String name, List<String> regions) {
+    public static RealtimePlatform platform(String namespace, String name, List<String> regions) {
         RealtimePlatform platform = new RealtimePlatform();
         platform.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).withGeneration(1L)
                 .withUid(namespace + "-" + name + "-uid").build());
@@ -44,7 +44,7 @@ final class TestPlatforms {
         return platform;
     }
 
-    static RegionSpec region(RealtimePlatform platform, String name) {
+    public static RegionSpec region(RealtimePlatform platform, String name) {
         return platform.getSpec().regions.stream().filter(r -> r.name.equals(name)).findFirst().orElseThrow();
     }
 }

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.lifeline.operator.aws.AwsCallPolicy;
-import dev.lifeline.operator.aws.AwsClients;
-import dev.lifeline.operator.aws.AwsFailureException;
-import dev.lifeline.operator.aws.AwsSettings;
+import dev.lifeline.operator.aws.call.AwsCallPolicy;
+import dev.lifeline.operator.aws.call.AwsClients;
+import dev.lifeline.operator.aws.call.AwsFailureException;
+import dev.lifeline.operator.aws.call.AwsSettings;
 import dev.lifeline.operator.policy.Phase;
 import dev.lifeline.testkit.MotoServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

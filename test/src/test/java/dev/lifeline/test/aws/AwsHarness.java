@@ -1,10 +1,10 @@
 package dev.lifeline.test.aws;
 
 import dev.lifeline.operator.api.RealtimePlatform;
-import dev.lifeline.operator.aws.AwsCallPolicy;
-import dev.lifeline.operator.aws.AwsClients;
-import dev.lifeline.operator.aws.AwsSettings;
-import dev.lifeline.operator.aws.DnsOwnership;
+import dev.lifeline.operator.aws.call.AwsCallPolicy;
+import dev.lifeline.operator.aws.call.AwsClients;
+import dev.lifeline.operator.aws.call.AwsSettings;
+import dev.lifeline.operator.aws.dns.DnsOwnership;
 import dev.lifeline.testkit.FaultProxy;
 import dev.lifeline.testkit.MotoServer;
 import io.fabric8.kubernetes.client.utils.Serialization;

@@ -1,4 +1,0 @@
-package dev.lifeline.operator.aws;
-
-/** What Route 53's checkers last reported for a health check. */
-public enum HealthStatus { HEALTHY, UNHEALTHY, UNKNOWN }

@@ -1,0 +1,42 @@
+package dev.lifeline.operator.aws.dns;
+
+import dev.lifeline.operator.aws.call.AwsFailureException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where DNS records and health checks live: Route 53 ({@link Route53DnsProvider}) or memory
+ * ({@link InMemoryDnsProvider}, for a local run without AWS). Expected failures are thrown as
+ * {@link AwsFailureException}.
+ */
+public interface DnsProvider {
+
+    /** Every record set of exactly this name in the zone. */
+    List<DnsRecord> records(String zoneId, String name);
+
+    /** Applies the changes atomically (all or none) and returns the change id. */
+    String change(String zoneId, List<DnsChange> changes, String comment);
+
+    /** Whether the change has reached every Route 53 name server. */
+    boolean isInSync(String changeId);
+
+    /** The health check, or empty when it does not exist. */
+    Optional<HealthCheck> healthCheck(String id);
+
+    /** Every health check whose tags include all of {@code tags}. */
+    List<HealthCheck> healthChecksTagged(Map<String, String> tags);
+
+    /**
+     * Creates a health check and tags it. Idempotent per caller reference on AWS: the same
+     * reference with the same settings returns the existing check.
+     */
+    HealthCheck createHealthCheck(String callerReference, HealthCheckSettings settings, Map<String, String> tags);
+
+    void updateHealthCheck(String id, HealthCheckSettings settings);
+
+    void deleteHealthCheck(String id);
+
+    HealthStatus healthStatus(String id);
+}
