@@ -1,0 +1,8 @@
+package dev.lifeline.sessiontable;
+
+import java.util.Set;
+
+/** A session item: which relay owns the session, under which fencing epoch, with whom. */
+public record SessionRecord(String sessionId, long epoch, String relayId, String relayAddress, String region,
+                            Set<String> participants, long createdAtMillis) {
+}
