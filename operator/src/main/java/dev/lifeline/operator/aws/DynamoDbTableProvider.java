@@ -1,5 +1,6 @@
 package dev.lifeline.operator.aws;
 
+import dev.lifeline.sessiontable.TableSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +123,7 @@ public final class DynamoDbTableProvider implements SessionTableProvider {
 
     private static StreamSpecification stream() {
         return StreamSpecification.builder().streamEnabled(true)
-                .streamViewType(SessionTableSchema.STREAM_VIEW_TYPE).build();
+                .streamViewType(TableSchema.STREAM_VIEW_TYPE).build();
     }
 
     @Override
@@ -146,7 +147,7 @@ public final class DynamoDbTableProvider implements SessionTableProvider {
         } else if (fix instanceof TableFix.EnableTtl) {
             run(region, "UpdateTimeToLive (" + what + ")",
                     () -> client.updateTimeToLive(b -> b.tableName(tableName).timeToLiveSpecification(
-                            s -> s.enabled(true).attributeName(SessionTableSchema.TTL_ATTRIBUTE))));
+                            s -> s.enabled(true).attributeName(TableSchema.TTL_ATTRIBUTE))));
         } else if (fix instanceof TableFix.SetPointInTimeRecovery pitr) {
             run(region, "UpdateContinuousBackups (" + what + ")",
                     () -> client.updateContinuousBackups(b -> b.tableName(tableName)
