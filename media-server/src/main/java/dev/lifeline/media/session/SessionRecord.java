@@ -1,8 +1,0 @@
-package dev.lifeline.media.session;
-
-import java.util.Set;
-
-/** A session item: which relay owns the session, under which fencing epoch, with whom. */
-public record SessionRecord(String sessionId, long epoch, String relayId, String relayAddress, String region,
-                            Set<String> participants, long createdAtMillis) {
-}
