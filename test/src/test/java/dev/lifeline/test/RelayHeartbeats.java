@@ -1,7 +1,8 @@
 package dev.lifeline.test;
 
 import java.net.URI;
-import java.util.HashMap;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+import dev.lifeline.sessiontable.InstanceHeartbeatCodec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -22,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Plays the media-server relays of a test (the simulated pods run no media-server): writes their
- * instance heartbeats into the session table in the layout of docs/session-table.md, with a fresh
+ * instance heartbeats into the session table with the media-server's codec, with a fresh
  * updatedAt every 500 ms (the relays write every second), until closed. A region's relays are asked
  * for every round, so relays can come and go as a Deployment's replicas do.
  */
@@ -31,7 +34,7 @@ final class RelayHeartbeats implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayHeartbeats.class);
     private static final long ROUND_MILLIS = 500;
     /** As the media-server: items outlive their writer briefly; readers judge freshness by updatedAt. */
-    private static final long EXPIRES_AFTER_SECONDS = 30;
+    private static final Duration ITEM_LIFETIME = Duration.ofSeconds(30);
 
     /** One relay as it reports itself: ready and not draining, with room for {@code capacity} sessions. */
     record Relay(String instanceId, long sessions, long capacity) {
@@ -79,23 +82,9 @@ final class RelayHeartbeats implements AutoCloseable {
     }
 
     private static Map<String, AttributeValue> item(String region, Relay relay, long nowMillis) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", AttributeValue.fromS("INSTANCE#" + region));
-        item.put("sk", AttributeValue.fromS("media#" + relay.instanceId()));
-        item.put("role", AttributeValue.fromS("media"));
-        item.put("region", AttributeValue.fromS(region));
-        item.put("instanceId", AttributeValue.fromS(relay.instanceId()));
-        item.put("address", AttributeValue.fromS("192.0.2.10:40000"));
-        item.put("sessions", AttributeValue.fromN(Long.toString(relay.sessions())));
-        item.put("capacity", AttributeValue.fromN(Long.toString(relay.capacity())));
-        item.put("packetsPerSecond", AttributeValue.fromN(Long.toString(relay.sessions() * 100)));
-        item.put("lossRatio", AttributeValue.fromN("0.0"));
-        item.put("eventLoopLagMillis", AttributeValue.fromN("1.0"));
-        item.put("ready", AttributeValue.fromBool(true));
-        item.put("draining", AttributeValue.fromBool(false));
-        item.put("updatedAt", AttributeValue.fromN(Long.toString(nowMillis)));
-        item.put("expiresAt", AttributeValue.fromN(Long.toString(nowMillis / 1000 + EXPIRES_AFTER_SECONDS)));
-        return item;
+        return InstanceHeartbeatCodec.encode(new InstanceHeartbeat(InstanceHeartbeat.MEDIA, region, relay.instanceId(),
+                "192.0.2.10:40000", relay.sessions(), relay.capacity(), relay.sessions() * 100.0, 0.0, 1.0, true, false,
+                Instant.ofEpochMilli(nowMillis)), ITEM_LIFETIME);
     }
 
     /** Each region's relays write to their own region's replica, as in a global table. */

@@ -1,5 +1,6 @@
 package dev.lifeline.media.instance;
 
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,7 +15,7 @@ import jakarta.inject.Named;
 import org.jboss.logging.Logger;
 
 import dev.lifeline.media.session.DynamoSessionStore;
-import dev.lifeline.media.session.InstanceHeartbeat;
+import dev.lifeline.sessiontable.InstanceHeartbeat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
@@ -159,7 +160,7 @@ public class InstanceLifecycle {
             long now = System.currentTimeMillis();
             store.publish(new InstanceHeartbeat(role.role(), config.region(), instanceId, role.address(),
                     role.sessions(), role.capacity(), role.takePacketsPerSecond(), role.takeLossRatio(),
-                    lastLagMillis, ready(), draining(), now));
+                    lastLagMillis, ready(), draining(), Instant.ofEpochMilli(now)));
         } catch (RuntimeException e) {
             // The table may be briefly unreachable; the next tick tries again.
             LOG.warnf("heartbeat not published: %s", e.toString());

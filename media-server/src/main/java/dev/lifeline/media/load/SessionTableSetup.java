@@ -1,5 +1,9 @@
 package dev.lifeline.media.load;
 
+import static dev.lifeline.sessiontable.TableSchema.PARTITION_KEY;
+import static dev.lifeline.sessiontable.TableSchema.SORT_KEY;
+import static dev.lifeline.sessiontable.TableSchema.TTL_ATTRIBUTE;
+
 import java.net.URI;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -37,12 +41,12 @@ public final class SessionTableSetup {
 
     public static void create(DynamoDbClient dynamo, String table) {
         dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH),
-                        k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+                .attributeDefinitions(a -> a.attributeName(PARTITION_KEY).attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName(SORT_KEY).attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName(PARTITION_KEY).keyType(KeyType.HASH),
+                        k -> k.attributeName(SORT_KEY).keyType(KeyType.RANGE)));
         dynamo.waiter().waitUntilTableExists(b -> b.tableName(table));
         dynamo.updateTimeToLive(b -> b.tableName(table)
-                .timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
+                .timeToLiveSpecification(t -> t.attributeName(TTL_ATTRIBUTE).enabled(true)));
     }
 }

@@ -1,15 +1,29 @@
 package dev.lifeline.media.session;
 
-import static dev.lifeline.media.session.TableNames.*;
+import static dev.lifeline.sessiontable.AttributeNames.*;
+import static dev.lifeline.sessiontable.TableSchema.PARTITION_KEY;
+import static dev.lifeline.sessiontable.TableSchema.SORT_KEY;
+import static dev.lifeline.sessiontable.TableSchema.TTL_ATTRIBUTE;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.jboss.logging.Logger;
+
+import dev.lifeline.sessiontable.DecodedItems;
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+import dev.lifeline.sessiontable.InstanceHeartbeatCodec;
+import dev.lifeline.sessiontable.ItemKeys;
+import dev.lifeline.sessiontable.NonceCodec;
+import dev.lifeline.sessiontable.SessionCodec;
+import dev.lifeline.sessiontable.SessionRecord;
+import dev.lifeline.sessiontable.TableSchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -17,8 +31,15 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
-/** {@link SessionStore} and {@link InstanceDirectory} on the shared DynamoDB table. */
+/**
+ * {@link SessionStore} and {@link InstanceDirectory} on the shared DynamoDB table, in the layout of
+ * the lifeline-session-table module.
+ */
 public final class DynamoSessionStore implements SessionStore, InstanceDirectory, NonceRegistry {
+
+    private static final Logger LOG = Logger.getLogger(DynamoSessionStore.class);
+    private static final String ITEM_IS_NEW = "attribute_not_exists(" + PARTITION_KEY + ")";
+    private static final String ITEM_EXISTS = "attribute_exists(" + PARTITION_KEY + ")";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -26,6 +47,8 @@ public final class DynamoSessionStore implements SessionStore, InstanceDirectory
     private final Duration sessionTtl;
     private final Duration heartbeatTtl;
     private final Clock clock;
+    /** The malformed heartbeat items last logged per region and role, so that a bad item is logged once, not on every read. */
+    private final Map<String, List<String>> loggedMalformed = new ConcurrentHashMap<>();
 
     public DynamoSessionStore(DynamoDbClient dynamo, String table, String region, Duration sessionTtl,
                               Duration heartbeatTtl, Clock clock) {
@@ -40,46 +63,40 @@ public final class DynamoSessionStore implements SessionStore, InstanceDirectory
     @Override
     public Optional<SessionRecord> find(String sessionId) {
         // Consistent read: a relay change must be seen by the very next resume, wherever it lands.
-        GetItemResponse response = dynamo.getItem(b -> b.tableName(table).key(sessionKeyOf(sessionId)).consistentRead(true));
-        return response.hasItem() && !response.item().isEmpty() ? Optional.of(toSession(response.item())) : Optional.empty();
+        GetItemResponse response = dynamo.getItem(b -> b.tableName(table).key(ItemKeys.sessionKey(sessionId)).consistentRead(true));
+        return response.hasItem() && !response.item().isEmpty() ? Optional.of(SessionCodec.decode(response.item())) : Optional.empty();
     }
 
     @Override
     public SessionRecord create(String sessionId, String relayId, String relayAddress, String participantId)
             throws StaleEpochException {
         long now = clock.millis();
-        Map<String, AttributeValue> item = new HashMap<>(sessionKeyOf(sessionId));
-        item.put(EPOCH, n(1));
-        item.put(RELAY_ID, s(relayId));
-        item.put(RELAY_ADDRESS, s(relayAddress));
-        item.put(REGION, s(region));
-        item.put(PARTICIPANTS, AttributeValue.fromSs(List.of(participantId)));
-        item.put(CREATED_AT, n(now));
-        item.put(EXPIRES_AT, n(sessionExpiry(now)));
+        SessionRecord session = new SessionRecord(sessionId, 1, relayId, relayAddress, region, Set.of(participantId), now);
+        Map<String, AttributeValue> item = SessionCodec.encode(session, sessionExpiry(now));
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression(ITEM_IS_NEW));
         } catch (ConditionalCheckFailedException e) {
             throw new StaleEpochException(sessionId);
         }
-        return toSession(item);
+        return session;
     }
 
     @Override
     public SessionRecord reassign(SessionRecord current, String relayId, String relayAddress) throws StaleEpochException {
         try {
             Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(table)
-                    .key(sessionKeyOf(current.sessionId()))
+                    .key(ItemKeys.sessionKey(current.sessionId()))
                     .updateExpression("SET #epoch = :next, #relayId = :relayId, #relayAddress = :relayAddress, "
                             + "#region = :region, #expiresAt = :expiresAt")
                     // The shared fencing rule: a new item, or the epoch the writer read.
-                    .conditionExpression("attribute_not_exists(pk) OR #epoch = :expected")
+                    .conditionExpression(ITEM_IS_NEW + " OR #epoch = :expected")
                     .expressionAttributeNames(Map.of("#epoch", EPOCH, "#relayId", RELAY_ID,
-                            "#relayAddress", RELAY_ADDRESS, "#region", REGION, "#expiresAt", EXPIRES_AT))
+                            "#relayAddress", RELAY_ADDRESS, "#region", REGION, "#expiresAt", TTL_ATTRIBUTE))
                     .expressionAttributeValues(Map.of(":next", n(current.epoch() + 1), ":expected", n(current.epoch()),
                             ":relayId", s(relayId), ":relayAddress", s(relayAddress), ":region", s(region),
                             ":expiresAt", n(sessionExpiry(clock.millis()))))
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
-            return toSession(updated);
+            return SessionCodec.decode(updated);
         } catch (ConditionalCheckFailedException e) {
             throw new StaleEpochException(current.sessionId());
         }
@@ -87,26 +104,26 @@ public final class DynamoSessionStore implements SessionStore, InstanceDirectory
 
     @Override
     public void addParticipant(String sessionId, String participantId) {
-        dynamo.updateItem(b -> b.tableName(table).key(sessionKeyOf(sessionId))
+        dynamo.updateItem(b -> b.tableName(table).key(ItemKeys.sessionKey(sessionId))
                 .updateExpression("ADD #p :p SET #expiresAt = :expiresAt")
-                .conditionExpression("attribute_exists(pk)")
-                .expressionAttributeNames(Map.of("#p", PARTICIPANTS, "#expiresAt", EXPIRES_AT))
-                .expressionAttributeValues(Map.of(":p", AttributeValue.fromSs(List.of(participantId)),
+                .conditionExpression(ITEM_EXISTS)
+                .expressionAttributeNames(Map.of("#p", PARTICIPANTS, "#expiresAt", TTL_ATTRIBUTE))
+                .expressionAttributeValues(Map.of(":p", SessionCodec.participants(Set.of(participantId)),
                         ":expiresAt", n(sessionExpiry(clock.millis())))));
     }
 
     @Override
     public void removeParticipant(String sessionId, String participantId) {
-        Map<String, AttributeValue> after = dynamo.updateItem(b -> b.tableName(table).key(sessionKeyOf(sessionId))
+        Map<String, AttributeValue> after = dynamo.updateItem(b -> b.tableName(table).key(ItemKeys.sessionKey(sessionId))
                 .updateExpression("DELETE #p :p")
-                .conditionExpression("attribute_exists(pk)")
+                .conditionExpression(ITEM_EXISTS)
                 .expressionAttributeNames(Map.of("#p", PARTICIPANTS))
-                .expressionAttributeValues(Map.of(":p", AttributeValue.fromSs(List.of(participantId))))
+                .expressionAttributeValues(Map.of(":p", SessionCodec.participants(Set.of(participantId))))
                 .returnValues(ReturnValue.ALL_NEW)).attributes();
         if (!after.containsKey(PARTICIPANTS)) {
             // Deleting the last set member removes the attribute; only then does the session end.
             try {
-                dynamo.deleteItem(b -> b.tableName(table).key(sessionKeyOf(sessionId))
+                dynamo.deleteItem(b -> b.tableName(table).key(ItemKeys.sessionKey(sessionId))
                         .conditionExpression("attribute_not_exists(#p)")
                         .expressionAttributeNames(Map.of("#p", PARTICIPANTS)));
             } catch (ConditionalCheckFailedException someoneJoinedMeanwhile) {
@@ -118,9 +135,8 @@ public final class DynamoSessionStore implements SessionStore, InstanceDirectory
     @Override
     public boolean firstUse(String nonce, long expiresAtEpochSecond) {
         try {
-            dynamo.putItem(b -> b.tableName(table)
-                    .item(Map.of(PK, s(NONCE_PREFIX + nonce), SK, s(NONCE_SK), EXPIRES_AT, n(expiresAtEpochSecond)))
-                    .conditionExpression("attribute_not_exists(pk)"));
+            dynamo.putItem(b -> b.tableName(table).item(NonceCodec.encode(nonce, expiresAtEpochSecond))
+                    .conditionExpression(ITEM_IS_NEW));
             return true;
         } catch (ConditionalCheckFailedException alreadyUsed) {
             return false;
@@ -129,64 +145,32 @@ public final class DynamoSessionStore implements SessionStore, InstanceDirectory
 
     @Override
     public void publish(InstanceHeartbeat h) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PK, s(instanceKey(h.region())));
-        item.put(SK, s(instanceSortKey(h.role(), h.instanceId())));
-        item.put(ROLE, s(h.role()));
-        item.put(REGION, s(h.region()));
-        item.put(INSTANCE_ID, s(h.instanceId()));
-        item.put(ADDRESS, s(h.address()));
-        item.put(SESSIONS, n(h.sessions()));
-        item.put(CAPACITY, n(h.capacity()));
-        item.put(PACKETS_PER_SECOND, n(h.packetsPerSecond()));
-        item.put(LOSS_RATIO, n(h.lossRatio()));
-        item.put(EVENT_LOOP_LAG_MILLIS, n(h.eventLoopLagMillis()));
-        item.put(READY, AttributeValue.fromBool(h.ready()));
-        item.put(DRAINING, AttributeValue.fromBool(h.draining()));
-        item.put(UPDATED_AT, n(h.updatedAtMillis()));
-        item.put(EXPIRES_AT, n((h.updatedAtMillis() + heartbeatTtl.toMillis()) / 1000));
+        Map<String, AttributeValue> item = InstanceHeartbeatCodec.encode(h, heartbeatTtl);
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 
+    /** Malformed items are skipped (and logged when they change): one bad item must not stop every join. */
     @Override
     public List<InstanceHeartbeat> list(String inRegion, String role) {
         QueryResponse response = dynamo.query(b -> b.tableName(table)
-                .keyConditionExpression("pk = :pk AND begins_with(sk, :role)")
-                .expressionAttributeValues(Map.of(":pk", s(instanceKey(inRegion)), ":role", s(role + "#"))));
-        return response.items().stream().map(DynamoSessionStore::toHeartbeat).toList();
+                .keyConditionExpression(PARTITION_KEY + " = :pk AND begins_with(" + SORT_KEY + ", :role)")
+                .expressionAttributeValues(Map.of(":pk", s(ItemKeys.instancePk(inRegion)),
+                        ":role", s(ItemKeys.instanceSkPrefix(role)))));
+        DecodedItems<InstanceHeartbeat> decoded = DecodedItems.decode(response.items(), InstanceHeartbeatCodec::decode);
+        logIfNew(inRegion + "/" + role, decoded.malformed());
+        return decoded.values();
+    }
+
+    private void logIfNew(String query, List<String> malformed) {
+        List<String> before = loggedMalformed.put(query, malformed);
+        if (!malformed.isEmpty() && !malformed.equals(before)) {
+            LOG.warnf("Skipping %d malformed instance heartbeat item(s) of %s in table %s: %s", malformed.size(), query,
+                    table, malformed);
+        }
     }
 
     private long sessionExpiry(long nowMillis) {
-        return (nowMillis + sessionTtl.toMillis()) / 1000;
-    }
-
-    private static Map<String, AttributeValue> sessionKeyOf(String sessionId) {
-        return Map.of(PK, s(sessionKey(sessionId)), SK, s(SESSION_SK));
-    }
-
-    private static SessionRecord toSession(Map<String, AttributeValue> item) {
-        return new SessionRecord(item.get(PK).s().substring(SESSION_PREFIX.length()),
-                Long.parseLong(item.get(EPOCH).n()), item.get(RELAY_ID).s(), item.get(RELAY_ADDRESS).s(),
-                item.get(REGION).s(),
-                item.containsKey(PARTICIPANTS) ? Set.copyOf(item.get(PARTICIPANTS).ss()) : Set.of(),
-                Long.parseLong(item.get(CREATED_AT).n()));
-    }
-
-    private static InstanceHeartbeat toHeartbeat(Map<String, AttributeValue> item) {
-        return new InstanceHeartbeat(item.get(ROLE).s(), item.get(REGION).s(), item.get(INSTANCE_ID).s(),
-                item.get(ADDRESS).s(), (int) num(item, SESSIONS), (int) num(item, CAPACITY),
-                num(item, PACKETS_PER_SECOND), num(item, LOSS_RATIO), num(item, EVENT_LOOP_LAG_MILLIS),
-                bool(item, READY), bool(item, DRAINING), (long) num(item, UPDATED_AT));
-    }
-
-    private static double num(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null || v.n() == null ? 0 : Double.parseDouble(v.n());
-    }
-
-    private static boolean bool(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v != null && Boolean.TRUE.equals(v.bool());
+        return TableSchema.expiresAt(Instant.ofEpochMilli(nowMillis), sessionTtl);
     }
 
     private static AttributeValue s(String value) {
@@ -195,9 +179,5 @@ public final class DynamoSessionStore implements SessionStore, InstanceDirectory
 
     private static AttributeValue n(long value) {
         return AttributeValue.fromN(Long.toString(value));
-    }
-
-    private static AttributeValue n(double value) {
-        return AttributeValue.fromN(Double.toString(value));
     }
 }

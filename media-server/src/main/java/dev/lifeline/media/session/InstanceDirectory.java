@@ -2,6 +2,8 @@ package dev.lifeline.media.session;
 
 import java.util.List;
 
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+
 /** Instance heartbeats in the session table. */
 public interface InstanceDirectory {
 

@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+
 /**
  * Picks the relay for a session from heartbeats. Pure. A relay is eligible when its heartbeat is
  * fresh, it is ready, not draining, and below capacity. Own region first; within it, the less
@@ -56,8 +58,13 @@ public final class RelaySelector {
         }
         InstanceHeartbeat a = pool.get(random.nextInt(pool.size()));
         InstanceHeartbeat b = pool.get(random.nextInt(pool.size()));
-        return Optional.of(Comparator.comparingDouble(InstanceHeartbeat::load)
+        return Optional.of(Comparator.comparingDouble(RelaySelector::load)
                 .thenComparing(InstanceHeartbeat::instanceId)
                 .compare(a, b) <= 0 ? a : b);
+    }
+
+    /** Load as a fraction of capacity; 1 or more means full. */
+    private static double load(InstanceHeartbeat h) {
+        return h.capacity() <= 0 ? 1.0 : (double) h.sessions() / h.capacity();
     }
 }

@@ -2,6 +2,8 @@ package dev.lifeline.media.session;
 
 import java.util.Optional;
 
+import dev.lifeline.sessiontable.SessionRecord;
+
 /** Session items with fencing: every change of relay is a conditional write on the epoch. */
 public interface SessionStore {
 

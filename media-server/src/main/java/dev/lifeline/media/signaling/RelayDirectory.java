@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 import dev.lifeline.media.session.InstanceDirectory;
-import dev.lifeline.media.session.InstanceHeartbeat;
+import dev.lifeline.sessiontable.InstanceHeartbeat;
 
 /**
  * The media heartbeats of all configured regions, re-read at most every {@code refreshMillis}: a

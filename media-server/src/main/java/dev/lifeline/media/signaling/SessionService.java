@@ -8,16 +8,16 @@ import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 import dev.lifeline.media.protocol.ServerMessage;
-import dev.lifeline.media.session.InstanceHeartbeat;
 import dev.lifeline.media.session.NonceRegistry;
 import dev.lifeline.media.session.RelaySelector;
-import dev.lifeline.media.session.SessionRecord;
 import dev.lifeline.media.session.SessionStore;
 import dev.lifeline.media.session.StaleEpochException;
 import dev.lifeline.media.token.ReplayGuard;
 import dev.lifeline.media.token.TokenClaims;
 import dev.lifeline.media.token.TokenCodec;
 import dev.lifeline.media.token.TokenRejected;
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+import dev.lifeline.sessiontable.SessionRecord;
 
 /**
  * What signaling does for join, resume and leave, independent of the WebSocket. Every change of a

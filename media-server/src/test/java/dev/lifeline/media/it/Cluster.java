@@ -17,9 +17,9 @@ import org.awaitility.Awaitility;
 import dev.lifeline.media.client.LifelineClient;
 import dev.lifeline.media.load.AudioParticipant;
 import dev.lifeline.media.session.DynamoSessionStore;
-import dev.lifeline.media.session.InstanceHeartbeat;
 import dev.lifeline.media.token.TokenClaims;
 import dev.lifeline.media.token.TokenCodec;
+import dev.lifeline.sessiontable.InstanceHeartbeat;
 import dev.lifeline.testkit.MotoServer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

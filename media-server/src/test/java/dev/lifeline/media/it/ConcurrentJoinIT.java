@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -18,15 +19,15 @@ import org.junit.jupiter.api.Test;
 import dev.lifeline.media.protocol.ServerMessage;
 import dev.lifeline.media.session.DynamoSessionStore;
 import dev.lifeline.media.session.InstanceDirectory;
-import dev.lifeline.media.session.InstanceHeartbeat;
 import dev.lifeline.media.session.RelaySelector;
-import dev.lifeline.media.session.SessionRecord;
 import dev.lifeline.media.signaling.RelayDirectory;
 import dev.lifeline.media.signaling.RelayProbe;
 import dev.lifeline.media.signaling.SessionService;
 import dev.lifeline.media.token.ReplayGuard;
 import dev.lifeline.media.token.TokenClaims;
 import dev.lifeline.media.token.TokenCodec;
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+import dev.lifeline.sessiontable.SessionRecord;
 import dev.lifeline.testkit.MotoServer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -43,8 +44,10 @@ class ConcurrentJoinIT {
         TokenCodec tokens = new TokenCodec("concurrent-join-secret".getBytes(StandardCharsets.UTF_8));
         long now = System.currentTimeMillis();
         List<InstanceHeartbeat> relays = List.of(
-                new InstanceHeartbeat("media", "us-east-1", "relay-a", "127.0.0.1:1", 0, 1000, 0, 0, 0, true, false, now),
-                new InstanceHeartbeat("media", "us-east-1", "relay-b", "127.0.0.1:2", 0, 1000, 0, 0, 0, true, false, now));
+                new InstanceHeartbeat("media", "us-east-1", "relay-a", "127.0.0.1:1", 0, 1000, 0.0, 0.0, 0.0, true, false,
+                        Instant.ofEpochMilli(now)),
+                new InstanceHeartbeat("media", "us-east-1", "relay-b", "127.0.0.1:2", 0, 1000, 0.0, 0.0, 0.0, true, false,
+                        Instant.ofEpochMilli(now)));
         InstanceDirectory directory = new InstanceDirectory() {
             @Override
             public void publish(InstanceHeartbeat heartbeat) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,9 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.lifeline.media.session.DynamoSessionStore;
-import dev.lifeline.media.session.InstanceHeartbeat;
-import dev.lifeline.media.session.SessionRecord;
 import dev.lifeline.media.session.StaleEpochException;
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+import dev.lifeline.sessiontable.SessionRecord;
 import dev.lifeline.testkit.MotoServer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -89,11 +90,11 @@ class DynamoSessionStoreIT {
     void heartbeatsAreListedPerRegionAndRoleWithAllOperatorFields() {
         long now = System.currentTimeMillis();
         store.publish(new InstanceHeartbeat("media", "eu-west-1", "m1", "10.0.0.1:40000", 3, 500, 1500.5, 0.01, 2.5,
-                true, false, now));
-        store.publish(new InstanceHeartbeat("signaling", "eu-west-1", "s1", "10.0.0.9:8080", 7, 5000, 10, 0, 1, true,
-                true, now));
-        store.publish(new InstanceHeartbeat("media", "us-east-1", "m2", "10.0.1.1:40000", 0, 500, 0, 0, 0, true, false,
-                now));
+                true, false, Instant.ofEpochMilli(now)));
+        store.publish(new InstanceHeartbeat("signaling", "eu-west-1", "s1", "10.0.0.9:8080", 7, 5000, 10.0, 0.0, 1.0, true,
+                true, Instant.ofEpochMilli(now)));
+        store.publish(new InstanceHeartbeat("media", "us-east-1", "m2", "10.0.1.1:40000", 0, 500, 0.0, 0.0, 0.0, true, false,
+                Instant.ofEpochMilli(now)));
         assertThat(store.list("eu-west-1", "media")).singleElement().satisfies(h -> {
             assertThat(h.instanceId()).isEqualTo("m1");
             assertThat(h.sessions()).isEqualTo(3);

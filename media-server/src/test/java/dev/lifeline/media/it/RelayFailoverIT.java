@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.lifeline.media.client.Assignment;
 import dev.lifeline.media.load.AudioParticipant;
-import dev.lifeline.media.session.SessionRecord;
+import dev.lifeline.sessiontable.SessionRecord;
 
 /**
  * The promise of the media server, with real processes on loopback and moto as the session table:

@@ -2,6 +2,7 @@ package dev.lifeline.media.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -9,6 +10,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+
+import dev.lifeline.sessiontable.InstanceHeartbeat;
 
 class RelaySelectorTest {
 
@@ -21,8 +24,10 @@ class RelaySelectorTest {
                 relay("stale", "r1", 0, true, false, NOW - 3001),
                 relay("draining", "r1", 0, true, true, NOW),
                 relay("not-ready", "r1", 0, false, false, NOW),
-                new InstanceHeartbeat("media", "r1", "full", "h:1", 10, 10, 0, 0, 0, true, false, NOW),
-                new InstanceHeartbeat("signaling", "r1", "sig", "h:1", 0, 10, 0, 0, 0, true, false, NOW));
+                new InstanceHeartbeat("media", "r1", "full", "h:1", 10, 10, 0.0, 0.0, 0.0, true, false,
+                        Instant.ofEpochMilli(NOW)),
+                new InstanceHeartbeat("signaling", "r1", "sig", "h:1", 0, 10, 0.0, 0.0, 0.0, true, false,
+                        Instant.ofEpochMilli(NOW)));
         assertThat(selector.choose(relays, "r1", Set.of(), NOW)).isEmpty();
     }
 
@@ -57,6 +62,7 @@ class RelaySelectorTest {
 
     private static InstanceHeartbeat relay(String id, String region, int sessions, boolean ready, boolean draining,
                                            long updatedAt) {
-        return new InstanceHeartbeat("media", region, id, id + ":4000", sessions, 10, 0, 0, 0, ready, draining, updatedAt);
+        return new InstanceHeartbeat("media", region, id, id + ":4000", sessions, 10, 0.0, 0.0, 0.0, ready, draining,
+                Instant.ofEpochMilli(updatedAt));
     }
 }

@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.lifeline.media.session.SessionRecord;
 import dev.lifeline.media.session.SessionStore;
 import dev.lifeline.media.session.StaleEpochException;
+import dev.lifeline.sessiontable.SessionRecord;
 
 /** The DynamoDB store's conditional-write semantics in memory, for pure signaling tests. */
 final class InMemorySessionStore implements SessionStore {

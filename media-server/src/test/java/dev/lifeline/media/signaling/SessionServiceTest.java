@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,12 +16,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.lifeline.media.protocol.ServerMessage;
 import dev.lifeline.media.session.InstanceDirectory;
-import dev.lifeline.media.session.InstanceHeartbeat;
 import dev.lifeline.media.session.RelaySelector;
-import dev.lifeline.media.session.SessionRecord;
 import dev.lifeline.media.token.ReplayGuard;
 import dev.lifeline.media.token.TokenClaims;
 import dev.lifeline.media.token.TokenCodec;
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+import dev.lifeline.sessiontable.SessionRecord;
 
 class SessionServiceTest {
 
@@ -200,8 +201,8 @@ class SessionServiceTest {
     @Test
     void aSessionWhoseRelayHeartbeatWentStaleMovesOnTheNextJoin() throws Exception {
         service.join(joinToken("s1", "alice", "n1"));
-        heartbeats.set(0, new InstanceHeartbeat("media", "r1", "relay-a", "127.0.0.1:4001", 1, 10, 0, 0, 0, true, false,
-                NOW_MS - 10_000));
+        heartbeats.set(0, new InstanceHeartbeat("media", "r1", "relay-a", "127.0.0.1:4001", 1, 10, 0.0, 0.0, 0.0, true,
+                false, Instant.ofEpochMilli(NOW_MS - 10_000)));
         heartbeats.add(relay("relay-b", 0, false));
         ServerMessage.Assigned bob = service.join(joinToken("s1", "bob", "n2")).reply();
         assertThat(bob.relayId()).isEqualTo("relay-b");
@@ -218,8 +219,8 @@ class SessionServiceTest {
 
     private static InstanceHeartbeat relay(String id, int sessions, boolean draining) {
         int port = 4000 + (id.charAt(id.length() - 1) - 'a' + 1);
-        return new InstanceHeartbeat("media", "r1", id, "127.0.0.1:" + port, sessions, 10, 0, 0, 0, !draining, draining,
-                NOW_MS);
+        return new InstanceHeartbeat("media", "r1", id, "127.0.0.1:" + port, sessions, 10, 0.0, 0.0, 0.0, !draining,
+                draining, Instant.ofEpochMilli(NOW_MS));
     }
 
     private static void assertRefused(ThrowingCall call, String code) {

@@ -1,20 +1,24 @@
 package dev.lifeline.operator.health;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
 import dev.lifeline.operator.aws.call.AwsCallPolicy;
 import dev.lifeline.operator.aws.call.AwsClients;
-import dev.lifeline.operator.aws.table.SessionTableSchema;
 import dev.lifeline.operator.policy.Phase;
+import dev.lifeline.sessiontable.ItemKeys;
+import dev.lifeline.sessiontable.MalformedItemException;
+import dev.lifeline.sessiontable.RegionHeartbeat;
+import dev.lifeline.sessiontable.RegionHeartbeatCodec;
+import dev.lifeline.sessiontable.TableSchema;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -70,23 +74,17 @@ public final class DynamoDbCoordinationStore implements CoordinationStore {
 
     @Override
     public InstanceHeartbeatRead readInstances(String tableName, String ownRegion) {
-        List<InstanceHeartbeat> heartbeats = new ArrayList<>();
-        List<String> malformed = new ArrayList<>();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> startAfter = null;
         do {
             QueryResponse page = queryInstances(tableName, ownRegion, startAfter);
-            for (Map<String, AttributeValue> item : page.items()) {
-                try {
-                    heartbeats.add(InstanceHeartbeatItems.fromItem(item));
-                } catch (RuntimeException e) {
-                    malformed.add(InstanceHeartbeatItems.describe(item) + ": " + e.getMessage());
-                }
-            }
+            items.addAll(page.items());
             startAfter = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
                     : null;
         } while (startAfter != null);
-        logIfNew(tableName, ownRegion, malformed);
-        return new InstanceHeartbeatRead(heartbeats, malformed);
+        InstanceHeartbeatRead read = InstanceHeartbeatRead.fromItems(items);
+        logIfNew(tableName, ownRegion, read.malformed());
+        return read;
     }
 
     /** One page; each page is its own call so that a retry repeats one page, not the whole read. */
@@ -94,9 +92,9 @@ public final class DynamoDbCoordinationStore implements CoordinationStore {
         return policy.call(AwsCallPolicy.dynamoDb(ownRegion), "Query instance heartbeats",
                 () -> clients.dynamoDb(ownRegion).query(b -> b.tableName(tableName)
                         .keyConditionExpression("#pk = :pk")
-                        .expressionAttributeNames(Map.of("#pk", SessionTableSchema.PARTITION_KEY))
+                        .expressionAttributeNames(Map.of("#pk", TableSchema.PARTITION_KEY))
                         .expressionAttributeValues(
-                                Map.of(":pk", AttributeValue.fromS(SessionTableSchema.instancePk(ownRegion))))
+                                Map.of(":pk", AttributeValue.fromS(ItemKeys.instancePk(ownRegion))))
                         .consistentRead(false)
                         .limit(instancePageSize)
                         .exclusiveStartKey(startAfter)));
@@ -106,54 +104,34 @@ public final class DynamoDbCoordinationStore implements CoordinationStore {
         List<String> before = loggedMalformed.put(tableName + "/" + ownRegion, malformed);
         if (!malformed.isEmpty() && !malformed.equals(before)) {
             LOG.warnf("Skipping %d malformed instance heartbeat item(s) under %s in table %s: %s", malformed.size(),
-                    SessionTableSchema.instancePk(ownRegion), tableName, malformed);
+                    ItemKeys.instancePk(ownRegion), tableName, malformed);
         }
     }
 
-    /** The item layout of a heartbeat (documented in docs/session-table.md). */
+    /** An {@link OperatorHeartbeat} as the session table's {@link RegionHeartbeat} item; the phase goes by its status name. */
     static final class HeartbeatItems {
 
         private HeartbeatItems() {
         }
 
         static Map<String, AttributeValue> key(String region) {
-            return Map.of(SessionTableSchema.PARTITION_KEY, AttributeValue.fromS(SessionTableSchema.regionPk(region)),
-                    SessionTableSchema.SORT_KEY, AttributeValue.fromS(SessionTableSchema.HEARTBEAT_SK));
+            return ItemKeys.regionHeartbeatKey(region);
         }
 
         static Map<String, AttributeValue> toItem(OperatorHeartbeat heartbeat, Duration lifetime) {
-            Map<String, AttributeValue> item = new HashMap<>(key(heartbeat.region()));
-            item.put("region", AttributeValue.fromS(heartbeat.region()));
-            item.put("updatedAt", AttributeValue.fromN(Long.toString(heartbeat.at().toEpochMilli())));
-            item.put("phase", AttributeValue.fromS(heartbeat.phase().statusName()));
-            if (heartbeat.activeSessions() != null) {
-                item.put("sessions", AttributeValue.fromN(heartbeat.activeSessions().toString()));
-            }
-            if (heartbeat.capacity() != null) {
-                item.put("capacity", AttributeValue.fromN(heartbeat.capacity().toString()));
-            }
-            Map<String, AttributeValue> peers = new HashMap<>();
-            heartbeat.peerView().forEach((peer, seen) -> peers.put(peer, AttributeValue.fromN(Long.toString(seen.toEpochMilli()))));
-            item.put("peers", AttributeValue.fromM(peers));
-            item.put(SessionTableSchema.TTL_ATTRIBUTE,
-                    AttributeValue.fromN(Long.toString(heartbeat.at().plus(lifetime).getEpochSecond())));
-            return item;
+            return RegionHeartbeatCodec.encode(new RegionHeartbeat(heartbeat.region(), heartbeat.at(),
+                    heartbeat.phase().statusName(), heartbeat.activeSessions(), heartbeat.capacity(),
+                    heartbeat.peerView()), lifetime);
         }
 
         /** Malformed items (written by something else) are skipped, never fatal. */
-        static java.util.Optional<OperatorHeartbeat> fromItem(Map<String, AttributeValue> item) {
+        static Optional<OperatorHeartbeat> fromItem(Map<String, AttributeValue> item) {
             try {
-                Map<String, Instant> peers = new HashMap<>();
-                if (item.containsKey("peers")) {
-                    item.get("peers").m().forEach((k, v) -> peers.put(k, Instant.ofEpochMilli(Long.parseLong(v.n()))));
-                }
-                return java.util.Optional.of(new OperatorHeartbeat(item.get("region").s(),
-                        Instant.ofEpochMilli(Long.parseLong(item.get("updatedAt").n())),
-                        Phase.fromStatusName(item.get("phase").s()),
-                        item.containsKey("sessions") ? Long.valueOf(item.get("sessions").n()) : null,
-                        item.containsKey("capacity") ? Long.valueOf(item.get("capacity").n()) : null, peers));
-            } catch (RuntimeException e) {
-                return java.util.Optional.empty();
+                RegionHeartbeat h = RegionHeartbeatCodec.decode(item);
+                return Optional.of(new OperatorHeartbeat(h.region(), h.updatedAt(), Phase.fromStatusName(h.phase()),
+                        h.sessions(), h.capacity(), h.peers()));
+            } catch (MalformedItemException e) {
+                return Optional.empty();
             }
         }
     }

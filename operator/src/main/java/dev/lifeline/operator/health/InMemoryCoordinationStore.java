@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+import dev.lifeline.sessiontable.ItemKeys;
+
 /** Heartbeats kept in this process: for local runs without AWS (one operator, one region). */
 public final class InMemoryCoordinationStore implements CoordinationStore {
 
@@ -31,8 +34,8 @@ public final class InMemoryCoordinationStore implements CoordinationStore {
 
     /** Writes an instance's heartbeat as the media-server would (same key: region, role, instance id). */
     public void publishInstance(String tableName, InstanceHeartbeat heartbeat) {
-        instances.put(instanceKey(tableName, heartbeat.region()) + heartbeat.role() + "#" + heartbeat.instanceId(),
-                heartbeat);
+        instances.put(instanceKey(tableName, heartbeat.region())
+                + ItemKeys.instanceSk(heartbeat.role(), heartbeat.instanceId()), heartbeat);
     }
 
     @Override
@@ -44,6 +47,6 @@ public final class InMemoryCoordinationStore implements CoordinationStore {
     }
 
     private static String instanceKey(String tableName, String region) {
-        return tableName + "/INSTANCE#" + region + "/";
+        return tableName + "/" + ItemKeys.instancePk(region) + "/";
     }
 }

@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+
 /**
  * Pure: a region's media load, summarised from its relays' heartbeats. Only media relays count (the
  * media-server Deployment is what pre-scale and pod deletion costs act on). A heartbeat older than

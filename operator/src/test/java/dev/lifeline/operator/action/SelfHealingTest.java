@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.health.InMemoryCoordinationStore;
-import dev.lifeline.operator.health.InstanceHeartbeat;
 import dev.lifeline.operator.health.OperatorHeartbeat;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.DeletionCost;
@@ -20,6 +19,7 @@ import dev.lifeline.operator.workload.Component;
 import dev.lifeline.operator.workload.MediaServerDeploymentDependent;
 import dev.lifeline.operator.workload.TestPlatforms;
 import dev.lifeline.operator.workload.WorkloadLabels;
+import dev.lifeline.sessiontable.InstanceHeartbeat;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ import dev.lifeline.operator.aws.call.AwsClients;
 import dev.lifeline.operator.aws.call.AwsFailureException;
 import dev.lifeline.operator.aws.call.AwsSettings;
 import dev.lifeline.operator.policy.Phase;
+import dev.lifeline.sessiontable.InstanceHeartbeat;
 import dev.lifeline.testkit.MotoServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -73,19 +75,19 @@ class DynamoDbCoordinationStoreTest {
     void readsEveryInstanceOfItsOwnRegionAcrossPagesAndSkipsMalformedItems() {
         long now = NOW.toEpochMilli();
         for (int i = 0; i < 5; i++) {
-            put(InstanceHeartbeatItemsTest.mediaItem(US, "meet-media-server-" + i, 10 * i, now));
+            put(mediaItem(US, "meet-media-server-" + i, 10 * i, now));
         }
-        put(InstanceHeartbeatItemsTest.mediaItem(US, "meet-media-server-gone", 99, now - 3_600_000));
+        put(mediaItem(US, "meet-media-server-gone", 99, now - 3_600_000));
         Map<String, AttributeValue> signaling = new java.util.HashMap<>(
-                InstanceHeartbeatItemsTest.mediaItem(US, "meet-signaling-0", 7, now));
+                mediaItem(US, "meet-signaling-0", 7, now));
         signaling.put("sk", AttributeValue.fromS("signaling#meet-signaling-0"));
         signaling.put("role", AttributeValue.fromS("signaling"));
         put(signaling);
         Map<String, AttributeValue> broken = new java.util.HashMap<>(
-                InstanceHeartbeatItemsTest.mediaItem(US, "broken", 1, now));
+                mediaItem(US, "broken", 1, now));
         broken.remove("sessions");
         put(broken);
-        put(InstanceHeartbeatItemsTest.mediaItem("eu-west-1", "meet-media-server-eu", 500, now));
+        put(mediaItem("eu-west-1", "meet-media-server-eu", 500, now));
         store.publish(TABLE, US, new OperatorHeartbeat(US, NOW, Phase.SERVING, 100L, 2500L, Map.of()));
 
         InstanceHeartbeatRead read = store.readInstances(TABLE, US);
@@ -122,6 +124,27 @@ class DynamoDbCoordinationStoreTest {
         Map<String, OperatorHeartbeat> read = store.read(TABLE, US, List.of(US, "eu-west-1", "ap-south-1"));
 
         assertThat(read).containsOnly(Map.entry(US, loaded), Map.entry("eu-west-1", unknown));
+    }
+
+    /** The layout the media-server's DynamoSessionStore writes (docs/session-table.md), spelled out literally. */
+    private static Map<String, AttributeValue> mediaItem(String region, String pod, int sessions, long updatedAtMillis) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS("INSTANCE#" + region));
+        item.put("sk", AttributeValue.fromS("media#" + pod));
+        item.put("role", AttributeValue.fromS("media"));
+        item.put("region", AttributeValue.fromS(region));
+        item.put("instanceId", AttributeValue.fromS(pod));
+        item.put("address", AttributeValue.fromS("10.1.2.3:40000"));
+        item.put("sessions", AttributeValue.fromN(Integer.toString(sessions)));
+        item.put("capacity", AttributeValue.fromN("500"));
+        item.put("packetsPerSecond", AttributeValue.fromN("1250.5"));
+        item.put("lossRatio", AttributeValue.fromN("0.01"));
+        item.put("eventLoopLagMillis", AttributeValue.fromN("3.0"));
+        item.put("ready", AttributeValue.fromBool(true));
+        item.put("draining", AttributeValue.fromBool(false));
+        item.put("updatedAt", AttributeValue.fromN(Long.toString(updatedAtMillis)));
+        item.put("expiresAt", AttributeValue.fromN(Long.toString(updatedAtMillis / 1000 + 30)));
+        return item;
     }
 
     private static void put(Map<String, AttributeValue> item) {

@@ -8,6 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+
 class RegionLoadTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:10:00Z");

@@ -1,6 +1,7 @@
 package dev.lifeline.operator.aws.table;
 
 import dev.lifeline.operator.api.SessionStoreSpec;
+import dev.lifeline.sessiontable.TableSchema;
 import java.util.List;
 
 /** The session table the spec asks for. Pure; key schema, stream and TTL are fixed by the design. */
@@ -11,8 +12,8 @@ public record DesiredTable(String name, String billingMode, Long readCapacityUni
     public static final String PROVISIONED = "PROVISIONED";
 
     public static final List<TableState.KeyAttribute> KEY = List.of(
-            new TableState.KeyAttribute(SessionTableSchema.PARTITION_KEY, "HASH", "S"),
-            new TableState.KeyAttribute(SessionTableSchema.SORT_KEY, "RANGE", "S"));
+            new TableState.KeyAttribute(TableSchema.PARTITION_KEY, "HASH", "S"),
+            new TableState.KeyAttribute(TableSchema.SORT_KEY, "RANGE", "S"));
 
     public static DesiredTable from(SessionStoreSpec spec) {
         boolean provisioned = spec.billingMode == SessionStoreSpec.BillingMode.Provisioned;

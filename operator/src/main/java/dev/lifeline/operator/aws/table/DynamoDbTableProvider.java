@@ -5,6 +5,7 @@ import dev.lifeline.operator.aws.call.AwsClients;
 import dev.lifeline.operator.aws.call.AwsFailureException;
 import dev.lifeline.operator.aws.call.AwsReason;
 
+import dev.lifeline.sessiontable.TableSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,7 +128,7 @@ public final class DynamoDbTableProvider implements SessionTableProvider {
 
     private static StreamSpecification stream() {
         return StreamSpecification.builder().streamEnabled(true)
-                .streamViewType(SessionTableSchema.STREAM_VIEW_TYPE).build();
+                .streamViewType(TableSchema.STREAM_VIEW_TYPE).build();
     }
 
     @Override
@@ -151,7 +152,7 @@ public final class DynamoDbTableProvider implements SessionTableProvider {
         } else if (fix instanceof TableFix.EnableTtl) {
             run(region, "UpdateTimeToLive (" + what + ")",
                     () -> client.updateTimeToLive(b -> b.tableName(tableName).timeToLiveSpecification(
-                            s -> s.enabled(true).attributeName(SessionTableSchema.TTL_ATTRIBUTE))));
+                            s -> s.enabled(true).attributeName(TableSchema.TTL_ATTRIBUTE))));
         } else if (fix instanceof TableFix.SetPointInTimeRecovery pitr) {
             run(region, "UpdateContinuousBackups (" + what + ")",
                     () -> client.updateContinuousBackups(b -> b.tableName(tableName)

@@ -4,6 +4,7 @@ import dev.lifeline.operator.aws.call.AwsFailureException;
 import dev.lifeline.operator.aws.call.AwsProblem;
 import dev.lifeline.operator.aws.call.AwsReason;
 
+import dev.lifeline.sessiontable.TableSchema;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +33,7 @@ public final class InMemoryTableProvider implements SessionTableProvider {
         }
         put(new TableState(desired.name(), arn(region, desired.name()), region, TableState.ACTIVE, DesiredTable.KEY,
                 desired.billingMode(), desired.readCapacityUnits(), desired.writeCapacityUnits(),
-                SessionTableSchema.STREAM_VIEW_TYPE, null, "DISABLED", false, desired.deletionProtection(), Map.of()));
+                TableSchema.STREAM_VIEW_TYPE, null, "DISABLED", false, desired.deletionProtection(), Map.of()));
     }
 
     /** Puts a table as it is, for tests and for adopting pre-existing tables in a local run. */
@@ -50,12 +51,12 @@ public final class InMemoryTableProvider implements SessionTableProvider {
                     t.pointInTimeRecovery(), t.deletionProtection(), t.replicas());
         } else if (fix instanceof TableFix.EnableStream) {
             changed = new TableState(t.name(), t.arn(), t.region(), t.status(), t.key(), t.billingMode(),
-                    t.readCapacityUnits(), t.writeCapacityUnits(), SessionTableSchema.STREAM_VIEW_TYPE,
+                    t.readCapacityUnits(), t.writeCapacityUnits(), TableSchema.STREAM_VIEW_TYPE,
                     t.ttlAttribute(), t.ttlStatus(), t.pointInTimeRecovery(), t.deletionProtection(), t.replicas());
         } else if (fix instanceof TableFix.EnableTtl) {
             changed = new TableState(t.name(), t.arn(), t.region(), t.status(), t.key(), t.billingMode(),
                     t.readCapacityUnits(), t.writeCapacityUnits(), t.streamViewType(),
-                    SessionTableSchema.TTL_ATTRIBUTE, "ENABLED", t.pointInTimeRecovery(), t.deletionProtection(),
+                    TableSchema.TTL_ATTRIBUTE, "ENABLED", t.pointInTimeRecovery(), t.deletionProtection(),
                     t.replicas());
         } else if (fix instanceof TableFix.SetPointInTimeRecovery p) {
             changed = new TableState(t.name(), t.arn(), t.region(), t.status(), t.key(), t.billingMode(),

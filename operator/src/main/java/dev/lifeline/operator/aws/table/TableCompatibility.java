@@ -1,5 +1,6 @@
 package dev.lifeline.operator.aws.table;
 
+import dev.lifeline.sessiontable.TableSchema;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -19,16 +20,16 @@ public final class TableCompatibility {
                     + describe(table) + " but Lifeline needs pk (S, HASH) + sk (S, RANGE); the table was left "
                     + "unchanged: point spec.sessionStore.tableName at a new table or migrate the data");
         }
-        if (table.streamEnabled() && !SessionTableSchema.STREAM_VIEW_TYPE.equals(table.streamViewType())) {
+        if (table.streamEnabled() && !TableSchema.STREAM_VIEW_TYPE.equals(table.streamViewType())) {
             return Optional.of("table " + table.name() + " in " + table.region() + " streams "
-                    + table.streamViewType() + " but global tables need " + SessionTableSchema.STREAM_VIEW_TYPE
+                    + table.streamViewType() + " but global tables need " + TableSchema.STREAM_VIEW_TYPE
                     + "; the stream was left unchanged (switching view type means disabling the stream first)");
         }
         if (table.ttlOn() && table.ttlAttribute() != null
-                && !SessionTableSchema.TTL_ATTRIBUTE.equals(table.ttlAttribute())) {
+                && !TableSchema.TTL_ATTRIBUTE.equals(table.ttlAttribute())) {
             return Optional.of("table " + table.name() + " in " + table.region() + " has TTL on attribute "
                     + table.ttlAttribute() + " but Lifeline's items expire through "
-                    + SessionTableSchema.TTL_ATTRIBUTE + "; TTL was left unchanged");
+                    + TableSchema.TTL_ATTRIBUTE + "; TTL was left unchanged");
         }
         return Optional.empty();
     }

@@ -1,5 +1,7 @@
 package dev.lifeline.operator.aws.table;
 
+import dev.lifeline.sessiontable.TableSchema;
+
 /** One change that brings the session table to the spec. Each is one AWS call. */
 public sealed interface TableFix {
 
@@ -32,7 +34,7 @@ public sealed interface TableFix {
 
         @Override
         public String describe() {
-            return "enable stream " + SessionTableSchema.STREAM_VIEW_TYPE;
+            return "enable stream " + TableSchema.STREAM_VIEW_TYPE;
         }
     }
 
@@ -51,7 +53,7 @@ public sealed interface TableFix {
     record EnableTtl() implements TableFix {
         @Override
         public String describe() {
-            return "enable TTL on " + SessionTableSchema.TTL_ATTRIBUTE;
+            return "enable TTL on " + TableSchema.TTL_ATTRIBUTE;
         }
     }
 

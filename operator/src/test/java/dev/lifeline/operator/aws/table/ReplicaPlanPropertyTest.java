@@ -2,6 +2,7 @@ package dev.lifeline.operator.aws.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.sessiontable.TableSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ class ReplicaPlanPropertyTest {
             }
             assertThat(settling).hasSizeLessThanOrEqualTo(1);
             TableState table = new TableState("t", "arn", home, "ACTIVE", DesiredTable.KEY, DesiredTable.PAY_PER_REQUEST,
-                    null, null, SessionTableSchema.STREAM_VIEW_TYPE, null, "DISABLED", false, false, replicas);
+                    null, null, TableSchema.STREAM_VIEW_TYPE, null, "DISABLED", false, false, replicas);
             ReplicaStep step = ReplicaPlan.next(wanted, table, deleteRemoved);
             if (step instanceof ReplicaStep.Create create) {
                 assertThat(replicas).doesNotContainKey(create.region());

@@ -2,6 +2,7 @@ package dev.lifeline.operator.aws.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.sessiontable.TableSchema;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,6 @@ class ReplicaPlanTest {
 
     static TableState table(String status, Map<String, String> replicas) {
         return new TableState("t", "arn", "us-east-1", status, DesiredTable.KEY, DesiredTable.PAY_PER_REQUEST, null, null,
-                SessionTableSchema.STREAM_VIEW_TYPE, SessionTableSchema.TTL_ATTRIBUTE, "ENABLED", true, true, replicas);
+                TableSchema.STREAM_VIEW_TYPE, TableSchema.TTL_ATTRIBUTE, "ENABLED", true, true, replicas);
     }
 }

@@ -2,6 +2,7 @@ package dev.lifeline.operator.aws.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.sessiontable.TableSchema;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class TableDriftTest {
     void provisionedCapacityIsPartOfBilling() {
         DesiredTable provisioned = new DesiredTable("t", DesiredTable.PROVISIONED, 10L, 5L, true, true);
         TableState table = new TableState("t", "arn", "us-east-1", "ACTIVE", DesiredTable.KEY, DesiredTable.PROVISIONED,
-                10L, 1L, SessionTableSchema.STREAM_VIEW_TYPE, SessionTableSchema.TTL_ATTRIBUTE, "ENABLED", true, true,
+                10L, 1L, TableSchema.STREAM_VIEW_TYPE, TableSchema.TTL_ATTRIBUTE, "ENABLED", true, true,
                 Map.of());
         assertThat(TableDrift.fixes(provisioned, table, true))
                 .containsExactly(new TableFix.SetBilling(DesiredTable.PROVISIONED, 10L, 5L));

@@ -1,4 +1,4 @@
-package dev.lifeline.media.session;
+package dev.lifeline.sessiontable;
 
 import java.util.Set;
 

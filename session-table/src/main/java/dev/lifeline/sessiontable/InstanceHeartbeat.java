@@ -1,14 +1,16 @@
-package dev.lifeline.operator.health;
+package dev.lifeline.sessiontable;
 
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A media-server instance's heartbeat as the operator reads it from the session table (item
- * pk=INSTANCE#&lt;region&gt;, sk=&lt;role&gt;#&lt;instanceId&gt;, written by the instance every second or so).
- * In Kubernetes the instance id is the pod name (LIFELINE_INSTANCE_ID from the downward API).
+ * A media-server instance's periodic self-report (item pk=INSTANCE#&lt;region&gt;,
+ * sk=&lt;role&gt;#&lt;instanceId&gt;, written by the instance every second or so). Signaling reads it to
+ * pick relays, the operator to know its region's load. In Kubernetes the instance id is the pod name
+ * (LIFELINE_INSTANCE_ID from the downward API).
  *
  * @param role {@link #MEDIA} or {@link #SIGNALING}
+ * @param address host:port clients reach the instance at, or {@code null} if not reported
  * @param sessions sessions the instance carries (media: relayed sessions; signaling: connected participants)
  * @param capacity sessions it accepts before it reports itself full
  * @param packetsPerSecond relayed packets per second, or {@code null} if not reported
@@ -16,7 +18,7 @@ import java.util.Objects;
  * @param eventLoopLagMillis event-loop lag, or {@code null} if not reported
  * @param ready the instance takes new sessions (false while starting, full, overloaded or draining)
  * @param draining the instance is moving its sessions away before it exits
- * @param updatedAt when the instance wrote the heartbeat (its own clock)
+ * @param updatedAt when the instance wrote the heartbeat (its own clock; millisecond precision in the table)
  */
 public record InstanceHeartbeat(String role, String region, String instanceId, String address, long sessions,
         long capacity, Double packetsPerSecond, Double lossRatio, Double eventLoopLagMillis, boolean ready,
@@ -37,5 +39,10 @@ public record InstanceHeartbeat(String role, String region, String instanceId, S
             boolean ready, boolean draining, Instant updatedAt) {
         return new InstanceHeartbeat(MEDIA, region, instanceId, null, sessions, capacity, null, null, null, ready,
                 draining, updatedAt);
+    }
+
+    /** {@link #updatedAt} in epoch milliseconds, as the table stores it and relay selection compares it. */
+    public long updatedAtMillis() {
+        return updatedAt.toEpochMilli();
     }
 }

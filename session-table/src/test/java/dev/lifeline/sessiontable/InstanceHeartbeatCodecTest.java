@@ -1,8 +1,9 @@
-package dev.lifeline.operator.health;
+package dev.lifeline.sessiontable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-class InstanceHeartbeatItemsTest {
+/** Moved from the operator's InstanceHeartbeatItemsTest; the layout is spelled out literally on purpose. */
+class InstanceHeartbeatCodecTest {
 
     /** The layout the media-server's DynamoSessionStore writes (docs/session-table.md). */
     static Map<String, AttributeValue> mediaItem(String region, String pod, int sessions, long updatedAtMillis) {
@@ -38,10 +40,33 @@ class InstanceHeartbeatItemsTest {
     void readsEveryAttributeTheMediaServerWrites() {
         long at = Instant.parse("2026-01-01T00:00:00.250Z").toEpochMilli();
 
-        InstanceHeartbeat h = InstanceHeartbeatItems.fromItem(mediaItem("us-east-1", "meet-media-server-7d9-x2", 42, at));
+        InstanceHeartbeat h = InstanceHeartbeatCodec.decode(mediaItem("us-east-1", "meet-media-server-7d9-x2", 42, at));
 
         assertThat(h).isEqualTo(new InstanceHeartbeat("media", "us-east-1", "meet-media-server-7d9-x2",
                 "10.1.2.3:40000", 42, 500, 1250.5, 0.01, 3.0, true, false, Instant.ofEpochMilli(at)));
+    }
+
+    @Test
+    void writesExactlyTheDocumentedLayout() {
+        Instant at = Instant.parse("2026-01-01T00:00:00.250Z");
+        var heartbeat = new InstanceHeartbeat("media", "us-east-1", "meet-media-server-7d9-x2", "10.1.2.3:40000", 42,
+                500, 1250.5, 0.01, 3.0, true, false, at);
+
+        Map<String, AttributeValue> item = InstanceHeartbeatCodec.encode(heartbeat, Duration.ofSeconds(30));
+
+        assertThat(item).isEqualTo(mediaItem("us-east-1", "meet-media-server-7d9-x2", 42, at.toEpochMilli()));
+        assertThat(InstanceHeartbeatCodec.decode(item)).isEqualTo(heartbeat);
+    }
+
+    @Test
+    void whatIsNotReportedIsLeftOutAndReadsBackAsNotReported() {
+        var heartbeat = InstanceHeartbeat.media("eu-west-1", "r1", 3, 10, false, true, Instant.ofEpochMilli(1_000));
+
+        Map<String, AttributeValue> item = InstanceHeartbeatCodec.encode(heartbeat, Duration.ofSeconds(3));
+
+        assertThat(item).doesNotContainKeys("address", "packetsPerSecond", "lossRatio", "eventLoopLagMillis");
+        assertThat(item.get("expiresAt").n()).isEqualTo("4");
+        assertThat(InstanceHeartbeatCodec.decode(item)).isEqualTo(heartbeat);
     }
 
     @Test
@@ -52,7 +77,7 @@ class InstanceHeartbeatItemsTest {
         item.remove("region");
         item.put("lossRatio", AttributeValue.fromS("n/a"));
 
-        InstanceHeartbeat h = InstanceHeartbeatItems.fromItem(item);
+        InstanceHeartbeat h = InstanceHeartbeatCodec.decode(item);
 
         assertThat(h.packetsPerSecond()).isNull();
         assertThat(h.lossRatio()).isNull();
@@ -71,8 +96,15 @@ class InstanceHeartbeatItemsTest {
         assertRejected(with("sessions", AttributeValue.fromN("1.5")), "sessions is not a whole number");
         assertRejected(with("updatedAt", AttributeValue.fromS("yesterday")), "updatedAt is missing or not a number");
         assertRejected(with("pk", AttributeValue.fromS("SESSION#x")), "pk is not INSTANCE#");
-        assertThat(InstanceHeartbeatItems.describe(mediaItem("us-east-1", "a", 1, 0))).isEqualTo("media#a");
-        assertThat(InstanceHeartbeatItems.describe(Map.of())).isEqualTo("(no sk)");
+        assertThat(ItemKeys.describe(mediaItem("us-east-1", "a", 1, 0))).isEqualTo("media#a");
+        assertThat(ItemKeys.describe(Map.of())).isEqualTo("(no sk)");
+    }
+
+    @Test
+    void aRejectionIsItsOwnException() {
+        assertThatThrownBy(() -> InstanceHeartbeatCodec.decode(without("role")))
+                .isExactlyInstanceOf(MalformedItemException.class)
+                .hasMessage("role is missing or not a non-empty string");
     }
 
     private static Map<String, AttributeValue> without(String attribute) {
@@ -88,7 +120,7 @@ class InstanceHeartbeatItemsTest {
     }
 
     private static void assertRejected(Map<String, AttributeValue> item, String reason) {
-        assertThatThrownBy(() -> InstanceHeartbeatItems.fromItem(item)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> InstanceHeartbeatCodec.decode(item)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(reason);
     }
 }
