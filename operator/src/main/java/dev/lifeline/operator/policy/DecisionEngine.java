@@ -10,12 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.lifeline.operator.api.FailoverSpec;
-import dev.lifeline.operator.api.MediaServerSpec;
-import dev.lifeline.operator.api.PreScaleSpec;
 import dev.lifeline.operator.api.RealtimePlatformSpec;
-import dev.lifeline.operator.api.RegionSpec;
-import dev.lifeline.operator.api.ReplicaRange;
 import dev.lifeline.operator.policy.BreakerState.Sample;
 import dev.lifeline.operator.policy.BreakerState.State;
 import dev.lifeline.operator.policy.Decision.Execution;
@@ -100,7 +95,7 @@ public final class DecisionEngine {
         final EngineState prev;
         final Instant now;
         final String local;
-        final FailoverSpec failover;
+        final EffectivePolicy policy;
         final BreakerPolicy breakerPolicy;
         final RestartPolicy restartPolicy;
         final ReroutePolicy reroutePolicy;
@@ -108,7 +103,7 @@ public final class DecisionEngine {
         final Duration staleAfter;
         final boolean paused;
         final Execution mode;
-        final Map<String, RegionSpec> regionSpecs = new LinkedHashMap<>();
+        final Map<String, EffectivePolicy.Region> regionSpecs;
         final List<Decision> transitions = new ArrayList<>();
         final List<Decision> restarts = new ArrayList<>();
         final List<Decision> scaling = new ArrayList<>();
@@ -122,37 +117,20 @@ public final class DecisionEngine {
             this.prev = prev;
             this.now = now;
             this.local = obs.localRegion();
-            this.failover = spec.failover == null ? new FailoverSpec() : spec.failover;
-            this.breakerPolicy = BreakerPolicy.from(failover.circuitBreaker);
-            this.restartPolicy = RestartPolicy.from(failover.restart);
-            this.reroutePolicy = ReroutePolicy.from(failover.reroute, spec.dns);
-            this.sampling = Duration.ofSeconds(Math.max(1, failover.heartbeatIntervalSeconds));
-            this.staleAfter = Duration.ofSeconds(Math.max(1, failover.staleAfterSeconds));
-            this.paused = spec.paused;
-            this.mode = spec.dryRun ? Execution.DRY_RUN : Execution.APPLY;
-            if (spec.regions != null) {
-                for (RegionSpec r : spec.regions) {
-                    if (r != null && r.name != null) {
-                        regionSpecs.putIfAbsent(r.name, r);
-                    }
-                }
-            }
-            if (!regionSpecs.containsKey(local)) {
-                throw new IllegalArgumentException("local region " + local + " is not one of spec.regions "
-                        + regionSpecs.keySet());
-            }
+            this.policy = EffectivePolicy.of(spec);
+            this.breakerPolicy = policy.breaker();
+            this.restartPolicy = policy.restart();
+            this.reroutePolicy = policy.reroute();
+            this.sampling = policy.heartbeatInterval();
+            this.staleAfter = policy.staleAfter();
+            this.paused = policy.paused();
+            this.mode = policy.mode();
+            this.regionSpecs = policy.regions();
+            policy.requireRegion(local);
         }
 
         Decisions decide() {
-            if (paused) {
-                notes.add("spec.paused is true: no restarts, reroutes or scaling; breakers keep tracking health");
-            }
-            long samplesPerWindow = breakerPolicy.slidingWindow().toSeconds() / sampling.toSeconds();
-            if (samplesPerWindow < breakerPolicy.minimumSamples()) {
-                notes.add("circuitBreaker.minimumSamples (" + breakerPolicy.minimumSamples() + ") exceeds the samples a "
-                        + breakerPolicy.slidingWindow().toSeconds() + " s window holds at one per heartbeat interval ("
-                        + samplesPerWindow + "): breakers can open only through the restart budget");
-            }
+            notes.addAll(policy.notes());
             // 1. breakers
             Map<Component, Boolean> goodNow = new EnumMap<>(Component.class);
             Map<Component, BreakerState> breakers = new EnumMap<>(Component.class);
@@ -321,23 +299,22 @@ public final class DecisionEngine {
                     }
                 }
             }
-            return QuorumPolicy.evaluate(now, names, local, localView, peerViews, staleAfter, failover.quorum == null
-                    ? FailoverSpec.Quorum.Majority : failover.quorum);
+            return QuorumPolicy.evaluate(now, names, local, localView, peerViews, staleAfter, policy.quorum());
         }
 
         // ---- reroute --------------------------------------------------------------------------------------------
 
         RerouteState localReroute(RegionObservation lo, Map<Component, BreakerState> breakers,
                 Map<Component, Boolean> goodNow, QuorumPolicy.Verdict verdict) {
-            RegionSpec rs = regionSpecs.get(local);
-            int target = Math.max(0, rs.weight);
+            EffectivePolicy.Region rs = regionSpecs.get(local);
+            int target = Math.max(0, rs.weight());
             Integer observed = lo == null ? null : lo.dnsWeight();
             RerouteState state = prev.reroute() != null ? prev.reroute() : initialReroute(target, observed);
             if (paused) {
                 return state;
             }
             ReroutePlanner.DrainRequest drain = null;
-            if (rs.drain) {
+            if (rs.drain()) {
                 drain = new ReroutePlanner.DrainRequest(DrainCause.SPEC_DRAIN,
                         "spec.regions[" + local + "].drain is true (manual failover)");
             } else if (obs.drill() != null && now.isBefore(obs.drill().until())) {
@@ -400,8 +377,8 @@ public final class DecisionEngine {
 
         /** A region that can take traffic: live (or local), not down, not draining, with weight. */
         boolean isSurvivor(String r, QuorumPolicy.Verdict verdict) {
-            RegionSpec rs = regionSpecs.get(r);
-            if (rs == null || rs.weight <= 0 || rs.drain || verdict.isDown(r)) {
+            EffectivePolicy.Region rs = regionSpecs.get(r);
+            if (rs == null || rs.weight() <= 0 || rs.drain() || verdict.isDown(r)) {
                 return false;
             }
             if (r.equals(local)) {
@@ -416,8 +393,8 @@ public final class DecisionEngine {
 
         /** A peer whose sessions must go elsewhere: down by quorum, drained by spec, or announcing a drain. */
         boolean isShedding(String r, QuorumPolicy.Verdict verdict) {
-            RegionSpec rs = regionSpecs.get(r);
-            if (verdict.isDown(r) || (rs != null && rs.drain)) {
+            EffectivePolicy.Region rs = regionSpecs.get(r);
+            if (verdict.isDown(r) || (rs != null && rs.drain())) {
                 return true;
             }
             RegionObservation ro = obs.regions().get(r);
@@ -450,7 +427,7 @@ public final class DecisionEngine {
                     notes.add(x + " is down by quorum but the platform is paused: not draining it");
                     continue;
                 }
-                int from = w != null ? w : Math.max(0, regionSpecs.get(x).weight);
+                int from = w != null ? w : Math.max(0, regionSpecs.get(x).weight());
                 dns.add(new Decision(new Action.Drain(x, from, DrainCause.QUORUM_DOWN), verdict.reasons().get(x),
                         mode));
                 issued.put(x, now);
@@ -518,9 +495,8 @@ public final class DecisionEngine {
 
         ScaleHistory preScale(QuorumPolicy.Verdict verdict, RerouteState reroute, HoltForecast forecast,
                 Map<String, PeerPeak> peaks) {
-            MediaServerSpec ms = spec.mediaServer == null ? new MediaServerSpec() : spec.mediaServer;
-            ReplicaRange range = ms.replicas == null ? new ReplicaRange(2, 20) : ms.replicas;
-            PreScaleSpec ps = failover.preScale == null ? new PreScaleSpec() : failover.preScale;
+            EffectivePolicy.MediaServer ms = policy.mediaServer();
+            EffectivePolicy.PreScale ps = policy.preScale();
             long absorbed = 0;
             long survivorWeights = 0;
             for (String r : regionSpecs.keySet()) {
@@ -530,23 +506,23 @@ public final class DecisionEngine {
                     absorbed += peak == null ? 0 : peak.sessions();
                 }
                 if (isSurvivor(r, verdict)) {
-                    survivorWeights += regionSpecs.get(r).weight;
+                    survivorWeights += regionSpecs.get(r).weight();
                 }
             }
-            boolean localSheds = reroute.phase().shedsTraffic() || regionSpecs.get(local).drain;
+            boolean localSheds = reroute.phase().shedsTraffic() || regionSpecs.get(local).drain();
             long share = localSheds ? 0
-                    : PreScalePlanner.share(absorbed, regionSpecs.get(local).weight, survivorWeights);
+                    : PreScalePlanner.share(absorbed, regionSpecs.get(local).weight(), survivorWeights);
             Double predicted = null;
-            if (ps.forecast && forecast != null) {
-                Duration horizon = Duration.ofSeconds(ps.horizonSeconds);
+            if (ps.forecast() && forecast != null) {
+                Duration horizon = ps.horizon();
                 if (obs.podStartP99() != null) {
                     Duration h = obs.podStartP99().plus(settings.forecastBuffer());
                     horizon = h.compareTo(horizon) < 0 ? h : horizon;
                 }
                 predicted = forecast.forecast(horizon);
             }
-            PreScalePlanner.Plan plan = PreScalePlanner.plan(localSessions(), share, predicted, range.min, range.max,
-                    ms.sessionsPerReplica, ps.headroomPercent);
+            PreScalePlanner.Plan plan = PreScalePlanner.plan(localSessions(), share, predicted, ms.minReplicas(),
+                    ms.maxReplicas(), ms.sessionsPerReplica(), ps.headroomPercent());
             Duration window = settings.scaleDownStabilization();
             ScaleHistory history = (prev.scaleHistory() == null ? ScaleHistory.start(now) : prev.scaleHistory())
                     .add(now, plan.desired(), window);
@@ -557,13 +533,13 @@ public final class DecisionEngine {
             int current = co.desiredReplicas();
             String basis = "own sessions " + localSessions() + (share > 0 ? " + share " + share + " of " + absorbed
                     + " sessions of draining/down regions" : "") + (predicted != null ? ", forecast "
-                    + Math.round(predicted) : "") + ", " + ms.sessionsPerReplica + " per replica, headroom "
-                    + ps.headroomPercent + "%";
+                    + Math.round(predicted) : "") + ", " + ms.sessionsPerReplica() + " per replica, headroom "
+                    + ps.headroomPercent() + "%";
             if (plan.desired() > current) {
                 scaling.add(new Decision(new Action.ScaleTo(local, Component.MEDIA_SERVER, current, plan.desired()),
                         "media-server of " + local + " needs " + plan.desired() + " replicas (reactive "
                                 + plan.reactiveReplicas() + ", predictive " + plan.predictiveReplicas() + ", max "
-                                + range.max + "): " + basis, mode));
+                                + ms.maxReplicas() + "): " + basis, mode));
             } else if (plan.desired() < current && history.covers(now, window)) {
                 int to = Math.max(plan.desired(), history.stabilized(now, window));
                 if (to < current) {
@@ -583,8 +559,7 @@ public final class DecisionEngine {
             if (co == null) {
                 return;
             }
-            MediaServerSpec ms = spec.mediaServer == null ? new MediaServerSpec() : spec.mediaServer;
-            long q = DeletionCost.quantum(ms.sessionsPerReplica);
+            long q = DeletionCost.quantum(policy.mediaServer().sessionsPerReplica());
             for (PodObservation p : co.pods()) {
                 if (p.activeSessions() == null || !DeletionCost.needsUpdate(p.deletionCost(), p.activeSessions(), q)) {
                     continue;
