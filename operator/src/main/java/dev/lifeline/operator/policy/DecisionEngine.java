@@ -4,14 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import dev.lifeline.operator.api.RealtimePlatformSpec;
-import dev.lifeline.operator.policy.BreakerState.Sample;
 import dev.lifeline.operator.policy.BreakerState.State;
 import dev.lifeline.operator.policy.Decision.Execution;
 import dev.lifeline.operator.policy.Observations.ComponentObservation;
@@ -131,39 +129,17 @@ public final class DecisionEngine {
 
         Decisions decide() {
             notes.addAll(policy.notes());
-            // 1. breakers
-            Map<Component, Boolean> goodNow = new EnumMap<>(Component.class);
-            Map<Component, BreakerState> breakers = new EnumMap<>(Component.class);
-            Map<Component, Instant> lastSample = new EnumMap<>(Component.class);
-            lastSample.putAll(prev.lastSampleAt());
-            for (Component c : Component.values()) {
-                BreakerState b = prev.breakers().getOrDefault(c, BreakerState.closed(now));
-                CircuitBreaker.Step step = CircuitBreaker.advance(b, now, breakerPolicy);
-                Boolean good = componentGood(c);
-                goodNow.put(c, good);
-                Instant last = lastSample.get(c);
-                if (good != null && (last == null || !now.isBefore(last.plus(sampling)))) {
-                    step = step.then(CircuitBreaker.record(step.state(), new Sample(now, good), breakerPolicy));
-                    lastSample.put(c, now);
-                }
-                record(c, step);
-                breakers.put(c, step.state());
-            }
-
-            // 2. restarts
-            Map<Component, RestartBudget.State> budgets = new EnumMap<>(Component.class);
-            for (Component c : Component.values()) {
-                Map<String, String> bad = podsNeedingRestart(c);
-                RestartBudget.State rs = RestartBudget.observe(
-                        prev.restarts().getOrDefault(c, RestartBudget.State.EMPTY), now, !bad.isEmpty());
-                if (!paused && !bad.isEmpty()) {
-                    rs = restart(c, bad, rs, goodNow, breakers);
-                } else if (paused && !bad.isEmpty()) {
-                    notes.add(c + " pods " + new java.util.TreeSet<>(bad.keySet())
-                            + " need a restart; not restarting them: the platform is paused");
-                }
-                budgets.put(c, rs);
-            }
+            DecisionInput in = new DecisionInput(obs, policy, settings, now);
+            Samples samples = Samples.of(in);
+            Breakers sampled = BreakerStep.sample(in, prev.breakers(), prev.lastSampleAt(), samples);
+            RestartStep.Restarts restarted = RestartStep.plan(in, sampled, samples, prev.restarts());
+            transitions.addAll(restarted.breakers().transitions());
+            restarts.addAll(restarted.decisions());
+            notes.addAll(restarted.notes());
+            Map<Component, Boolean> goodNow = samples.good();
+            Map<Component, BreakerState> breakers = restarted.breakers().states();
+            Map<Component, Instant> lastSample = sampled.lastSampleAt();
+            Map<Component, RestartBudget.State> budgets = restarted.budgets();
 
             // 3. quorum
             QuorumPolicy.Verdict verdict = quorum();
@@ -190,94 +166,6 @@ public final class DecisionEngine {
                     peaks);
             return new Decisions(now, all, next, reroute.phase(), reroute.weight(), health(breakers, goodNow, verdict),
                     verdict, notes);
-        }
-
-        // ---- breakers -------------------------------------------------------------------------------------------
-
-        Boolean componentGood(Component c) {
-            ComponentObservation co = obs.components().get(c);
-            if (co == null) {
-                return null;
-            }
-            if (c == Component.SIGNALING) {
-                RegionObservation lo = obs.regions().get(local);
-                if (lo != null && Boolean.FALSE.equals(lo.route53Healthy())) {
-                    return false;
-                }
-            }
-            if (co.desiredReplicas() <= 0) {
-                return true;
-            }
-            return co.readyReplicas() > 0 && 2L * co.readyReplicas() >= co.desiredReplicas();
-        }
-
-        void record(Component c, CircuitBreaker.Step step) {
-            for (CircuitBreaker.Transition t : step.transitions()) {
-                transitions.add(new Decision(new Action.BreakerTransition(local, c, t.from(), t.to()),
-                        c + " breaker of " + local + " " + t.from() + " → " + t.to() + ": " + t.reason(),
-                        Execution.RECORD));
-            }
-        }
-
-        // ---- restarts -------------------------------------------------------------------------------------------
-
-        /** Pods to restart, each with why: crash-looping, OOM-killed and not ready, or unready past the grace. */
-        Map<String, String> podsNeedingRestart(Component c) {
-            ComponentObservation co = obs.components().get(c);
-            Map<String, String> out = new LinkedHashMap<>();
-            if (co == null) {
-                return out;
-            }
-            for (PodObservation p : co.pods()) {
-                if (p.crashLooping()) {
-                    out.put(p.name(), "CrashLoopBackOff");
-                } else if (p.oomKilled() && !p.ready()) {
-                    out.put(p.name(), "OOMKilled");
-                } else if (!p.ready() && p.unreadySince() != null
-                        && !now.isBefore(p.unreadySince().plus(settings.unreadyGrace()))) {
-                    out.put(p.name(), "unready for " + Duration.between(p.unreadySince(), now).toSeconds() + " s");
-                }
-            }
-            return out;
-        }
-
-        String describe(Map<String, String> pods) {
-            List<String> parts = new ArrayList<>();
-            pods.forEach((name, why) -> parts.add(name + " (" + why + ")"));
-            return String.join(", ", parts);
-        }
-
-        RestartBudget.State restart(Component c, Map<String, String> bad, RestartBudget.State rs,
-                Map<Component, Boolean> goodNow, Map<Component, BreakerState> breakers) {
-            for (Component other : Component.values()) {
-                if (other != c && Boolean.FALSE.equals(goodNow.get(other))) {
-                    notes.add("no restart of " + c + " pods " + describe(bad) + ": " + other + " of " + local
-                            + " is unhealthy too — a regional problem restarts do not fix; the breakers handle it");
-                    return rs;
-                }
-            }
-            RestartBudget.Verdict v = RestartBudget.evaluate(rs, now, restartPolicy);
-            if (v instanceof RestartBudget.RestartNow r) {
-                restarts.add(new Decision(new Action.Restart(local, c, List.copyOf(bad.keySet()), r.attempt(), r.budget()),
-                        "restarting " + c + " pods of " + local + ": " + describe(bad) + "; restart " + r.attempt()
-                                + " of at most " + r.budget() + " per hour, the next one no sooner than "
-                                + restartPolicy.delayBefore(r.attempt()).toSeconds() + " s later",
-                        mode));
-                return RestartBudget.recordRestart(rs, now);
-            }
-            if (v instanceof RestartBudget.Wait w) {
-                notes.add("restart of " + c + " pods " + describe(bad) + " backing off until " + w.until());
-            } else if (v instanceof RestartBudget.Exhausted e) {
-                BreakerState b = breakers.get(c);
-                if (b.state() != State.OPEN) {
-                    CircuitBreaker.Step step = CircuitBreaker.forceOpen(b, now, "restart budget spent: " + e.used()
-                            + " restarts in the last hour and pods " + describe(bad) + " still failing; budget refills at "
-                            + e.refillAt());
-                    record(c, step);
-                    breakers.put(c, step.state());
-                }
-            }
-            return rs;
         }
 
         // ---- quorum ---------------------------------------------------------------------------------------------
