@@ -94,11 +94,7 @@ public final class DecisionEngine {
         final Instant now;
         final String local;
         final EffectivePolicy policy;
-        final BreakerPolicy breakerPolicy;
-        final RestartPolicy restartPolicy;
-        final ReroutePolicy reroutePolicy;
         final Duration sampling;
-        final Duration staleAfter;
         final boolean paused;
         final Execution mode;
         final Map<String, EffectivePolicy.Region> regionSpecs;
@@ -108,6 +104,7 @@ public final class DecisionEngine {
         final List<Decision> dns = new ArrayList<>();
         final List<Decision> costs = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
+        RegionRoles roles;
 
         Run(Observations obs, RealtimePlatformSpec spec, EngineState prev, Instant now) {
             this.obs = obs;
@@ -116,11 +113,7 @@ public final class DecisionEngine {
             this.now = now;
             this.local = obs.localRegion();
             this.policy = EffectivePolicy.of(spec);
-            this.breakerPolicy = policy.breaker();
-            this.restartPolicy = policy.restart();
-            this.reroutePolicy = policy.reroute();
             this.sampling = policy.heartbeatInterval();
-            this.staleAfter = policy.staleAfter();
             this.paused = policy.paused();
             this.mode = policy.mode();
             this.regionSpecs = policy.regions();
@@ -141,15 +134,17 @@ public final class DecisionEngine {
             Map<Component, Instant> lastSample = sampled.lastSampleAt();
             Map<Component, RestartBudget.State> budgets = restarted.budgets();
 
-            // 3. quorum
-            QuorumPolicy.Verdict verdict = quorum();
-
-            // 4. local reroute
-            RegionObservation lo = obs.regions().get(local);
-            RerouteState reroute = localReroute(lo, breakers, goodNow, verdict);
-
-            // 5. peer drains
-            Map<String, Instant> issued = peerDrains(verdict);
+            QuorumPolicy.Verdict verdict = QuorumStep.evaluate(in);
+            roles = RegionRoles.of(in, verdict);
+            RerouteStep.LocalReroute rerouted = RerouteStep.plan(in, prev.reroute(), restarted.breakers(), samples,
+                    roles, verdict, LocalSessions.of(in));
+            dns.addAll(rerouted.decisions());
+            notes.addAll(rerouted.notes());
+            RerouteState reroute = rerouted.state();
+            PeerDrainStep.PeerDrains peerDrains = PeerDrainStep.plan(in, prev.peerDrainsIssued(), verdict);
+            dns.addAll(peerDrains.decisions());
+            notes.addAll(peerDrains.notes());
+            Map<String, Instant> issued = peerDrains.issued();
 
             // 6. pre-scale, 7. deletion cost
             HoltForecast forecast = updateForecast();
@@ -166,161 +161,6 @@ public final class DecisionEngine {
                     peaks);
             return new Decisions(now, all, next, reroute.phase(), reroute.weight(), health(breakers, goodNow, verdict),
                     verdict, notes);
-        }
-
-        // ---- quorum ---------------------------------------------------------------------------------------------
-
-        QuorumPolicy.Verdict quorum() {
-            List<String> names = new ArrayList<>(regionSpecs.keySet());
-            Map<String, Instant> localView = new LinkedHashMap<>();
-            Map<String, Map<String, Instant>> peerViews = new LinkedHashMap<>();
-            for (String r : names) {
-                RegionObservation ro = obs.regions().get(r);
-                if (r.equals(local)) {
-                    localView.put(r, now);
-                } else if (ro != null) {
-                    if (ro.lastHeartbeat() != null) {
-                        localView.put(r, ro.lastHeartbeat());
-                    }
-                    if (ro.peerView() != null) {
-                        peerViews.put(r, ro.peerView());
-                    }
-                }
-            }
-            return QuorumPolicy.evaluate(now, names, local, localView, peerViews, staleAfter, policy.quorum());
-        }
-
-        // ---- reroute --------------------------------------------------------------------------------------------
-
-        RerouteState localReroute(RegionObservation lo, Map<Component, BreakerState> breakers,
-                Map<Component, Boolean> goodNow, QuorumPolicy.Verdict verdict) {
-            EffectivePolicy.Region rs = regionSpecs.get(local);
-            int target = Math.max(0, rs.weight());
-            Integer observed = lo == null ? null : lo.dnsWeight();
-            RerouteState state = prev.reroute() != null ? prev.reroute() : initialReroute(target, observed);
-            if (paused) {
-                return state;
-            }
-            ReroutePlanner.DrainRequest drain = null;
-            if (rs.drain()) {
-                drain = new ReroutePlanner.DrainRequest(DrainCause.SPEC_DRAIN,
-                        "spec.regions[" + local + "].drain is true (manual failover)");
-            } else if (obs.drill() != null && now.isBefore(obs.drill().until())) {
-                drain = new ReroutePlanner.DrainRequest(DrainCause.DRILL,
-                        "failover drill " + obs.drill().id() + " drains " + local + " until " + obs.drill().until());
-            } else {
-                for (Component c : Component.values()) {
-                    BreakerState b = breakers.get(c);
-                    if (b.state() == State.OPEN) {
-                        drain = new ReroutePlanner.DrainRequest(DrainCause.BREAKER_OPEN,
-                                c + " breaker of " + local + " open since " + b.since());
-                        break;
-                    }
-                }
-            }
-            boolean healthy = true;
-            for (Component c : Component.values()) {
-                if (breakers.get(c).state() != State.CLOSED || Boolean.FALSE.equals(goodNow.get(c))) {
-                    healthy = false;
-                }
-            }
-            if (lo != null && Boolean.FALSE.equals(lo.route53Healthy())) {
-                healthy = false;
-            }
-            long ownSessions = localSessions();
-            long spare = 0;
-            for (String r : regionSpecs.keySet()) {
-                if (!r.equals(local) && isSurvivor(r, verdict)) {
-                    RegionObservation ro = obs.regions().get(r);
-                    if (ro != null && ro.capacity() != null) {
-                        long s = ro.activeSessions() == null ? 0 : ro.activeSessions();
-                        spare += Math.max(0, ro.capacity() - s);
-                    }
-                }
-            }
-            boolean mayRestoreExternal = !verdict.isolated()
-                    && (regionSpecs.size() <= 2 || verdict.quorumSeesUp(local));
-            ReroutePlanner.Input in = new ReroutePlanner.Input(target, drain, healthy, spare >= ownSessions, observed,
-                    mode == Execution.APPLY, mayRestoreExternal);
-            ReroutePlanner.Step step = ReroutePlanner.tick(local, state, now, in, reroutePolicy);
-            if (step.action().isPresent()) {
-                dns.add(new Decision(step.action().get(), step.reason(), mode));
-            } else if (step.reason() != null) {
-                notes.add(step.reason());
-            }
-            return step.state();
-        }
-
-        RerouteState initialReroute(int target, Integer observed) {
-            if (observed == null || observed >= target || observed == 0) {
-                // observed 0 is adopted by the planner as an external drain on the first tick
-                return RerouteState.serving(target, now);
-            }
-            int k = 0;
-            while (k < reroutePolicy.steps() && reroutePolicy.stepWeight(target, k + 1) <= observed) {
-                k++;
-            }
-            return new RerouteState(Phase.RESTORING, observed, now, now, Math.max(k, 1), 0, null);
-        }
-
-        /** A region that can take traffic: live (or local), not down, not draining, with weight. */
-        boolean isSurvivor(String r, QuorumPolicy.Verdict verdict) {
-            EffectivePolicy.Region rs = regionSpecs.get(r);
-            if (rs == null || rs.weight() <= 0 || rs.drain() || verdict.isDown(r)) {
-                return false;
-            }
-            if (r.equals(local)) {
-                return true;
-            }
-            if (!verdict.live().contains(r)) {
-                return false;
-            }
-            RegionObservation ro = obs.regions().get(r);
-            return ro == null || ro.phase() == null || !ro.phase().shedsTraffic();
-        }
-
-        /** A peer whose sessions must go elsewhere: down by quorum, drained by spec, or announcing a drain. */
-        boolean isShedding(String r, QuorumPolicy.Verdict verdict) {
-            EffectivePolicy.Region rs = regionSpecs.get(r);
-            if (verdict.isDown(r) || (rs != null && rs.drain())) {
-                return true;
-            }
-            RegionObservation ro = obs.regions().get(r);
-            return verdict.live().contains(r) && ro != null && ro.phase() != null && ro.phase().shedsTraffic();
-        }
-
-        Map<String, Instant> peerDrains(QuorumPolicy.Verdict verdict) {
-            Map<String, Instant> issued = new LinkedHashMap<>();
-            for (Map.Entry<String, Instant> e : prev.peerDrainsIssued().entrySet()) {
-                if (verdict.isDown(e.getKey())) {
-                    issued.put(e.getKey(), e.getValue()); // forget regions that are back
-                }
-            }
-            for (String x : verdict.down()) {
-                String coordinator = verdict.coordinator().get(x);
-                if (!local.equals(coordinator)) {
-                    notes.add(x + " is down by quorum; " + coordinator + " drains its record");
-                    continue;
-                }
-                RegionObservation xo = obs.regions().get(x);
-                Integer w = xo == null ? null : xo.dnsWeight();
-                if (w != null && w == 0) {
-                    continue;
-                }
-                Instant last = issued.get(x);
-                if (last != null && now.isBefore(last.plus(reroutePolicy.stepInterval()))) {
-                    continue;
-                }
-                if (paused) {
-                    notes.add(x + " is down by quorum but the platform is paused: not draining it");
-                    continue;
-                }
-                int from = w != null ? w : Math.max(0, regionSpecs.get(x).weight());
-                dns.add(new Decision(new Action.Drain(x, from, DrainCause.QUORUM_DOWN), verdict.reasons().get(x),
-                        mode));
-                issued.put(x, now);
-            }
-            return issued;
         }
 
         // ---- pre-scale ------------------------------------------------------------------------------------------
@@ -388,12 +228,12 @@ public final class DecisionEngine {
             long absorbed = 0;
             long survivorWeights = 0;
             for (String r : regionSpecs.keySet()) {
-                if (!r.equals(local) && isShedding(r, verdict)) {
+                if (roles.isSheddingPeer(r)) {
                     // its peak, not its latest reading: a failing region's relays stop reporting before it drains
                     PeerPeak peak = peaks.get(r);
                     absorbed += peak == null ? 0 : peak.sessions();
                 }
-                if (isSurvivor(r, verdict)) {
+                if (roles.isSurvivor(r)) {
                     survivorWeights += regionSpecs.get(r).weight();
                 }
             }
