@@ -27,7 +27,7 @@ final class BreakerStep {
         for (Component c : Component.values()) {
             BreakerState b = previous.getOrDefault(c, BreakerState.closed(now));
             CircuitBreaker.Step step = CircuitBreaker.advance(b, now, policy);
-            Boolean good = samples.of(c);
+            Boolean good = samples.get(c);
             Instant last = out.lastSampleAt().get(c);
             if (good != null && (last == null || !now.isBefore(last.plus(in.policy().heartbeatInterval())))) {
                 step = step.then(CircuitBreaker.record(step.state(), new Sample(now, good), policy));

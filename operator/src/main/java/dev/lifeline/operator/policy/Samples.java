@@ -22,7 +22,7 @@ record Samples(Map<Component, Boolean> good) {
     static Samples of(DecisionInput in) {
         Map<Component, Boolean> good = new EnumMap<>(Component.class);
         for (Component c : Component.values()) {
-            Boolean g = sample(in, c);
+            Boolean g = judge(in, c);
             if (g != null) {
                 good.put(c, g);
             }
@@ -34,7 +34,7 @@ record Samples(Map<Component, Boolean> good) {
      * Bad when fewer than half of the desired replicas are ready (or none is); for signaling also when the region's
      * Route 53 health check, which probes signaling, fails. {@code null} when the component was not observed.
      */
-    private static Boolean sample(DecisionInput in, Component c) {
+    private static Boolean judge(DecisionInput in, Component c) {
         ComponentObservation co = in.observed(c);
         if (co == null) {
             return null;
@@ -52,7 +52,7 @@ record Samples(Map<Component, Boolean> good) {
     }
 
     /** Good, bad, or {@code null} when unknown. */
-    Boolean of(Component c) {
+    Boolean get(Component c) {
         return good.get(c);
     }
 
