@@ -26,8 +26,8 @@ public record BreakerPolicy(int failureRateThreshold, Duration slidingWindow, in
         }
     }
 
-    public static BreakerPolicy from(CircuitBreakerSpec spec) {
-        CircuitBreakerSpec s = spec == null ? new CircuitBreakerSpec() : spec;
+    /** From a present spec; {@link EffectivePolicy#of} supplies the default when it is missing. */
+    public static BreakerPolicy from(CircuitBreakerSpec s) {
         return new BreakerPolicy(s.failureRateThreshold, Duration.ofSeconds(s.slidingWindowSeconds), s.minimumSamples,
                 Duration.ofSeconds(s.openSeconds), s.halfOpenProbes);
     }

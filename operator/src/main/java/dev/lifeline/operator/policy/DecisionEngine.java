@@ -1,56 +1,51 @@
 package dev.lifeline.operator.policy;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.lifeline.operator.api.FailoverSpec;
-import dev.lifeline.operator.api.MediaServerSpec;
-import dev.lifeline.operator.api.PreScaleSpec;
 import dev.lifeline.operator.api.RealtimePlatformSpec;
-import dev.lifeline.operator.api.RegionSpec;
-import dev.lifeline.operator.api.ReplicaRange;
-import dev.lifeline.operator.policy.BreakerState.Sample;
-import dev.lifeline.operator.policy.BreakerState.State;
 import dev.lifeline.operator.policy.Decision.Execution;
-import dev.lifeline.operator.policy.Observations.ComponentObservation;
-import dev.lifeline.operator.policy.Observations.PodObservation;
-import dev.lifeline.operator.policy.Observations.RegionObservation;
+import dev.lifeline.operator.policy.LoadStep.Load;
+import dev.lifeline.operator.policy.PeerDrainStep.PeerDrains;
+import dev.lifeline.operator.policy.PreScaleStep.PreScale;
+import dev.lifeline.operator.policy.RerouteStep.LocalReroute;
+import dev.lifeline.operator.policy.RestartStep.Restarts;
 
 /**
  * The decision engine: observations, the spec, the previous state and a clock in; decisions and the next state out.
  * Pure and deterministic — no I/O, no Kubernetes or AWS clients, no CDI; the same inputs at the same clock instant
  * give the same output. One engine instance serves any number of platforms (it holds only the clock and settings).
  *
- * <p>One decision, for the operator of region {@code obs.localRegion()}:
+ * <p>One decision, for the operator of region {@code obs.localRegion()}, is a chain of steps. Each step is a small
+ * class that takes the {@link DecisionInput} and the outputs of earlier steps it depends on, and returns a new value;
+ * no step changes another's output.
  * <ol>
- *   <li><b>Breakers</b> of the local components take one sample per heartbeat interval. A sample is bad when fewer
- *       than half of the Deployment's desired replicas are ready (or none is), and for signaling also when the
- *       region's Route 53 health check (which probes signaling) is failing.</li>
- *   <li><b>Restarts</b>: pods crash-looping, OOM-killed or unready past {@link EngineSettings#unreadyGrace()} are
- *       restarted within the hourly budget, with backoff — unless the region's other component is unhealthy too (a
- *       regional problem that restarts do not fix; the breakers handle it). A spent budget opens the breaker.</li>
- *   <li><b>Quorum</b> ({@link QuorumPolicy}) decides which silent peers are down.</li>
- *   <li><b>Local reroute</b> ({@link ReroutePlanner}): a drain is due when a local breaker is open or the spec drains
- *       the region; it waits for the survivors' spare capacity (from their heartbeats) or the drain deadline. When
- *       the cause is gone and the region is healthy, the weight comes back in steps.</li>
- *   <li><b>Peer drains</b>: a peer that is down by quorum is drained by one region, the first agreeing voter in spec
- *       order (so only one operator changes that record), at most once per step interval while its weight is not 0.
- *       The peer's own operator restores its record when it comes back.</li>
- *   <li><b>Pre-scale</b> ({@link PreScalePlanner}, {@link HoltForecast}): the local media-server absorbs its share of
+ *   <li><b>Breakers</b> ({@link BreakerStep}) of the local components take one sample ({@link Samples}) per
+ *       heartbeat interval.</li>
+ *   <li><b>Restarts</b> ({@link RestartStep}): pods crash-looping, OOM-killed or unready past
+ *       {@link EngineSettings#unreadyGrace()} are restarted within the hourly budget, with backoff — unless another
+ *       component is unhealthy too. A spent budget forces the breaker open: the step returns the breakers changed.</li>
+ *   <li><b>Quorum</b> ({@link QuorumStep}, {@link QuorumPolicy}) decides which silent peers are down; from it,
+ *       {@link RegionRoles} names the survivors and the peers shedding traffic.</li>
+ *   <li><b>Local reroute</b> ({@link RerouteStep}, {@link ReroutePlanner}): a drain is due when a local breaker is
+ *       open, the spec drains the region or a drill holds it; it waits for the survivors' spare capacity or the drain
+ *       deadline. When the cause is gone and the region is healthy, the weight comes back in steps.</li>
+ *   <li><b>Peer drains</b> ({@link PeerDrainStep}): a peer that is down by quorum is drained by one region.</li>
+ *   <li><b>Load</b> ({@link LoadStep}): the local sessions, their forecast, and the peers' recent peaks.</li>
+ *   <li><b>Pre-scale</b> ({@link PreScaleStep}, {@link PreScalePlanner}): the local media-server absorbs its share of
  *       the sessions of regions that are down, draining or drained; scale-up at once, scale-down stabilized.</li>
- *   <li><b>Pod deletion cost</b> ({@link DeletionCost}) of the local media-server pods from their sessions.</li>
+ *   <li><b>Pod deletion cost</b> ({@link DeletionCostStep}) of the local media-server pods from their sessions.</li>
+ *   <li><b>Health</b> ({@link HealthStep}) of every region, for the status.</li>
  * </ol>
- * {@code spec.paused}: no remediation decision at all (only breaker transitions, which record what was observed);
- * restart, reroute and peer-drain state do not advance. {@code spec.dryRun}: every decision is marked
- * {@link Execution#DRY_RUN}, and the state advances as if it had been carried out, so that the recorded history shows
- * the whole plan (drain, then restore steps, ...); the observed DNS weight is not adopted in dry-run.
+ * The spec is read once, into an {@link EffectivePolicy} with its defaults applied. {@code spec.paused}: no
+ * remediation decision at all (only breaker transitions, which record what was observed); restart, reroute and
+ * peer-drain state do not advance. {@code spec.dryRun}: every decision is marked {@link Execution#DRY_RUN}, and the
+ * state advances as if it had been carried out, so that the recorded history shows the whole plan (drain, then
+ * restore steps, ...); the observed DNS weight is not adopted in dry-run.
  *
  * <p>Not enforced here, on purpose: "never drain the last healthy region". The DNS API
  * ({@code dev.lifeline.operator.aws}) is the single guard that refuses such a change; the engine may emit it.
@@ -90,540 +85,40 @@ public final class DecisionEngine {
         if (prev.lastDecisionAt() != null && now.isBefore(prev.lastDecisionAt())) {
             now = prev.lastDecisionAt(); // time never runs backwards for the state machines
         }
-        return new Run(obs, spec, prev, now).decide();
+        EffectivePolicy policy = EffectivePolicy.of(spec);
+        policy.requireRegion(obs.localRegion());
+        DecisionInput in = new DecisionInput(obs, policy, settings, now);
+
+        Samples samples = Samples.of(in);
+        Breakers breakers = BreakerStep.sample(in, prev.breakers(), prev.lastSampleAt(), samples);
+        Restarts restarts = RestartStep.plan(in, breakers, samples, prev.restarts());
+        Breakers breakersNow = restarts.breakers(); // the sampled breakers, with those whose budget is spent opened
+        QuorumPolicy.Verdict quorum = QuorumStep.evaluate(in);
+        RegionRoles roles = RegionRoles.of(in, quorum);
+        LocalSessions own = LocalSessions.of(in);
+        LocalReroute reroute = RerouteStep.plan(in, prev.reroute(), breakersNow, samples, roles, quorum, own);
+        PeerDrains peerDrains = PeerDrainStep.plan(in, prev.peerDrainsIssued(), quorum);
+        Load load = LoadStep.track(in, prev.forecast(), prev.peerPeaks(), own);
+        PreScale preScale = PreScaleStep.plan(in, prev.scaleHistory(), load, roles, reroute.state());
+        List<Decision> deletionCosts = DeletionCostStep.plan(in);
+        Map<String, RegionHealth> health = HealthStep.judge(in, breakersNow, samples, quorum);
+
+        EngineState next = new EngineState(now, breakersNow.states(), breakersNow.lastSampleAt(), restarts.budgets(),
+                reroute.state(), peerDrains.issued(), load.forecast(), preScale.history(), load.peerPeaks());
+        // the order to carry them out: breaker transitions, restarts, scaling, DNS, deletion costs
+        List<Decision> decisions = concat(breakersNow.transitions(), restarts.decisions(), preScale.decisions(),
+                reroute.decisions(), peerDrains.decisions(), deletionCosts);
+        List<String> notes = concat(policy.notes(), restarts.notes(), reroute.notes(), peerDrains.notes());
+        return new Decisions(now, decisions, next, reroute.state().phase(), reroute.state().weight(), health, quorum,
+                notes);
     }
 
-    /** One decision's working set. */
-    private final class Run {
-        final Observations obs;
-        final RealtimePlatformSpec spec;
-        final EngineState prev;
-        final Instant now;
-        final String local;
-        final FailoverSpec failover;
-        final BreakerPolicy breakerPolicy;
-        final RestartPolicy restartPolicy;
-        final ReroutePolicy reroutePolicy;
-        final Duration sampling;
-        final Duration staleAfter;
-        final boolean paused;
-        final Execution mode;
-        final Map<String, RegionSpec> regionSpecs = new LinkedHashMap<>();
-        final List<Decision> transitions = new ArrayList<>();
-        final List<Decision> restarts = new ArrayList<>();
-        final List<Decision> scaling = new ArrayList<>();
-        final List<Decision> dns = new ArrayList<>();
-        final List<Decision> costs = new ArrayList<>();
-        final List<String> notes = new ArrayList<>();
-
-        Run(Observations obs, RealtimePlatformSpec spec, EngineState prev, Instant now) {
-            this.obs = obs;
-            this.spec = spec;
-            this.prev = prev;
-            this.now = now;
-            this.local = obs.localRegion();
-            this.failover = spec.failover == null ? new FailoverSpec() : spec.failover;
-            this.breakerPolicy = BreakerPolicy.from(failover.circuitBreaker);
-            this.restartPolicy = RestartPolicy.from(failover.restart);
-            this.reroutePolicy = ReroutePolicy.from(failover.reroute, spec.dns);
-            this.sampling = Duration.ofSeconds(Math.max(1, failover.heartbeatIntervalSeconds));
-            this.staleAfter = Duration.ofSeconds(Math.max(1, failover.staleAfterSeconds));
-            this.paused = spec.paused;
-            this.mode = spec.dryRun ? Execution.DRY_RUN : Execution.APPLY;
-            if (spec.regions != null) {
-                for (RegionSpec r : spec.regions) {
-                    if (r != null && r.name != null) {
-                        regionSpecs.putIfAbsent(r.name, r);
-                    }
-                }
-            }
-            if (!regionSpecs.containsKey(local)) {
-                throw new IllegalArgumentException("local region " + local + " is not one of spec.regions "
-                        + regionSpecs.keySet());
-            }
+    @SafeVarargs
+    private static <T> List<T> concat(List<T>... parts) {
+        List<T> all = new ArrayList<>();
+        for (List<T> p : parts) {
+            all.addAll(p);
         }
-
-        Decisions decide() {
-            if (paused) {
-                notes.add("spec.paused is true: no restarts, reroutes or scaling; breakers keep tracking health");
-            }
-            long samplesPerWindow = breakerPolicy.slidingWindow().toSeconds() / sampling.toSeconds();
-            if (samplesPerWindow < breakerPolicy.minimumSamples()) {
-                notes.add("circuitBreaker.minimumSamples (" + breakerPolicy.minimumSamples() + ") exceeds the samples a "
-                        + breakerPolicy.slidingWindow().toSeconds() + " s window holds at one per heartbeat interval ("
-                        + samplesPerWindow + "): breakers can open only through the restart budget");
-            }
-            // 1. breakers
-            Map<Component, Boolean> goodNow = new EnumMap<>(Component.class);
-            Map<Component, BreakerState> breakers = new EnumMap<>(Component.class);
-            Map<Component, Instant> lastSample = new EnumMap<>(Component.class);
-            lastSample.putAll(prev.lastSampleAt());
-            for (Component c : Component.values()) {
-                BreakerState b = prev.breakers().getOrDefault(c, BreakerState.closed(now));
-                CircuitBreaker.Step step = CircuitBreaker.advance(b, now, breakerPolicy);
-                Boolean good = componentGood(c);
-                goodNow.put(c, good);
-                Instant last = lastSample.get(c);
-                if (good != null && (last == null || !now.isBefore(last.plus(sampling)))) {
-                    step = step.then(CircuitBreaker.record(step.state(), new Sample(now, good), breakerPolicy));
-                    lastSample.put(c, now);
-                }
-                record(c, step);
-                breakers.put(c, step.state());
-            }
-
-            // 2. restarts
-            Map<Component, RestartBudget.State> budgets = new EnumMap<>(Component.class);
-            for (Component c : Component.values()) {
-                Map<String, String> bad = podsNeedingRestart(c);
-                RestartBudget.State rs = RestartBudget.observe(
-                        prev.restarts().getOrDefault(c, RestartBudget.State.EMPTY), now, !bad.isEmpty());
-                if (!paused && !bad.isEmpty()) {
-                    rs = restart(c, bad, rs, goodNow, breakers);
-                } else if (paused && !bad.isEmpty()) {
-                    notes.add(c + " pods " + new java.util.TreeSet<>(bad.keySet())
-                            + " need a restart; not restarting them: the platform is paused");
-                }
-                budgets.put(c, rs);
-            }
-
-            // 3. quorum
-            QuorumPolicy.Verdict verdict = quorum();
-
-            // 4. local reroute
-            RegionObservation lo = obs.regions().get(local);
-            RerouteState reroute = localReroute(lo, breakers, goodNow, verdict);
-
-            // 5. peer drains
-            Map<String, Instant> issued = peerDrains(verdict);
-
-            // 6. pre-scale, 7. deletion cost
-            HoltForecast forecast = updateForecast();
-            Map<String, PeerPeak> peaks = peerPeaks();
-            ScaleHistory history = preScale(verdict, reroute, forecast, peaks);
-            deletionCosts();
-
-            List<Decision> all = new ArrayList<>(transitions);
-            all.addAll(restarts);
-            all.addAll(scaling);
-            all.addAll(dns);
-            all.addAll(costs);
-            EngineState next = new EngineState(now, breakers, lastSample, budgets, reroute, issued, forecast, history,
-                    peaks);
-            return new Decisions(now, all, next, reroute.phase(), reroute.weight(), health(breakers, goodNow, verdict),
-                    verdict, notes);
-        }
-
-        // ---- breakers -------------------------------------------------------------------------------------------
-
-        Boolean componentGood(Component c) {
-            ComponentObservation co = obs.components().get(c);
-            if (co == null) {
-                return null;
-            }
-            if (c == Component.SIGNALING) {
-                RegionObservation lo = obs.regions().get(local);
-                if (lo != null && Boolean.FALSE.equals(lo.route53Healthy())) {
-                    return false;
-                }
-            }
-            if (co.desiredReplicas() <= 0) {
-                return true;
-            }
-            return co.readyReplicas() > 0 && 2L * co.readyReplicas() >= co.desiredReplicas();
-        }
-
-        void record(Component c, CircuitBreaker.Step step) {
-            for (CircuitBreaker.Transition t : step.transitions()) {
-                transitions.add(new Decision(new Action.BreakerTransition(local, c, t.from(), t.to()),
-                        c + " breaker of " + local + " " + t.from() + " → " + t.to() + ": " + t.reason(),
-                        Execution.RECORD));
-            }
-        }
-
-        // ---- restarts -------------------------------------------------------------------------------------------
-
-        /** Pods to restart, each with why: crash-looping, OOM-killed and not ready, or unready past the grace. */
-        Map<String, String> podsNeedingRestart(Component c) {
-            ComponentObservation co = obs.components().get(c);
-            Map<String, String> out = new LinkedHashMap<>();
-            if (co == null) {
-                return out;
-            }
-            for (PodObservation p : co.pods()) {
-                if (p.crashLooping()) {
-                    out.put(p.name(), "CrashLoopBackOff");
-                } else if (p.oomKilled() && !p.ready()) {
-                    out.put(p.name(), "OOMKilled");
-                } else if (!p.ready() && p.unreadySince() != null
-                        && !now.isBefore(p.unreadySince().plus(settings.unreadyGrace()))) {
-                    out.put(p.name(), "unready for " + Duration.between(p.unreadySince(), now).toSeconds() + " s");
-                }
-            }
-            return out;
-        }
-
-        String describe(Map<String, String> pods) {
-            List<String> parts = new ArrayList<>();
-            pods.forEach((name, why) -> parts.add(name + " (" + why + ")"));
-            return String.join(", ", parts);
-        }
-
-        RestartBudget.State restart(Component c, Map<String, String> bad, RestartBudget.State rs,
-                Map<Component, Boolean> goodNow, Map<Component, BreakerState> breakers) {
-            for (Component other : Component.values()) {
-                if (other != c && Boolean.FALSE.equals(goodNow.get(other))) {
-                    notes.add("no restart of " + c + " pods " + describe(bad) + ": " + other + " of " + local
-                            + " is unhealthy too — a regional problem restarts do not fix; the breakers handle it");
-                    return rs;
-                }
-            }
-            RestartBudget.Verdict v = RestartBudget.evaluate(rs, now, restartPolicy);
-            if (v instanceof RestartBudget.RestartNow r) {
-                restarts.add(new Decision(new Action.Restart(local, c, List.copyOf(bad.keySet()), r.attempt(), r.budget()),
-                        "restarting " + c + " pods of " + local + ": " + describe(bad) + "; restart " + r.attempt()
-                                + " of at most " + r.budget() + " per hour, the next one no sooner than "
-                                + restartPolicy.delayBefore(r.attempt()).toSeconds() + " s later",
-                        mode));
-                return RestartBudget.recordRestart(rs, now);
-            }
-            if (v instanceof RestartBudget.Wait w) {
-                notes.add("restart of " + c + " pods " + describe(bad) + " backing off until " + w.until());
-            } else if (v instanceof RestartBudget.Exhausted e) {
-                BreakerState b = breakers.get(c);
-                if (b.state() != State.OPEN) {
-                    CircuitBreaker.Step step = CircuitBreaker.forceOpen(b, now, "restart budget spent: " + e.used()
-                            + " restarts in the last hour and pods " + describe(bad) + " still failing; budget refills at "
-                            + e.refillAt());
-                    record(c, step);
-                    breakers.put(c, step.state());
-                }
-            }
-            return rs;
-        }
-
-        // ---- quorum ---------------------------------------------------------------------------------------------
-
-        QuorumPolicy.Verdict quorum() {
-            List<String> names = new ArrayList<>(regionSpecs.keySet());
-            Map<String, Instant> localView = new LinkedHashMap<>();
-            Map<String, Map<String, Instant>> peerViews = new LinkedHashMap<>();
-            for (String r : names) {
-                RegionObservation ro = obs.regions().get(r);
-                if (r.equals(local)) {
-                    localView.put(r, now);
-                } else if (ro != null) {
-                    if (ro.lastHeartbeat() != null) {
-                        localView.put(r, ro.lastHeartbeat());
-                    }
-                    if (ro.peerView() != null) {
-                        peerViews.put(r, ro.peerView());
-                    }
-                }
-            }
-            return QuorumPolicy.evaluate(now, names, local, localView, peerViews, staleAfter, failover.quorum == null
-                    ? FailoverSpec.Quorum.Majority : failover.quorum);
-        }
-
-        // ---- reroute --------------------------------------------------------------------------------------------
-
-        RerouteState localReroute(RegionObservation lo, Map<Component, BreakerState> breakers,
-                Map<Component, Boolean> goodNow, QuorumPolicy.Verdict verdict) {
-            RegionSpec rs = regionSpecs.get(local);
-            int target = Math.max(0, rs.weight);
-            Integer observed = lo == null ? null : lo.dnsWeight();
-            RerouteState state = prev.reroute() != null ? prev.reroute() : initialReroute(target, observed);
-            if (paused) {
-                return state;
-            }
-            ReroutePlanner.DrainRequest drain = null;
-            if (rs.drain) {
-                drain = new ReroutePlanner.DrainRequest(DrainCause.SPEC_DRAIN,
-                        "spec.regions[" + local + "].drain is true (manual failover)");
-            } else if (obs.drill() != null && now.isBefore(obs.drill().until())) {
-                drain = new ReroutePlanner.DrainRequest(DrainCause.DRILL,
-                        "failover drill " + obs.drill().id() + " drains " + local + " until " + obs.drill().until());
-            } else {
-                for (Component c : Component.values()) {
-                    BreakerState b = breakers.get(c);
-                    if (b.state() == State.OPEN) {
-                        drain = new ReroutePlanner.DrainRequest(DrainCause.BREAKER_OPEN,
-                                c + " breaker of " + local + " open since " + b.since());
-                        break;
-                    }
-                }
-            }
-            boolean healthy = true;
-            for (Component c : Component.values()) {
-                if (breakers.get(c).state() != State.CLOSED || Boolean.FALSE.equals(goodNow.get(c))) {
-                    healthy = false;
-                }
-            }
-            if (lo != null && Boolean.FALSE.equals(lo.route53Healthy())) {
-                healthy = false;
-            }
-            long ownSessions = localSessions();
-            long spare = 0;
-            for (String r : regionSpecs.keySet()) {
-                if (!r.equals(local) && isSurvivor(r, verdict)) {
-                    RegionObservation ro = obs.regions().get(r);
-                    if (ro != null && ro.capacity() != null) {
-                        long s = ro.activeSessions() == null ? 0 : ro.activeSessions();
-                        spare += Math.max(0, ro.capacity() - s);
-                    }
-                }
-            }
-            boolean mayRestoreExternal = !verdict.isolated()
-                    && (regionSpecs.size() <= 2 || verdict.quorumSeesUp(local));
-            ReroutePlanner.Input in = new ReroutePlanner.Input(target, drain, healthy, spare >= ownSessions, observed,
-                    mode == Execution.APPLY, mayRestoreExternal);
-            ReroutePlanner.Step step = ReroutePlanner.tick(local, state, now, in, reroutePolicy);
-            if (step.action().isPresent()) {
-                dns.add(new Decision(step.action().get(), step.reason(), mode));
-            } else if (step.reason() != null) {
-                notes.add(step.reason());
-            }
-            return step.state();
-        }
-
-        RerouteState initialReroute(int target, Integer observed) {
-            if (observed == null || observed >= target || observed == 0) {
-                // observed 0 is adopted by the planner as an external drain on the first tick
-                return RerouteState.serving(target, now);
-            }
-            int k = 0;
-            while (k < reroutePolicy.steps() && reroutePolicy.stepWeight(target, k + 1) <= observed) {
-                k++;
-            }
-            return new RerouteState(Phase.RESTORING, observed, now, now, Math.max(k, 1), 0, null);
-        }
-
-        /** A region that can take traffic: live (or local), not down, not draining, with weight. */
-        boolean isSurvivor(String r, QuorumPolicy.Verdict verdict) {
-            RegionSpec rs = regionSpecs.get(r);
-            if (rs == null || rs.weight <= 0 || rs.drain || verdict.isDown(r)) {
-                return false;
-            }
-            if (r.equals(local)) {
-                return true;
-            }
-            if (!verdict.live().contains(r)) {
-                return false;
-            }
-            RegionObservation ro = obs.regions().get(r);
-            return ro == null || ro.phase() == null || !ro.phase().shedsTraffic();
-        }
-
-        /** A peer whose sessions must go elsewhere: down by quorum, drained by spec, or announcing a drain. */
-        boolean isShedding(String r, QuorumPolicy.Verdict verdict) {
-            RegionSpec rs = regionSpecs.get(r);
-            if (verdict.isDown(r) || (rs != null && rs.drain)) {
-                return true;
-            }
-            RegionObservation ro = obs.regions().get(r);
-            return verdict.live().contains(r) && ro != null && ro.phase() != null && ro.phase().shedsTraffic();
-        }
-
-        Map<String, Instant> peerDrains(QuorumPolicy.Verdict verdict) {
-            Map<String, Instant> issued = new LinkedHashMap<>();
-            for (Map.Entry<String, Instant> e : prev.peerDrainsIssued().entrySet()) {
-                if (verdict.isDown(e.getKey())) {
-                    issued.put(e.getKey(), e.getValue()); // forget regions that are back
-                }
-            }
-            for (String x : verdict.down()) {
-                String coordinator = verdict.coordinator().get(x);
-                if (!local.equals(coordinator)) {
-                    notes.add(x + " is down by quorum; " + coordinator + " drains its record");
-                    continue;
-                }
-                RegionObservation xo = obs.regions().get(x);
-                Integer w = xo == null ? null : xo.dnsWeight();
-                if (w != null && w == 0) {
-                    continue;
-                }
-                Instant last = issued.get(x);
-                if (last != null && now.isBefore(last.plus(reroutePolicy.stepInterval()))) {
-                    continue;
-                }
-                if (paused) {
-                    notes.add(x + " is down by quorum but the platform is paused: not draining it");
-                    continue;
-                }
-                int from = w != null ? w : Math.max(0, regionSpecs.get(x).weight);
-                dns.add(new Decision(new Action.Drain(x, from, DrainCause.QUORUM_DOWN), verdict.reasons().get(x),
-                        mode));
-                issued.put(x, now);
-            }
-            return issued;
-        }
-
-        // ---- pre-scale ------------------------------------------------------------------------------------------
-
-        long localSessions() {
-            Long known = knownLocalSessions();
-            return known == null ? 0 : known;
-        }
-
-        /** The region's sessions, else the sum over pods that report theirs, else {@code null} (unknown). */
-        Long knownLocalSessions() {
-            RegionObservation lo = obs.regions().get(local);
-            if (lo != null && lo.activeSessions() != null) {
-                return Math.max(0, lo.activeSessions());
-            }
-            Long sum = null;
-            ComponentObservation co = obs.components().get(Component.MEDIA_SERVER);
-            if (co != null) {
-                for (PodObservation p : co.pods()) {
-                    if (p.activeSessions() != null) {
-                        sum = (sum == null ? 0 : sum) + Math.max(0, p.activeSessions());
-                    }
-                }
-            }
-            return sum;
-        }
-
-        HoltForecast updateForecast() {
-            HoltForecast f = prev.forecast();
-            Long y = knownLocalSessions();
-            if (y == null) {
-                // an interval without a reading (the table was unreachable) is no evidence of zero sessions
-                return f;
-            }
-            if (f == null) {
-                return HoltForecast.start(now, y);
-            }
-            Duration every = settings.forecastSampling().compareTo(sampling) > 0 ? settings.forecastSampling() : sampling;
-            return now.isBefore(f.at().plus(every)) ? f : f.update(now, y);
-        }
-
-        /** Each peer's most sessions over the scale-down window (see PeerPeak). */
-        Map<String, PeerPeak> peerPeaks() {
-            Map<String, PeerPeak> peaks = new LinkedHashMap<>();
-            for (String r : regionSpecs.keySet()) {
-                RegionObservation ro = obs.regions().get(r);
-                PeerPeak before = prev.peerPeaks().get(r);
-                if (r.equals(local) || ro == null || ro.activeSessions() == null) {
-                    if (!r.equals(local) && before != null) {
-                        peaks.put(r, before);
-                    }
-                    continue;
-                }
-                long reported = Math.max(0, ro.activeSessions());
-                peaks.put(r, before == null ? new PeerPeak(reported, now)
-                        : before.next(reported, now, settings.scaleDownStabilization()));
-            }
-            return peaks;
-        }
-
-        ScaleHistory preScale(QuorumPolicy.Verdict verdict, RerouteState reroute, HoltForecast forecast,
-                Map<String, PeerPeak> peaks) {
-            MediaServerSpec ms = spec.mediaServer == null ? new MediaServerSpec() : spec.mediaServer;
-            ReplicaRange range = ms.replicas == null ? new ReplicaRange(2, 20) : ms.replicas;
-            PreScaleSpec ps = failover.preScale == null ? new PreScaleSpec() : failover.preScale;
-            long absorbed = 0;
-            long survivorWeights = 0;
-            for (String r : regionSpecs.keySet()) {
-                if (!r.equals(local) && isShedding(r, verdict)) {
-                    // its peak, not its latest reading: a failing region's relays stop reporting before it drains
-                    PeerPeak peak = peaks.get(r);
-                    absorbed += peak == null ? 0 : peak.sessions();
-                }
-                if (isSurvivor(r, verdict)) {
-                    survivorWeights += regionSpecs.get(r).weight;
-                }
-            }
-            boolean localSheds = reroute.phase().shedsTraffic() || regionSpecs.get(local).drain;
-            long share = localSheds ? 0
-                    : PreScalePlanner.share(absorbed, regionSpecs.get(local).weight, survivorWeights);
-            Double predicted = null;
-            if (ps.forecast && forecast != null) {
-                Duration horizon = Duration.ofSeconds(ps.horizonSeconds);
-                if (obs.podStartP99() != null) {
-                    Duration h = obs.podStartP99().plus(settings.forecastBuffer());
-                    horizon = h.compareTo(horizon) < 0 ? h : horizon;
-                }
-                predicted = forecast.forecast(horizon);
-            }
-            PreScalePlanner.Plan plan = PreScalePlanner.plan(localSessions(), share, predicted, range.min, range.max,
-                    ms.sessionsPerReplica, ps.headroomPercent);
-            Duration window = settings.scaleDownStabilization();
-            ScaleHistory history = (prev.scaleHistory() == null ? ScaleHistory.start(now) : prev.scaleHistory())
-                    .add(now, plan.desired(), window);
-            ComponentObservation co = obs.components().get(Component.MEDIA_SERVER);
-            if (co == null || paused) {
-                return history;
-            }
-            int current = co.desiredReplicas();
-            String basis = "own sessions " + localSessions() + (share > 0 ? " + share " + share + " of " + absorbed
-                    + " sessions of draining/down regions" : "") + (predicted != null ? ", forecast "
-                    + Math.round(predicted) : "") + ", " + ms.sessionsPerReplica + " per replica, headroom "
-                    + ps.headroomPercent + "%";
-            if (plan.desired() > current) {
-                scaling.add(new Decision(new Action.ScaleTo(local, Component.MEDIA_SERVER, current, plan.desired()),
-                        "media-server of " + local + " needs " + plan.desired() + " replicas (reactive "
-                                + plan.reactiveReplicas() + ", predictive " + plan.predictiveReplicas() + ", max "
-                                + range.max + "): " + basis, mode));
-            } else if (plan.desired() < current && history.covers(now, window)) {
-                int to = Math.max(plan.desired(), history.stabilized(now, window));
-                if (to < current) {
-                    scaling.add(new Decision(new Action.ScaleTo(local, Component.MEDIA_SERVER, current, to),
-                            "media-server of " + local + " needed at most " + to + " replicas for the last "
-                                    + window.toSeconds() + " s: " + basis, mode));
-                }
-            }
-            return history;
-        }
-
-        void deletionCosts() {
-            if (paused) {
-                return;
-            }
-            ComponentObservation co = obs.components().get(Component.MEDIA_SERVER);
-            if (co == null) {
-                return;
-            }
-            MediaServerSpec ms = spec.mediaServer == null ? new MediaServerSpec() : spec.mediaServer;
-            long q = DeletionCost.quantum(ms.sessionsPerReplica);
-            for (PodObservation p : co.pods()) {
-                if (p.activeSessions() == null || !DeletionCost.needsUpdate(p.deletionCost(), p.activeSessions(), q)) {
-                    continue;
-                }
-                int cost = DeletionCost.cost(p.activeSessions(), q);
-                costs.add(new Decision(new Action.SetPodDeletionCost(local, Component.MEDIA_SERVER, p.name(), cost),
-                        "pod " + p.name() + " carries " + p.activeSessions() + " sessions", mode));
-            }
-        }
-
-        // ---- health ---------------------------------------------------------------------------------------------
-
-        Map<String, RegionHealth> health(Map<Component, BreakerState> breakers, Map<Component, Boolean> goodNow,
-                QuorumPolicy.Verdict verdict) {
-            Map<String, RegionHealth> out = new LinkedHashMap<>();
-            for (String r : regionSpecs.keySet()) {
-                RegionObservation ro = obs.regions().get(r);
-                boolean r53Bad = ro != null && Boolean.FALSE.equals(ro.route53Healthy());
-                RegionHealth h;
-                if (r.equals(local)) {
-                    boolean open = breakers.values().stream().anyMatch(b -> b.state() == State.OPEN);
-                    boolean halfOpen = breakers.values().stream().anyMatch(b -> b.state() == State.HALF_OPEN);
-                    boolean bad = goodNow.values().stream().anyMatch(Boolean.FALSE::equals);
-                    boolean known = goodNow.values().stream().anyMatch(v -> v != null);
-                    h = open ? RegionHealth.DOWN
-                            : halfOpen || bad || r53Bad ? RegionHealth.DEGRADED
-                            : known ? RegionHealth.HEALTHY : RegionHealth.UNKNOWN;
-                } else if (verdict.isDown(r)) {
-                    h = RegionHealth.DOWN;
-                } else if (!verdict.live().contains(r)) {
-                    h = RegionHealth.UNKNOWN;
-                } else if (r53Bad || (ro != null && ro.phase() != null && ro.phase() != Phase.SERVING)) {
-                    h = RegionHealth.DEGRADED;
-                } else {
-                    h = RegionHealth.HEALTHY;
-                }
-                out.put(r, h);
-            }
-            return out;
-        }
+        return all;
     }
 }

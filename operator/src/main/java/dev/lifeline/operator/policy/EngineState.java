@@ -13,7 +13,7 @@ import dev.lifeline.operator.api.BreakerStatus;
  *
  * <p>What survives an operator restart or leader change: the breakers, through {@code status.regions[].breakers}
  * ({@link #breakerStatuses()} / {@link #fromStatus}). The rest is rebuilt: the reroute state from the observed DNS
- * weight of the local record (see {@link DecisionEngine}), the sample windows, restart budget, forecast and scale
+ * weight of the local record (see {@link RerouteStep#rebuilt}), the sample windows, restart budget, forecast and scale
  * history from fresh observations. See the package README for what persisting more would need.
  *
  * @param lastDecisionAt time of the previous decision (the engine never lets time run backwards)

@@ -3,6 +3,7 @@ package dev.lifeline.operator.policy;
 import java.time.Duration;
 
 import dev.lifeline.operator.api.DnsSpec;
+import dev.lifeline.operator.api.HealthCheckSpec;
 import dev.lifeline.operator.api.RerouteSpec;
 
 /**
@@ -35,13 +36,16 @@ public record ReroutePolicy(int stepPercent, Duration drainDeadline, Duration st
         }
     }
 
+    /** From present specs; {@link EffectivePolicy#of} supplies the defaults when they are missing. */
     public static ReroutePolicy from(RerouteSpec reroute, DnsSpec dns) {
-        RerouteSpec r = reroute == null ? new RerouteSpec() : reroute;
-        DnsSpec d = dns == null ? new DnsSpec() : dns;
-        long hc = d.healthCheck == null ? 30 : (long) d.healthCheck.intervalSeconds * d.healthCheck.failureThreshold;
-        long step = Math.max(1, Math.max(d.ttlSeconds, hc));
-        return new ReroutePolicy(r.stepPercent, Duration.ofSeconds(r.drainDeadlineSeconds), Duration.ofSeconds(step),
-                DEFAULT_MAX_HOLD_DOWN_DOUBLINGS);
+        return from(reroute, dns.ttlSeconds, dns.healthCheck);
+    }
+
+    static ReroutePolicy from(RerouteSpec reroute, int ttlSeconds, HealthCheckSpec healthCheck) {
+        long judged = (long) healthCheck.intervalSeconds * healthCheck.failureThreshold;
+        long step = Math.max(1, Math.max(ttlSeconds, judged));
+        return new ReroutePolicy(reroute.stepPercent, Duration.ofSeconds(reroute.drainDeadlineSeconds),
+                Duration.ofSeconds(step), DEFAULT_MAX_HOLD_DOWN_DOUBLINGS);
     }
 
     /** Number of restore steps from 0 to the full weight. */

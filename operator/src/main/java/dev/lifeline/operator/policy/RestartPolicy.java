@@ -21,8 +21,8 @@ public record RestartPolicy(int maxPerHour, Duration backoff, Duration maxBackof
         }
     }
 
-    public static RestartPolicy from(RestartSpec spec) {
-        RestartSpec s = spec == null ? new RestartSpec() : spec;
+    /** From a present spec; {@link EffectivePolicy#of} supplies the default when it is missing. */
+    public static RestartPolicy from(RestartSpec s) {
         return new RestartPolicy(s.maxRestartsPerHour, Duration.ofSeconds(s.backoffSeconds),
                 Duration.ofSeconds(s.maxBackoffSeconds));
     }
