@@ -6,10 +6,10 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.lifeline.operator.action.DecisionEffector;
-import dev.lifeline.operator.action.Drills;
-import dev.lifeline.operator.action.PlatformMemory;
+import dev.lifeline.operator.drill.Drills;
+import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.action.ReplicaTargets;
-import dev.lifeline.operator.action.SelfHealing;
+import dev.lifeline.operator.healing.SelfHealing;
 import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.policy.Decisions;
 import dev.lifeline.operator.workload.WorkloadLabels;

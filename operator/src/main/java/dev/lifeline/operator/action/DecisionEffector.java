@@ -12,6 +12,8 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 import dev.lifeline.operator.api.HistoryEntry;
+import dev.lifeline.operator.drill.Drills;
+import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.aws.AwsResources;
 import dev.lifeline.operator.aws.RoutingChangeWatch;

@@ -1,4 +1,4 @@
-package dev.lifeline.operator.action;
+package dev.lifeline.operator.healing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,10 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.lifeline.operator.action.ReplicaTargets;
 import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.drill.Drills;
+import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.health.InMemoryCoordinationStore;
 import dev.lifeline.operator.health.InstanceHeartbeat;
 import dev.lifeline.operator.health.OperatorHeartbeat;

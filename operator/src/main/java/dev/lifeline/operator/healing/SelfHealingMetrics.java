@@ -1,4 +1,4 @@
-package dev.lifeline.operator.action;
+package dev.lifeline.operator.healing;
 
 import java.time.Duration;
 import java.util.Map;

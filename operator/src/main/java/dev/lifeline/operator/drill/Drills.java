@@ -1,4 +1,4 @@
-package dev.lifeline.operator.action;
+package dev.lifeline.operator.drill;
 
 import java.time.Instant;
 import java.util.Map;
@@ -10,6 +10,7 @@ import dev.lifeline.operator.api.DrillStatus;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.aws.RoutingChangeWatch;
 import dev.lifeline.operator.events.EventRecorder;
+import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.Decision;
 import dev.lifeline.operator.policy.DrainCause;
@@ -46,14 +47,14 @@ public class Drills {
     }
 
     /** A decision was carried out; a drain of the drilled region by this drill times the drill. */
-    void carriedOut(RealtimePlatform platform, Decision decision, String outcome, String detail, Instant at) {
+    public void carriedOut(RealtimePlatform platform, Decision decision, String outcome, String detail, Instant at) {
         if (decision.action() instanceof Action.Drain drain && drain.cause() == DrainCause.DRILL) {
             update(platform, drill -> DrillProgress.drainCarriedOut(drill, outcome, detail, at));
         }
     }
 
     /** A routing change became INSYNC. */
-    void changeInSync(RealtimePlatform platform, RoutingChangeWatch.ConfirmedChange confirmed) {
+    public void changeInSync(RealtimePlatform platform, RoutingChangeWatch.ConfirmedChange confirmed) {
         RoutingChangeWatch.RoutingChange change = confirmed.change();
         Optional<DrillStatus> drill = current(platform);
         if (drill.isPresent() && change.weight() == 0 && change.region().equals(drill.get().region)) {

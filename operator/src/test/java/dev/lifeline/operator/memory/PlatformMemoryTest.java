@@ -1,4 +1,4 @@
-package dev.lifeline.operator.action;
+package dev.lifeline.operator.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

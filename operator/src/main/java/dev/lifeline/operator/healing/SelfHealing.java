@@ -1,4 +1,4 @@
-package dev.lifeline.operator.action;
+package dev.lifeline.operator.healing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +13,8 @@ import org.jboss.logging.Logger;
 
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RegionSpec;
+import dev.lifeline.operator.drill.Drills;
+import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.health.CoordinationStore;
 import dev.lifeline.operator.health.InstanceHeartbeatRead;
 import dev.lifeline.operator.health.OperatorHeartbeat;
