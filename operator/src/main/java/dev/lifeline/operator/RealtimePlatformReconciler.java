@@ -206,7 +206,6 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         // with deletionPolicy Delete).
         CleanupResult result = aws.cleanup(platform, config.region());
         memory.forget(platform);
-        drills.forget(platform);
         if (!result.done()) {
             LOG.infof("Deleting %s/%s: %s", platform.getMetadata().getNamespace(), platform.getMetadata().getName(),
                     result.outcome().message());

@@ -1,9 +1,7 @@
 package dev.lifeline.operator.drill;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 import dev.lifeline.operator.api.DrillStatus;
@@ -21,17 +19,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * The failover drills of this region's platforms (see {@link DrillProgress}): starts one when the
  * annotation asks, feeds the measured times in as the drain is carried out and confirmed, and
- * announces start, refusal and completion as Events. The latest drill is also in status, where a
- * restarted operator picks it up.
+ * announces start, refusal and completion as Events. The latest drill is remembered in
+ * PlatformMemory and written to status, where a restarted operator picks it up.
  */
 @ApplicationScoped
 public class Drills {
 
     private final EventRecorder events;
-    private final Map<String, DrillStatus> latest = new ConcurrentHashMap<>();
+    private final PlatformMemory memory;
 
-    public Drills(EventRecorder events) {
+    public Drills(EventRecorder events, PlatformMemory memory) {
         this.events = events;
+        this.memory = memory;
     }
 
     /** Starts a drill if the annotation asks for a new one; the drill the engine must honour now, if any. */
@@ -39,7 +38,7 @@ public class Drills {
         Optional<DrillStatus> requested = DrillProgress.requested(platform.getMetadata().getAnnotations(),
                 current(platform).orElse(null), region, now);
         requested.ifPresent(drill -> {
-            latest.put(PlatformMemory.key(platform), drill);
+            memory.rememberDrill(platform, drill);
             events.normal(platform, "DrillStarted", "Failover drill " + drill.id + ": " + drill.message + " for "
                     + drill.holdSeconds + " s, then restoring its weight in steps");
         });
@@ -69,15 +68,8 @@ public class Drills {
 
     /** The latest drill: remembered here, else from status. */
     public Optional<DrillStatus> current(RealtimePlatform platform) {
-        DrillStatus remembered = latest.get(PlatformMemory.key(platform));
-        if (remembered != null) {
-            return Optional.of(remembered);
-        }
-        return Optional.ofNullable(platform.getStatus() == null ? null : platform.getStatus().drill);
-    }
-
-    public void forget(RealtimePlatform platform) {
-        latest.remove(PlatformMemory.key(platform));
+        return memory.drill(platform)
+                .or(() -> Optional.ofNullable(platform.getStatus() == null ? null : platform.getStatus().drill));
     }
 
     private void update(RealtimePlatform platform, UnaryOperator<DrillStatus> change) {
@@ -86,7 +78,7 @@ public class Drills {
             return;
         }
         DrillStatus after = change.apply(before.get());
-        latest.put(PlatformMemory.key(platform), after);
+        memory.rememberDrill(platform, after);
         if (!after.phase.equals(before.get().phase)) {
             if (DrillProgress.REFUSED.equals(after.phase)) {
                 events.warning(platform, "DrillRefused", "Failover drill " + after.id + ": " + after.message);

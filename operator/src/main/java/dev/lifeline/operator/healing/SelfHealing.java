@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RegionSpec;
 import dev.lifeline.operator.drill.Drills;
+import dev.lifeline.operator.memory.PlatformKey;
 import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.health.CoordinationStore;
 import dev.lifeline.operator.health.InstanceHeartbeatRead;
@@ -106,7 +107,7 @@ public class SelfHealing {
             problems.add("Writing this region's heartbeat to table " + table + " failed: " + e.getMessage());
         }
         Optional<String> problem = problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
-        problem.ifPresent(p -> LOG.warnf("%s: %s", PlatformMemory.key(platform), p));
+        problem.ifPresent(p -> LOG.warnf("%s: %s", PlatformKey.of(platform), p));
         return new Step(decisions, problem);
     }
 
