@@ -142,6 +142,8 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
                         aws.route53Healthy(platform, region)))
                 : Optional.empty();
         Optional<Decisions> decisions = step.map(SelfHealing.Step::decisions);
+        // Deciding emits no Event: the drill an annotation started is announced here, before acting on it.
+        step.flatMap(SelfHealing.Step::drillStarted).ifPresent(drill -> drills.announceStarted(platform, drill));
         // 3. Workloads, with the media-server replica target (pre-scaling) the engine decided.
         var workflow = context.managedWorkflowAndDependentResourceContext();
         workflow.put(MediaServerDeploymentDependent.REPLICAS_KEY,

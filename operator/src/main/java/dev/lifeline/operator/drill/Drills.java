@@ -33,16 +33,25 @@ public class Drills {
         this.memory = memory;
     }
 
-    /** Starts a drill if the annotation asks for a new one; the drill the engine must honour now, if any. */
-    public Optional<Observations.Drill> begin(RealtimePlatform platform, String region, Instant now) {
+    /**
+     * What {@link #begin} found while deciding: a drill the annotation started just now (the act side
+     * announces it, see {@link #announceStarted}) and the drill the engine must honour now, if any.
+     */
+    public record Begun(Optional<DrillStatus> started, Optional<Observations.Drill> active) {
+    }
+
+    /** Starts a drill if the annotation asks for a new one. Emits no Event: it runs while the engine decides. */
+    public Begun begin(RealtimePlatform platform, String region, Instant now) {
         Optional<DrillStatus> requested = DrillProgress.requested(platform.getMetadata().getAnnotations(),
                 current(platform).orElse(null), region, now);
-        requested.ifPresent(drill -> {
-            memory.rememberDrill(platform, drill);
-            events.normal(platform, "DrillStarted", "Failover drill " + drill.id + ": " + drill.message + " for "
-                    + drill.holdSeconds + " s, then restoring its weight in steps");
-        });
-        return current(platform).flatMap(DrillProgress::active);
+        requested.ifPresent(drill -> memory.rememberDrill(platform, drill));
+        return new Begun(requested, current(platform).flatMap(DrillProgress::active));
+    }
+
+    /** A drill has started (see {@link #begin}). */
+    public void announceStarted(RealtimePlatform platform, DrillStatus drill) {
+        events.normal(platform, "DrillStarted", "Failover drill " + drill.id + ": " + drill.message + " for "
+                + drill.holdSeconds + " s, then restoring its weight in steps");
     }
 
     /** A decision was carried out; a drain of the drilled region by this drill times the drill. */
