@@ -75,7 +75,7 @@ public class Drills {
         update(platform, drill -> DrillProgress.afterStep(drill, localPhase, now));
     }
 
-    /** The latest drill: remembered here, else from status. */
+    /** The latest drill: as remembered in PlatformMemory, else from status. */
     public Optional<DrillStatus> current(RealtimePlatform platform) {
         return memory.drill(platform)
                 .or(() -> Optional.ofNullable(platform.getStatus() == null ? null : platform.getStatus().drill));
