@@ -2,37 +2,24 @@ package dev.lifeline.operator;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.lifeline.operator.action.DecisionEffector;
-import dev.lifeline.operator.action.Drills;
-import dev.lifeline.operator.action.PlatformMemory;
-import dev.lifeline.operator.action.ReplicaTargets;
-import dev.lifeline.operator.action.SelfHealing;
-import dev.lifeline.operator.api.HistoryEntry;
-import dev.lifeline.operator.policy.Decisions;
-import dev.lifeline.operator.workload.WorkloadLabels;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.util.List;
-
 import org.jboss.logging.Logger;
 
+import dev.lifeline.operator.action.DecisionEffector;
+import dev.lifeline.operator.action.ReplicaTargets;
+import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatform;
-import dev.lifeline.operator.api.RealtimePlatformStatus;
 import dev.lifeline.operator.aws.AwsReport;
 import dev.lifeline.operator.aws.AwsResources;
 import dev.lifeline.operator.aws.call.CleanupResult;
+import dev.lifeline.operator.drill.Drills;
 import dev.lifeline.operator.events.EventRecorder;
-import dev.lifeline.operator.status.ConditionTypes;
-import dev.lifeline.operator.status.Conditions;
+import dev.lifeline.operator.healing.SelfHealing;
+import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.status.FailureReason;
-import dev.lifeline.operator.status.PlatformStatusBuilder;
 import dev.lifeline.operator.workload.MediaServerDeploymentDependent;
 import dev.lifeline.operator.workload.MediaServerPdbDependent;
 import dev.lifeline.operator.workload.MediaServerServiceDependent;
@@ -41,25 +28,31 @@ import dev.lifeline.operator.workload.RegionListedCondition;
 import dev.lifeline.operator.workload.SignalingDeploymentDependent;
 import dev.lifeline.operator.workload.SignalingPdbDependent;
 import dev.lifeline.operator.workload.SignalingServiceDependent;
-import io.fabric8.kubernetes.api.model.Condition;
+import dev.lifeline.operator.workload.WorkloadLabels;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceStatus;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * Reconciles a RealtimePlatform into this region's workloads (the dependents below, applied
- * with server-side apply) and reports what it sees in status. Each dependent's desired state
- * comes from a pure builder; this class only observes and reports.
+ * Reconciles a RealtimePlatform in this operator's region, as the steps listed in {@link #reconcile}:
+ * gather (the AWS side, the health signals), decide (the pure decision engine), act (the workloads,
+ * applied with server-side apply from pure builders; restarts, deletion costs and DNS weights; drills)
+ * and report (status, condition Events). Each step owns one effect; what a step produces is threaded
+ * to the next in a {@link ReconcilePass}.
  */
 @ControllerConfiguration(name = RealtimePlatformReconciler.NAME)
 @Workflow(explicitInvocation = true, dependents = {
@@ -94,20 +87,22 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
     private final AwsResources aws;
     private final SelfHealing selfHealing;
     private final DecisionEffector effector;
-    private final PlatformMemory memory;
     private final Drills drills;
-    private final Clock clock;
+    private final StatusReporter report;
+    private final PlatformMemory memory;
+    private final Clock clock = Clock.systemUTC();
 
     public RealtimePlatformReconciler(OperatorConfig config, EventRecorder events, AwsResources aws,
-            SelfHealing selfHealing, DecisionEffector effector, PlatformMemory memory, Drills drills) {
+            SelfHealing selfHealing, DecisionEffector effector, Drills drills, StatusReporter report,
+            PlatformMemory memory) {
         this.config = config;
         this.events = events;
         this.aws = aws;
         this.selfHealing = selfHealing;
         this.effector = effector;
-        this.memory = memory;
         this.drills = drills;
-        this.clock = Clock.systemUTC();
+        this.report = report;
+        this.memory = memory;
     }
 
     /** Pods of the platform's workloads, for health signals (event-driven, never polled). */
@@ -126,61 +121,81 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
 
     @Override
     public UpdateControl<RealtimePlatform> reconcile(RealtimePlatform platform, Context<RealtimePlatform> context) {
-        String region = config.region();
-        boolean listed = RegionListedCondition.isListed(platform, region);
-        Optional<Deployment> media = context.getSecondaryResource(Deployment.class, MEDIA_SERVER_DEPLOYMENT);
-        Optional<Deployment> signaling = context.getSecondaryResource(Deployment.class, SIGNALING_DEPLOYMENT);
-
-        // 1. AWS side (cached between drift checks): table, this region's record and health check.
-        Optional<AwsReport> report = listed
-                ? Optional.of(aws.reconcile(platform, region, loadBalancerAddress(context).orElse(null)))
-                : Optional.empty();
-        // 2. Signals -> decisions (pure engine), heartbeat published.
-        Optional<SelfHealing.Step> step = listed
-                ? Optional.of(selfHealing.decide(platform, region, media, signaling,
-                        context.getSecondaryResources(Pod.class), report.map(AwsReport::dnsWeight).orElse(null),
-                        aws.route53Healthy(platform, region)))
-                : Optional.empty();
-        Optional<Decisions> decisions = step.map(SelfHealing.Step::decisions);
-        // 3. Workloads, with the media-server replica target (pre-scaling) the engine decided.
-        var workflow = context.managedWorkflowAndDependentResourceContext();
-        workflow.put(MediaServerDeploymentDependent.REPLICAS_KEY,
-                ReplicaTargets.mediaServer(platform.getSpec().mediaServer.replicas, media, decisions));
-        workflow.reconcileManagedWorkflow();
-        // 4. Restarts, deletion costs and DNS changes; every decision recorded.
-        List<HistoryEntry> history = decisions.map(d -> effector.carryOut(platform, d)).orElse(List.of());
-        decisions.ifPresent(d -> drills.afterStep(platform, d.localPhase(), clock.instant()));
-
-        var observation = new PlatformStatusBuilder.Observation(platform, region, media, signaling,
-                report.map(r -> List.of(r.sessionStoreReady(), r.dnsReady())).orElse(List.of()),
-                report.map(AwsReport::degraded),
-                step.map(s -> new PlatformStatusBuilder.SelfHealingView(health(s.decisions()),
-                        s.decisions().state().breakerStatuses(), s.decisions().localWeight(), history,
-                        s.coordinationProblem())));
-        RealtimePlatformStatus previous = memory.currentStatus(platform);
-        RealtimePlatformStatus next = PlatformStatusBuilder.build(observation, previous,
-                report.map(AwsReport::sessionStore).orElse(null), report.map(AwsReport::dns).orElse(null),
-                clock.instant());
-        drills.current(platform).ifPresent(drill -> next.drill = drill);
-        announce(platform, previous, next);
-        UpdateControl<RealtimePlatform> control = UpdateControl.noUpdate();
-        if (changed(previous, next)) {
-            memory.statusWritten(platform, next);
-            control = UpdateControl.patchStatus(statusPatch(platform, next));
-        }
-        if (listed) {
-            // AWS and peers have no watch: come back every heartbeat interval (sooner for pending AWS changes).
-            Duration heartbeat = Duration.ofSeconds(platform.getSpec().failover.heartbeatIntervalSeconds);
-            Duration awsCheck = report.map(AwsReport::nextCheckIn).orElse(heartbeat);
-            control.rescheduleAfter(awsCheck.compareTo(heartbeat) < 0 ? awsCheck : heartbeat);
-        }
+        ReconcilePass pass = ReconcilePass.start(platform, context, config.region())
+                .compose(this::gatherAws)               // session table, this region's record and health check
+                .compose(this::decide)                  // signals -> decisions (pure engine); heartbeat published
+                .compose(this::announceDrillStart)      // Event of a drill the annotation just started
+                .compose(this::applyWorkloads)          // dependents, media-server replicas as decided
+                .compose(this::carryOutDecisions)       // restarts, deletion costs, DNS weights -> history
+                .compose(this::advanceDrill)            // a drill's hold ends, its region serves again
+                .compose(report::buildStatus)           // the next status, from all of the above
+                .compose(report::announceTransitions);  // an Event per condition transition
+        UpdateControl<RealtimePlatform> control = report.patchIfChanged(pass); // status written only on change
+        comeBackIn(pass).ifPresent(control::rescheduleAfter);                   // AWS and peers have no watch
         return control;
     }
 
-    private static java.util.Map<String, String> health(Decisions decisions) {
-        java.util.Map<String, String> health = new java.util.LinkedHashMap<>();
-        decisions.health().forEach((region, h) -> health.put(region, h.statusName()));
-        return health;
+    /** Gather: the AWS side, read only when something can have changed (cached between drift checks). */
+    private ReconcilePass gatherAws(ReconcilePass pass) {
+        if (!pass.input().listed()) {
+            return pass;
+        }
+        String loadBalancer = loadBalancerAddress(pass.input().context()).orElse(null);
+        return pass.withAws(Optional.of(aws.reconcile(pass.platform(), pass.input().region(), loadBalancer)));
+    }
+
+    /** Gather the health signals and decide (see SelfHealing); publishes this region's heartbeat. */
+    private ReconcilePass decide(ReconcilePass pass) {
+        if (!pass.input().listed()) {
+            return pass;
+        }
+        ReconcilePass.Input in = pass.input();
+        SelfHealing.Step step = selfHealing.decide(in.platform(), in.region(), in.media(), in.signaling(),
+                in.context().getSecondaryResources(Pod.class), pass.aws().map(AwsReport::dnsWeight).orElse(null),
+                aws.route53Healthy(in.platform(), in.region()));
+        return pass.withHealing(Optional.of(step));
+    }
+
+    /** Act: the Event of a drill started while deciding (deciding emits none). */
+    private ReconcilePass announceDrillStart(ReconcilePass pass) {
+        pass.healing().flatMap(SelfHealing.Step::drillStarted)
+                .ifPresent(drill -> drills.announceStarted(pass.platform(), drill));
+        return pass;
+    }
+
+    /** Act: this region's workloads, with the media-server replica target (pre-scaling) the engine decided. */
+    private ReconcilePass applyWorkloads(ReconcilePass pass) {
+        var workflow = pass.input().context().managedWorkflowAndDependentResourceContext();
+        workflow.put(MediaServerDeploymentDependent.REPLICAS_KEY, ReplicaTargets.mediaServer(
+                pass.platform().getSpec().mediaServer.replicas, pass.input().media(), pass.decisions()));
+        workflow.reconcileManagedWorkflow();
+        return pass;
+    }
+
+    /** Act: restarts, deletion costs and DNS changes; every decision becomes a history entry. */
+    private ReconcilePass carryOutDecisions(ReconcilePass pass) {
+        List<HistoryEntry> history = pass.decisions().map(d -> effector.carryOut(pass.platform(), d))
+                .orElse(List.of());
+        return pass.withHistory(history);
+    }
+
+    /** Act: a running drill moves on after the step; the latest drill goes to status. */
+    private ReconcilePass advanceDrill(ReconcilePass pass) {
+        pass.decisions().ifPresent(d -> drills.afterStep(pass.platform(), d.localPhase(), clock.instant()));
+        return pass.withDrill(drills.current(pass.platform()));
+    }
+
+    /**
+     * AWS and peers have no watch: come back every heartbeat interval, sooner for pending AWS changes.
+     * A region not listed waits for the platform to change.
+     */
+    private static Optional<Duration> comeBackIn(ReconcilePass pass) {
+        if (!pass.input().listed()) {
+            return Optional.empty();
+        }
+        Duration heartbeat = Duration.ofSeconds(pass.platform().getSpec().failover.heartbeatIntervalSeconds);
+        Duration awsCheck = pass.aws().map(AwsReport::nextCheckIn).orElse(heartbeat);
+        return Optional.of(awsCheck.compareTo(heartbeat) < 0 ? awsCheck : heartbeat);
     }
 
     @Override
@@ -190,13 +205,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         LOG.warnf(error, "Reconciling %s/%s failed: %s", platform.getMetadata().getNamespace(),
                 platform.getMetadata().getName(), failure.message());
         events.warning(platform, failure.reason(), failure.message());
-        RealtimePlatformStatus previous = memory.currentStatus(platform);
-        RealtimePlatformStatus next = PlatformStatusBuilder.failed(platform, previous, failure, clock.instant());
-        if (!changed(previous, next)) {
-            return ErrorStatusUpdateControl.noStatusUpdate();
-        }
-        memory.statusWritten(platform, next);
-        return ErrorStatusUpdateControl.patchStatus(statusPatch(platform, next));
+        return report.failed(platform, failure);
     }
 
     @Override
@@ -206,7 +215,6 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         // with deletionPolicy Delete).
         CleanupResult result = aws.cleanup(platform, config.region());
         memory.forget(platform);
-        drills.forget(platform);
         if (!result.done()) {
             LOG.infof("Deleting %s/%s: %s", platform.getMetadata().getNamespace(), platform.getMetadata().getName(),
                     result.outcome().message());
@@ -223,38 +231,5 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
                 .map(ServiceStatus::getLoadBalancer)
                 .flatMap(lb -> lb.getIngress() == null ? Optional.empty() : lb.getIngress().stream().findFirst())
                 .map(ingress -> ingress.getHostname() != null ? ingress.getHostname() : ingress.getIp());
-    }
-
-    /** One Event per condition transition: visible in kubectl describe, bounded by real changes. */
-    private void announce(RealtimePlatform platform, RealtimePlatformStatus previous, RealtimePlatformStatus next) {
-        List<Condition> before = previous == null ? List.of() : previous.conditions;
-        for (Condition changed : Conditions.transitions(before, next.conditions)) {
-            boolean bad = ConditionTypes.DEGRADED.equals(changed.getType())
-                    ? ConditionTypes.TRUE.equals(changed.getStatus())
-                    : !ConditionTypes.TRUE.equals(changed.getStatus());
-            String message = changed.getType() + " is " + changed.getStatus() + ": " + changed.getMessage();
-            if (bad && !"Progressing".equals(changed.getReason())) {
-                events.warning(platform, changed.getReason(), message);
-            } else {
-                events.normal(platform, changed.getReason(), message);
-            }
-        }
-    }
-
-    /** Status is written only when it differs from what the API server has. */
-    private static boolean changed(RealtimePlatformStatus previous, RealtimePlatformStatus next) {
-        return previous == null || !Serialization.asJson(previous).equals(Serialization.asJson(next));
-    }
-
-    /**
-     * A fresh object with only identity and status: applied server-side without a
-     * resourceVersion, so a concurrent spec or finalizer change does not make it conflict.
-     */
-    private static RealtimePlatform statusPatch(RealtimePlatform platform, RealtimePlatformStatus status) {
-        RealtimePlatform patch = new RealtimePlatform();
-        patch.getMetadata().setName(platform.getMetadata().getName());
-        patch.getMetadata().setNamespace(platform.getMetadata().getNamespace());
-        patch.setStatus(status);
-        return patch;
     }
 }

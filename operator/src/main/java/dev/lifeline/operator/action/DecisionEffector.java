@@ -16,8 +16,10 @@ import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.aws.AwsResources;
 import dev.lifeline.operator.aws.dns.RoutingChangeWatch;
 import dev.lifeline.operator.aws.dns.RoutingResult;
+import dev.lifeline.operator.drill.Drills;
 import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.health.PodSignals;
+import dev.lifeline.operator.memory.PlatformKey;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.Decision;
 import dev.lifeline.operator.policy.Decisions;
@@ -73,7 +75,7 @@ public class DecisionEffector {
                     outcome = detail.startsWith(REFUSED) ? "Skipped" : detail.startsWith(UNCHANGED) ? "Unchanged"
                             : "Applied";
                 } catch (RuntimeException e) {
-                    LOG.warnf(e, "Carrying out %s for %s failed", decision.action().kind(), PlatformMemory.key(platform));
+                    LOG.warnf(e, "Carrying out %s for %s failed", decision.action().kind(), PlatformKey.of(platform));
                     outcome = "Failed";
                     detail = e.getMessage();
                 }
@@ -98,8 +100,7 @@ public class DecisionEffector {
         for (RoutingChangeWatch.ConfirmedChange confirmed : aws.confirmRoutingChanges(platform)) {
             RoutingChangeWatch.RoutingChange change = confirmed.change();
             Timer.builder("lifeline.dns.change.insync").description("Routing change accepted by Route 53 -> INSYNC")
-                    .tags("namespace", platform.getMetadata().getNamespace(), "platform",
-                            platform.getMetadata().getName(), "region", change.region())
+                    .tags(PlatformKey.of(platform).tags().and("region", change.region()))
                     .register(metrics).record(confirmed.took());
             events.normal(platform, "DnsChangeInSync", "Weight " + change.weight() + " of " + change.region()
                     + " is live: change " + change.changeId() + " INSYNC " + confirmed.took().toMillis()

@@ -104,9 +104,6 @@ public final class AwsResources {
      * region). Call until {@link CleanupResult#done()}; keep the finalizer until then.
      */
     public CleanupResult cleanup(RealtimePlatform platform, String ownRegion) {
-        schedule.forget(key(platform) + ownRegion);
-        routingChanges.forget(key(platform));
-        route53Health.remove(key(platform) + ownRegion);
         CleanupResult dnsCleanup = dns.cleanup(platform, ownRegion);
         if (!dnsCleanup.done()) {
             return dnsCleanup;
@@ -116,6 +113,13 @@ public final class AwsResources {
             return tableCleanup;
         }
         return CleanupResult.done(dnsCleanup.outcome().message() + "; " + tableCleanup.outcome().message());
+    }
+
+    /** Drops what is cached of a deleted platform (all regions): last report, pending routing changes, verdicts. */
+    public void forget(RealtimePlatform platform) {
+        schedule.forgetPlatform(key(platform));
+        routingChanges.forget(key(platform));
+        route53Health.keySet().removeIf(k -> k.startsWith(key(platform)));
     }
 
     /** DNS API: sets a region's weight (0 drains it unless it is the last healthy region). */

@@ -59,10 +59,6 @@ final class CheckSchedule {
         return pending ? pendingPoll : driftInterval;
     }
 
-    void forget(String key) {
-        entries.remove(key);
-    }
-
     /** Forgets every entry of a platform (all regions), for example after a DNS API change. */
     void forgetPlatform(String platformKeyPrefix) {
         entries.keySet().removeIf(k -> k.startsWith(platformKeyPrefix));

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.lifeline.operator.OperatorConfig;
-import dev.lifeline.operator.action.DrillProgress;
-import dev.lifeline.operator.action.Drills;
+import dev.lifeline.operator.drill.DrillProgress;
+import dev.lifeline.operator.drill.Drills;
 import dev.lifeline.operator.api.RealtimePlatform;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;

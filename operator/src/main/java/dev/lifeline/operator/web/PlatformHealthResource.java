@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.lifeline.operator.action.PlatformMemory;
+import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.policy.Decisions;

@@ -1,4 +1,4 @@
-package dev.lifeline.operator.action;
+package dev.lifeline.operator.drill;
 
 import java.time.Duration;
 import java.time.Instant;

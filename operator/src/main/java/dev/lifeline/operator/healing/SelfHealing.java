@@ -1,4 +1,4 @@
-package dev.lifeline.operator.action;
+package dev.lifeline.operator.healing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,8 +11,11 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
+import dev.lifeline.operator.api.BreakerStatus;
+import dev.lifeline.operator.api.DrillStatus;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RegionSpec;
+import dev.lifeline.operator.drill.Drills;
 import dev.lifeline.operator.health.CoordinationStore;
 import dev.lifeline.operator.health.InstanceHeartbeatRead;
 import dev.lifeline.operator.health.OperatorHeartbeat;
@@ -20,6 +23,8 @@ import dev.lifeline.operator.health.PodSignals;
 import dev.lifeline.operator.health.PodStartTimes;
 import dev.lifeline.operator.health.RegionLoad;
 import dev.lifeline.operator.health.SignalCollector;
+import dev.lifeline.operator.memory.PlatformKey;
+import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.policy.DecisionEngine;
 import dev.lifeline.operator.policy.Decisions;
 import dev.lifeline.operator.policy.EngineState;
@@ -31,8 +36,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * One self-healing step of a platform: read the signals, let the pure decision engine decide,
- * publish this region's heartbeat. Carrying the decisions out is the DecisionEffector's job.
+ * One self-healing step of a platform, gather and decide: read the signals (the workloads' pods, the
+ * peers' and this region's relays' heartbeats, a drill asked for), let the pure decision engine decide,
+ * publish this region's heartbeat. It acts on nothing else: carrying the decisions out, and any Event,
+ * is the reconciler's act steps' job.
  */
 @ApplicationScoped
 public class SelfHealing {
@@ -54,33 +61,22 @@ public class SelfHealing {
         this.drills = drills;
     }
 
-    /** The outcome of one step; {@code coordinationProblem} is set when the table could not be read or written. */
-    public record Step(Decisions decisions, Optional<String> coordinationProblem) {
+    /**
+     * The outcome of one step. {@code coordinationProblem} is set when the table could not be read or written;
+     * {@code drillStarted} is a drill the annotation started in this step, for the act side to announce.
+     */
+    public record Step(Decisions decisions, Optional<String> coordinationProblem, Optional<DrillStatus> drillStarted) {
     }
 
     public Step decide(RealtimePlatform platform, String region, Optional<Deployment> media,
             Optional<Deployment> signaling, Collection<Pod> pods, Integer localDnsWeight, Boolean localRoute53Healthy) {
         Instant now = clock.instant();
         String table = platform.getSpec().sessionStore.tableName;
-        List<String> regions = platform.getSpec().regions.stream().map((RegionSpec r) -> r.name).toList();
         List<String> problems = new ArrayList<>();
-        Map<String, OperatorHeartbeat> heartbeats = Map.of();
-        try {
-            heartbeats = coordination.read(table, region, regions);
-        } catch (RuntimeException e) {
-            problems.add("Reading the peers' heartbeats from table " + table + " failed: " + e.getMessage());
-        }
-        Optional<RegionLoad> load = Optional.empty();
-        try {
-            InstanceHeartbeatRead instances = coordination.readInstances(table, region);
-            load = Optional.of(RegionLoad.of(instances.heartbeats(), now,
-                    Duration.ofSeconds(platform.getSpec().failover.staleAfterSeconds)));
-            metrics.recordLoad(platform, region, load.get(), instances.malformed().size());
-        } catch (RuntimeException e) {
-            // Unknown load, not zero: the heartbeat leaves sessions out and the engine's forecast skips this interval.
-            problems.add("Reading this region's instance heartbeats from table " + table + " failed: " + e.getMessage());
-        }
-        EngineState previous = memory.state(platform).orElseGet(() -> EngineState.fromStatus(localBreakers(platform, region), now));
+        Map<String, OperatorHeartbeat> heartbeats = peerHeartbeats(platform, table, region, problems);
+        Optional<RegionLoad> load = regionLoad(platform, table, region, now, problems);
+        EngineState previous = memory.state(platform)
+                .orElseGet(() -> EngineState.fromStatus(localBreakers(platform, region), now));
         Phase phase = memory.latest(platform.getMetadata().getNamespace(), platform.getMetadata().getName())
                 .map(Decisions::localPhase).orElse(Phase.SERVING);
         Map<String, Long> sessionsByPod = load.map(RegionLoad::sessionsByPod).orElse(Map.of());
@@ -89,13 +85,53 @@ public class SelfHealing {
                 PodSignals.observe(signaling, podsOf(pods, Component.SIGNALING), Map.of()),
                 heartbeats, load, phase, localDnsWeight, localRoute53Healthy, now);
         // Scale ahead by as long as a media-server pod takes to serve; and any drill of this region.
+        Drills.Begun drill = drills.begin(platform, region, now);
         observations = new Observations(observations.localRegion(), observations.components(), observations.regions(),
-                PodStartTimes.p99(podsOf(pods, Component.MEDIA_SERVER)).orElse(null),
-                drills.begin(platform, region, now).orElse(null));
+                PodStartTimes.p99(podsOf(pods, Component.MEDIA_SERVER)).orElse(null), drill.active().orElse(null));
+
         Decisions decisions = engine.decide(observations, platform.getSpec(), previous);
         memory.remember(platform, decisions, observations);
         metrics.record(platform, region, decisions);
         metrics.recordDetection(platform, observations, previous, decisions);
+
+        publishHeartbeat(platform, table, region, decisions, load, heartbeats, now, problems);
+        Optional<String> problem = problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+        problem.ifPresent(p -> LOG.warnf("%s: %s", PlatformKey.of(platform), p));
+        return new Step(decisions, problem, drill.started());
+    }
+
+    /** The latest operator heartbeat of each of the platform's regions; none when the table cannot be read. */
+    private Map<String, OperatorHeartbeat> peerHeartbeats(RealtimePlatform platform, String table, String region,
+            List<String> problems) {
+        List<String> regions = platform.getSpec().regions.stream().map((RegionSpec r) -> r.name).toList();
+        try {
+            return coordination.read(table, region, regions);
+        } catch (RuntimeException e) {
+            problems.add("Reading the peers' heartbeats from table " + table + " failed: " + e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /** This region's sessions and capacity from its relays' heartbeats; unknown (not zero) when unreadable. */
+    private Optional<RegionLoad> regionLoad(RealtimePlatform platform, String table, String region, Instant now,
+            List<String> problems) {
+        try {
+            InstanceHeartbeatRead instances = coordination.readInstances(table, region);
+            RegionLoad load = RegionLoad.of(instances.heartbeats(), now,
+                    Duration.ofSeconds(platform.getSpec().failover.staleAfterSeconds));
+            metrics.recordLoad(platform, region, load, instances.malformed().size());
+            return Optional.of(load);
+        } catch (RuntimeException e) {
+            // Unknown load, not zero: the heartbeat leaves sessions out and the engine's forecast skips this interval.
+            problems.add("Reading this region's instance heartbeats from table " + table + " failed: "
+                    + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** This region's heartbeat for the peers: its phase, load and view of them. */
+    private void publishHeartbeat(RealtimePlatform platform, String table, String region, Decisions decisions,
+            Optional<RegionLoad> load, Map<String, OperatorHeartbeat> heartbeats, Instant now, List<String> problems) {
         try {
             coordination.publish(table, region, new OperatorHeartbeat(region, now, decisions.localPhase(),
                     load.map(RegionLoad::sessions).orElse(null), load.map(RegionLoad::capacity).orElse(null),
@@ -103,12 +139,9 @@ public class SelfHealing {
         } catch (RuntimeException e) {
             problems.add("Writing this region's heartbeat to table " + table + " failed: " + e.getMessage());
         }
-        Optional<String> problem = problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
-        problem.ifPresent(p -> LOG.warnf("%s: %s", PlatformMemory.key(platform), p));
-        return new Step(decisions, problem);
     }
 
-    private static List<dev.lifeline.operator.api.BreakerStatus> localBreakers(RealtimePlatform platform, String region) {
+    private static List<BreakerStatus> localBreakers(RealtimePlatform platform, String region) {
         if (platform.getStatus() == null) {
             return List.of();
         }

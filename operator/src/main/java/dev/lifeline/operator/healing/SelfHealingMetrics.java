@@ -1,13 +1,13 @@
-package dev.lifeline.operator.action;
+package dev.lifeline.operator.healing;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.lifeline.operator.api.BreakerStatus;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.health.RegionLoad;
+import dev.lifeline.operator.memory.PlatformKey;
+import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.Decision;
 import dev.lifeline.operator.policy.Decisions;
@@ -23,7 +23,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Gauges of the latest self-healing step, at /q/metrics: breaker state per component
  * (0 closed, 1 half-open, 2 open), health per region (1 healthy, 0 not), this region's DNS
  * weight, and this region's load from its relays' heartbeats (sessions, capacity, live, stale and
- * malformed heartbeat items). Decision counts are recorded by the DecisionEffector.
+ * malformed heartbeat items). Decision counts are recorded by the DecisionEffector. The gauges'
+ * values live in PlatformMemory, which removes them when the platform is deleted.
  */
 @ApplicationScoped
 public class SelfHealingMetrics {
@@ -31,22 +32,21 @@ public class SelfHealingMetrics {
     private static final Map<String, Integer> BREAKER_VALUE = Map.of("Closed", 0, "HalfOpen", 1, "Open", 2);
 
     private final MeterRegistry registry;
-    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final PlatformMemory memory;
 
-    public SelfHealingMetrics(MeterRegistry registry) {
+    public SelfHealingMetrics(MeterRegistry registry, PlatformMemory memory) {
         this.registry = registry;
+        this.memory = memory;
     }
 
     public void record(RealtimePlatform platform, String localRegion, Decisions decisions) {
-        Tags platformTags = Tags.of("namespace", platform.getMetadata().getNamespace(), "platform",
-                platform.getMetadata().getName());
         for (BreakerStatus breaker : decisions.state().breakerStatuses()) {
-            set("lifeline.breaker.state", platformTags.and("region", localRegion, "component", breaker.component),
+            memory.gauge(platform, "lifeline.breaker.state", Tags.of("region", localRegion, "component", breaker.component),
                     BREAKER_VALUE.getOrDefault(breaker.state, -1));
         }
-        decisions.health().forEach((region, health) -> set("lifeline.region.healthy",
-                platformTags.and("region", region), "Healthy".equals(health.statusName()) ? 1 : 0));
-        set("lifeline.dns.weight", platformTags.and("region", localRegion), decisions.localWeight());
+        decisions.health().forEach((region, health) -> memory.gauge(platform, "lifeline.region.healthy",
+                Tags.of("region", region), "Healthy".equals(health.statusName()) ? 1 : 0));
+        memory.gauge(platform, "lifeline.dns.weight", Tags.of("region", localRegion), decisions.localWeight());
     }
 
     /**
@@ -62,8 +62,7 @@ public class SelfHealingMetrics {
                 if (peer != null && peer.lastHeartbeat() != null) {
                     Timer.builder("lifeline.failover.detection")
                             .description("Last heartbeat of a silent region -> the quorum decides to drain it")
-                            .tags("namespace", platform.getMetadata().getNamespace(), "platform",
-                                    platform.getMetadata().getName(), "region", drain.region())
+                            .tags(PlatformKey.of(platform).tags().and("region", drain.region()))
                             .register(registry).record(Duration.between(peer.lastHeartbeat(), decisions.at()));
                 }
             }
@@ -71,16 +70,11 @@ public class SelfHealingMetrics {
     }
 
     public void recordLoad(RealtimePlatform platform, String localRegion, RegionLoad load, int malformedItems) {
-        Tags tags = Tags.of("namespace", platform.getMetadata().getNamespace(), "platform",
-                platform.getMetadata().getName(), "region", localRegion);
-        set("lifeline.region.sessions", tags, load.sessions());
-        set("lifeline.region.capacity", tags, load.capacity());
-        set("lifeline.instances.live", tags, load.liveRelays());
-        set("lifeline.instances.stale", tags, load.staleRelays());
-        set("lifeline.instances.malformed", tags, malformedItems);
-    }
-
-    private void set(String name, Tags tags, long value) {
-        gauges.computeIfAbsent(name + tags, k -> registry.gauge(name, tags, new AtomicLong())).set(value);
+        Tags region = Tags.of("region", localRegion);
+        memory.gauge(platform, "lifeline.region.sessions", region, load.sessions());
+        memory.gauge(platform, "lifeline.region.capacity", region, load.capacity());
+        memory.gauge(platform, "lifeline.instances.live", region, load.liveRelays());
+        memory.gauge(platform, "lifeline.instances.stale", region, load.staleRelays());
+        memory.gauge(platform, "lifeline.instances.malformed", region, malformedItems);
     }
 }

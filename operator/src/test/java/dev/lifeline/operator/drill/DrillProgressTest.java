@@ -1,4 +1,4 @@
-package dev.lifeline.operator.action;
+package dev.lifeline.operator.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

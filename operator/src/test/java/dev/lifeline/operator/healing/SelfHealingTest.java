@@ -1,4 +1,4 @@
-package dev.lifeline.operator.action;
+package dev.lifeline.operator.healing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,9 +9,14 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.lifeline.operator.action.ReplicaTargets;
 import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.drill.Drills;
+import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.health.InMemoryCoordinationStore;
 import dev.lifeline.operator.health.OperatorHeartbeat;
+import dev.lifeline.operator.memory.PlatformMemory;
+import dev.lifeline.operator.memory.TestMemory;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.DeletionCost;
 import dev.lifeline.operator.policy.Phase;
@@ -24,7 +29,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import dev.lifeline.operator.events.EventRecorder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** One self-healing step with the in-process coordination store: instance heartbeats in, heartbeat and decisions out. */
@@ -36,10 +40,11 @@ class SelfHealingTest {
     private final RealtimePlatform platform = TestPlatforms.platform("meet", US, EU);
     private final String table = platform.getSpec().sessionStore.tableName;
     private final InMemoryCoordinationStore store = new InMemoryCoordinationStore();
-    private final PlatformMemory memory = new PlatformMemory();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final PlatformMemory memory = TestMemory.with(meters);
     // No drill is annotated here, so the drills never emit an Event and need no API server.
-    private final SelfHealing selfHealing = new SelfHealing(store, memory, new SelfHealingMetrics(new SimpleMeterRegistry()),
-            new Drills(new EventRecorder(null)));
+    private final SelfHealing selfHealing = new SelfHealing(store, memory, new SelfHealingMetrics(meters, memory),
+            new Drills(new EventRecorder(null), memory));
 
     @Test
     void relaysHeartbeatsBecomeTheRegionsPublishedLoadAndThePodsSessions() {
@@ -81,6 +86,22 @@ class SelfHealingTest {
                 Optional.of(step.decisions()))).isEqualTo(4);
         assertThat(store.read(table, EU, List.of(EU)).get(EU).activeSessions())
                 .as("no relay heartbeats: a known zero").isZero();
+    }
+
+    @Test
+    void forgettingTheDeletedPlatformRemovesItsGauges() {
+        Instant now = Instant.now();
+        store.publishInstance(table, InstanceHeartbeat.media(US, "meet-media-server-a", 300, 500, true, false, now));
+        selfHealing.decide(platform, US, Optional.of(media(US, 1)), Optional.empty(),
+                List.of(pod(US, "meet-media-server-a")), 100, null);
+        assertThat(meters.find("lifeline.dns.weight").tag("platform", "meet").gauges()).hasSize(1);
+        assertThat(meters.find("lifeline.region.sessions").tag("platform", "meet").gauge().value()).isEqualTo(300.0);
+
+        memory.forget(platform);
+
+        assertThat(meters.getMeters()).as("no meter of the deleted platform is left")
+                .noneMatch(meter -> "meet".equals(meter.getId().getTag("platform")));
+        assertThat(memory.latest("rtc", "meet")).isEmpty();
     }
 
     private Deployment media(String region, int ready) {
