@@ -1,9 +1,7 @@
 package dev.lifeline.operator;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import dev.lifeline.operator.api.RealtimePlatform;
@@ -11,7 +9,6 @@ import dev.lifeline.operator.api.RealtimePlatformStatus;
 import dev.lifeline.operator.aws.AwsReport;
 import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.memory.PlatformMemory;
-import dev.lifeline.operator.policy.Decisions;
 import dev.lifeline.operator.status.ConditionTypes;
 import dev.lifeline.operator.status.Conditions;
 import dev.lifeline.operator.status.FailureReason;
@@ -89,16 +86,11 @@ public class StatusReporter {
         return new PlatformStatusBuilder.Observation(input.platform(), input.region(), input.media(),
                 input.signaling(), aws.map(r -> List.of(r.sessionStoreReady(), r.dnsReady())).orElse(List.of()),
                 aws.map(AwsReport::degraded),
-                pass.healing().map(s -> new PlatformStatusBuilder.SelfHealingView(health(s.decisions()),
+                pass.healing().map(s -> new PlatformStatusBuilder.SelfHealingView(s.decisions().health(),
                         s.decisions().state().breakerStatuses(), s.decisions().localWeight(), pass.history(),
                         s.coordinationProblem())));
     }
 
-    private static Map<String, String> health(Decisions decisions) {
-        Map<String, String> health = new LinkedHashMap<>();
-        decisions.health().forEach((region, h) -> health.put(region, h.statusName()));
-        return health;
-    }
 
     /** The patch to write when the status differs from what the API server has; remembered as written. */
     private Optional<RealtimePlatform> patch(RealtimePlatform platform, RealtimePlatformStatus previous,

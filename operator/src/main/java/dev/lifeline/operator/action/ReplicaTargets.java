@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import dev.lifeline.operator.api.ReplicaRange;
 import dev.lifeline.operator.policy.Action;
-import dev.lifeline.operator.policy.Component;
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.Decision;
 import dev.lifeline.operator.policy.Decisions;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -30,7 +30,7 @@ import dev.lifeline.operator.policy.Decisions;
 import dev.lifeline.operator.policy.EngineState;
 import dev.lifeline.operator.policy.Observations;
 import dev.lifeline.operator.policy.Phase;
-import dev.lifeline.operator.workload.Component;
+import dev.lifeline.operator.api.Component;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -151,6 +151,6 @@ public class SelfHealing {
 
     private static List<Pod> podsOf(Collection<Pod> pods, Component component) {
         return pods.stream().filter(p -> p.getMetadata().getLabels() != null
-                && component.label.equals(p.getMetadata().getLabels().get("app.kubernetes.io/component"))).toList();
+                && component.label().equals(p.getMetadata().getLabels().get("app.kubernetes.io/component"))).toList();
     }
 }

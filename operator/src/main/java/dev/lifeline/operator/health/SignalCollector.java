@@ -9,7 +9,7 @@ import java.util.Optional;
 
 import dev.lifeline.operator.api.RealtimePlatformSpec;
 import dev.lifeline.operator.api.RegionSpec;
-import dev.lifeline.operator.policy.Component;
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.Observations;
 import dev.lifeline.operator.policy.Observations.ComponentObservation;
 import dev.lifeline.operator.policy.Observations.RegionObservation;

@@ -1,5 +1,7 @@
 package dev.lifeline.operator.policy;
 
+import dev.lifeline.operator.api.RegionHealth;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

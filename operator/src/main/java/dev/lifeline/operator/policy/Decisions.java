@@ -1,5 +1,7 @@
 package dev.lifeline.operator.policy;
 
+import dev.lifeline.operator.api.RegionHealth;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.lifeline.operator.policy;
 
+import dev.lifeline.operator.api.RegionHealth;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 

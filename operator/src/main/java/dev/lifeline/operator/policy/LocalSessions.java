@@ -1,5 +1,7 @@
 package dev.lifeline.operator.policy;
 
+import dev.lifeline.operator.api.Component;
+
 import dev.lifeline.operator.policy.Observations.ComponentObservation;
 import dev.lifeline.operator.policy.Observations.PodObservation;
 import dev.lifeline.operator.policy.Observations.RegionObservation;

@@ -1,5 +1,7 @@
 package dev.lifeline.operator.policy;
 
+import dev.lifeline.operator.api.Component;
+
 import java.util.List;
 
 import dev.lifeline.operator.policy.BreakerState.State;

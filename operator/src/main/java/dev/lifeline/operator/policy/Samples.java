@@ -1,5 +1,7 @@
 package dev.lifeline.operator.policy;
 
+import dev.lifeline.operator.api.Component;
+
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.lifeline.operator.status;
 
+import dev.lifeline.operator.api.RegionHealth;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +47,7 @@ public final class PlatformStatusBuilder {
      * What the decision engine concluded, for status: region health, this region's breakers and
      * DNS weight, the decisions carried out (history), and a coordination problem if any.
      */
-    public record SelfHealingView(Map<String, String> health, List<BreakerStatus> localBreakers, int localWeight,
+    public record SelfHealingView(Map<String, RegionHealth> health, List<BreakerStatus> localBreakers, int localWeight,
             List<HistoryEntry> newHistory, Optional<String> coordinationProblem) {
     }
 
@@ -90,7 +92,7 @@ public final class PlatformStatusBuilder {
             history.addAll(view.newHistory());
             next.history = new ArrayList<>(history.subList(Math.max(0, history.size() - HISTORY_LIMIT), history.size()));
         });
-        long healthy = next.regions.stream().filter(r -> RegionHealth.HEALTHY.equals(r.health)).count();
+        long healthy = next.regions.stream().filter(r -> RegionHealth.HEALTHY.statusName().equals(r.health)).count();
         next.healthyRegions = healthy + "/" + next.regions.size();
         return next;
     }
@@ -134,7 +136,7 @@ public final class PlatformStatusBuilder {
                     view.coordinationProblem().get());
         }
         List<String> unhealthy = view.health().entrySet().stream()
-                .filter(e -> !RegionHealth.HEALTHY.equals(e.getValue()))
+                .filter(e -> e.getValue() != RegionHealth.HEALTHY)
                 .map(e -> e.getKey() + " " + e.getValue()).sorted().toList();
         if (unhealthy.isEmpty()) {
             return Conditions.of(ConditionTypes.REGIONS_HEALTHY, ConditionTypes.TRUE, "AllHealthy",
@@ -170,13 +172,13 @@ public final class PlatformStatusBuilder {
             Optional<SelfHealingView> view = observation.selfHealing();
             if (spec.name.equals(observation.region())) {
                 region.health = view.map(v -> v.health().get(spec.name))
-                        .orElse(workloadsAvailable ? RegionHealth.HEALTHY : RegionHealth.DEGRADED);
+                        .orElse(workloadsAvailable ? RegionHealth.HEALTHY : RegionHealth.DEGRADED).statusName();
                 region.readyReplicas = ReplicaCount.of(observation.mediaServer()).ready();
                 region.dnsWeight = view.map(SelfHealingView::localWeight).orElse(spec.drain ? 0 : spec.weight);
                 view.ifPresent(v -> region.breakers = new ArrayList<>(v.localBreakers()));
             } else {
                 // Peers' health comes from their heartbeats in the session table.
-                region.health = view.map(v -> v.health().get(spec.name)).orElse(RegionHealth.UNKNOWN);
+                region.health = view.map(v -> v.health().get(spec.name)).orElse(RegionHealth.UNKNOWN).statusName();
             }
             regions.add(region);
         }

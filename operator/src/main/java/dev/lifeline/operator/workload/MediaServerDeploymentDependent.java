@@ -1,5 +1,7 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.api.Component;
+
 import java.util.List;
 
 import dev.lifeline.operator.OperatorRegion;

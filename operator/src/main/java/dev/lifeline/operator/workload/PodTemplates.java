@@ -1,5 +1,7 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.api.Component;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +73,7 @@ public final class PodTemplates {
                 .withPorts(shape.ports())
                 .addNewEnvFrom().withNewConfigMapRef().withName(PlatformConfigMapDependent.name(platform))
                 .endConfigMapRef().endEnvFrom()
-                .withEnv(new EnvVarBuilder().withName("LIFELINE_ROLE").withValue(component.role).build(),
+                .withEnv(new EnvVarBuilder().withName("LIFELINE_ROLE").withValue(component.role()).build(),
                         new EnvVarBuilder().withName("LIFELINE_INSTANCE_ID").withNewValueFrom()
                                 .withNewFieldRef().withFieldPath("metadata.name").endFieldRef()
                                 .endValueFrom().build(),

@@ -1,5 +1,7 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.api.Component;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,9 +28,9 @@ public final class WorkloadLabels {
     /** Stable labels that select a component's pods. Never change them: Deployment selectors are immutable. */
     public static Map<String, String> selector(RealtimePlatform platform, Component component) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("app.kubernetes.io/name", "lifeline-" + component.label);
+        labels.put("app.kubernetes.io/name", "lifeline-" + component.label());
         labels.put("app.kubernetes.io/instance", platform.getMetadata().getName());
-        labels.put("app.kubernetes.io/component", component.label);
+        labels.put("app.kubernetes.io/component", component.label());
         return labels;
     }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.lifeline.operator.api.ReplicaRange;
 import dev.lifeline.operator.policy.Action;
-import dev.lifeline.operator.policy.Component;
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.Decision;
 import dev.lifeline.operator.policy.Decisions;
 import dev.lifeline.operator.policy.EngineState;

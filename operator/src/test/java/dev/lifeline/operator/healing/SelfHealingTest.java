@@ -20,7 +20,7 @@ import dev.lifeline.operator.memory.TestMemory;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.DeletionCost;
 import dev.lifeline.operator.policy.Phase;
-import dev.lifeline.operator.workload.Component;
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.workload.MediaServerDeploymentDependent;
 import dev.lifeline.operator.workload.TestPlatforms;
 import dev.lifeline.operator.workload.WorkloadLabels;
@@ -64,9 +64,9 @@ class SelfHealingTest {
         assertThat(memory.observations("rtc", "meet").orElseThrow().regions().get(US).activeSessions()).isEqualTo(400L);
         long quantum = DeletionCost.quantum(platform.getSpec().mediaServer.sessionsPerReplica);
         assertThat(step.decisions().actions(Action.SetPodDeletionCost.class)).containsExactlyInAnyOrder(
-                new Action.SetPodDeletionCost(US, dev.lifeline.operator.policy.Component.MEDIA_SERVER,
+                new Action.SetPodDeletionCost(US, dev.lifeline.operator.api.Component.MEDIA_SERVER,
                         "meet-media-server-a", DeletionCost.cost(300, quantum)),
-                new Action.SetPodDeletionCost(US, dev.lifeline.operator.policy.Component.MEDIA_SERVER,
+                new Action.SetPodDeletionCost(US, dev.lifeline.operator.api.Component.MEDIA_SERVER,
                         "meet-media-server-b", DeletionCost.cost(100, quantum)));
     }
 
@@ -81,7 +81,7 @@ class SelfHealingTest {
 
         // eu-west-1 takes all of it: ⌈1500 × 1.2 / 500⌉ = 4 replicas (spec defaults: headroom 20 %, 500 per replica)
         assertThat(step.decisions().actions(Action.ScaleTo.class)).containsExactly(
-                new Action.ScaleTo(EU, dev.lifeline.operator.policy.Component.MEDIA_SERVER, 2, 4));
+                new Action.ScaleTo(EU, dev.lifeline.operator.api.Component.MEDIA_SERVER, 2, 4));
         assertThat(ReplicaTargets.mediaServer(platform.getSpec().mediaServer.replicas, Optional.of(euMedia),
                 Optional.of(step.decisions()))).isEqualTo(4);
         assertThat(store.read(table, EU, List.of(EU)).get(EU).activeSessions())

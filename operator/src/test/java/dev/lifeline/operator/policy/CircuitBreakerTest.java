@@ -1,5 +1,7 @@
 package dev.lifeline.operator.policy;
 
+import dev.lifeline.operator.api.Component;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package dev.lifeline.operator.policy;
 
+import dev.lifeline.operator.api.Component;
+import dev.lifeline.operator.api.RegionHealth;
+
 import static dev.lifeline.operator.policy.Fixtures.AP;
 import static dev.lifeline.operator.policy.Fixtures.EU;
 import static dev.lifeline.operator.policy.Fixtures.US;

@@ -1,5 +1,7 @@
 package dev.lifeline.operator.policy;
 
+import dev.lifeline.operator.api.Component;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

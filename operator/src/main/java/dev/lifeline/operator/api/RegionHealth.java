@@ -1,6 +1,6 @@
-package dev.lifeline.operator.policy;
+package dev.lifeline.operator.api;
 
-/** A region's health as the engine judges it, with the spelling of {@code status.regions[].health}. */
+/** A region's health as the decision engine judges it; {@link #statusName()} is the value of {@code status.regions[].health}. */
 public enum RegionHealth {
     HEALTHY("Healthy"), DEGRADED("Degraded"), DOWN("Down"), UNKNOWN("Unknown");
 
