@@ -12,6 +12,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -149,26 +150,23 @@ class FaultProxyTest {
     private static DynamoDbClient dynamo(RetryMode mode) {
         return DynamoDbClient.builder().endpointOverride(proxy.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> {
-                    if (mode == null) {
-                        o.retryStrategy(b -> b.maxAttempts(1));
-                    } else {
-                        o.retryStrategy(mode);
-                    }
-                })
+                .overrideConfiguration(o -> retries(o, mode))
                 .build();
     }
 
     private static Route53Client route53(RetryMode mode) {
         return Route53Client.builder().endpointOverride(proxy.endpoint()).region(Region.AWS_GLOBAL)
                 .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> {
-                    if (mode == null) {
-                        o.retryStrategy(b -> b.maxAttempts(1));
-                    } else {
-                        o.retryStrategy(mode);
-                    }
-                })
+                .overrideConfiguration(o -> retries(o, mode))
                 .build();
+    }
+
+    /** No retries when {@code mode} is null, so a test sees each injected fault exactly once. */
+    private static void retries(ClientOverrideConfiguration.Builder o, RetryMode mode) {
+        if (mode == null) {
+            o.retryStrategy(b -> b.maxAttempts(1));
+        } else {
+            o.retryStrategy(mode);
+        }
     }
 }

@@ -10,7 +10,6 @@ import dev.lifeline.operator.aws.dns.Route53DnsProvider;
 import dev.lifeline.operator.aws.table.DynamoDbTableProvider;
 import dev.lifeline.operator.aws.table.InMemoryTableProvider;
 import dev.lifeline.operator.aws.table.SessionTableProvider;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;

@@ -2,7 +2,6 @@ package dev.lifeline.operator.aws;
 
 import dev.lifeline.operator.aws.call.AwsOutcome;
 import dev.lifeline.operator.aws.call.AwsReason;
-
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 

@@ -1,5 +1,9 @@
 package dev.lifeline.operator.aws;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeline.operator.api.DnsSpec;
+import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.aws.call.AwsFailureException;
 import dev.lifeline.operator.aws.call.AwsOutcome;
 import dev.lifeline.operator.aws.call.CleanupResult;
@@ -11,11 +15,6 @@ import dev.lifeline.operator.aws.dns.RoutingChangeWatch;
 import dev.lifeline.operator.aws.dns.RoutingResult;
 import dev.lifeline.operator.aws.table.SessionTableProvider;
 import dev.lifeline.operator.aws.table.SessionTableReconciler;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lifeline.operator.api.DnsSpec;
-import dev.lifeline.operator.api.RealtimePlatform;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,8 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-
 import java.util.List;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.BreakerState.State;
 
 /**

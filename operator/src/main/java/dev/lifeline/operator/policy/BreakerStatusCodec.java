@@ -1,7 +1,5 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.lifeline.operator.api.BreakerStatus;
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.BreakerState.State;
 
 /**

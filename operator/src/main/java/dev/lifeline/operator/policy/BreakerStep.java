@@ -1,11 +1,10 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.BreakerState.Sample;
 
 /**

@@ -1,7 +1,5 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.BreakerState.State;
 import dev.lifeline.operator.policy.Decision.Execution;
 

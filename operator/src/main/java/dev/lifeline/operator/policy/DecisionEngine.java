@@ -1,7 +1,5 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.RegionHealth;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.lifeline.operator.api.RealtimePlatformSpec;
+import dev.lifeline.operator.api.RegionHealth;
 import dev.lifeline.operator.policy.Decision.Execution;
 import dev.lifeline.operator.policy.LoadStep.Load;
 import dev.lifeline.operator.policy.PeerDrainStep.PeerDrains;

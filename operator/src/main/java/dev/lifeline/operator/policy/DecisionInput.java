@@ -1,9 +1,8 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-
 import java.time.Instant;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.Decision.Execution;
 import dev.lifeline.operator.policy.Observations.ComponentObservation;
 import dev.lifeline.operator.policy.Observations.RegionObservation;

@@ -1,7 +1,6 @@
 package dev.lifeline.operator.policy;
 
 import dev.lifeline.operator.api.RegionHealth;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

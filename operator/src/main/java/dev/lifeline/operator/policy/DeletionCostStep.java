@@ -1,10 +1,9 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.Observations.ComponentObservation;
 import dev.lifeline.operator.policy.Observations.PodObservation;
 

@@ -1,13 +1,12 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.lifeline.operator.api.BreakerStatus;
+import dev.lifeline.operator.api.Component;
 
 /**
  * Everything the engine remembers between decisions, for the local region. Immutable; each

@@ -1,10 +1,9 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.RegionHealth;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.lifeline.operator.api.RegionHealth;
 import dev.lifeline.operator.policy.BreakerState.State;
 import dev.lifeline.operator.policy.Observations.RegionObservation;
 

@@ -1,7 +1,6 @@
 package dev.lifeline.operator.policy;
 
 import dev.lifeline.operator.api.Component;
-
 import dev.lifeline.operator.policy.Observations.ComponentObservation;
 import dev.lifeline.operator.policy.Observations.PodObservation;
 import dev.lifeline.operator.policy.Observations.RegionObservation;

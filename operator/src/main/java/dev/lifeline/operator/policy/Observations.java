@@ -1,7 +1,6 @@
 package dev.lifeline.operator.policy;
 
 import dev.lifeline.operator.api.Component;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,13 +1,12 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.BreakerState.State;
 
 /**

@@ -1,11 +1,10 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.Observations.ComponentObservation;
 import dev.lifeline.operator.policy.Observations.RegionObservation;
 

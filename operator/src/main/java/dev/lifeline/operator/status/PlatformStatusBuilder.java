@@ -1,7 +1,5 @@
 package dev.lifeline.operator.status;
 
-import dev.lifeline.operator.api.RegionHealth;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +11,7 @@ import dev.lifeline.operator.api.BreakerStatus;
 import dev.lifeline.operator.api.DnsStatus;
 import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.RegionHealth;
 import dev.lifeline.operator.api.SessionStoreStatus;
 import dev.lifeline.operator.api.RealtimePlatformStatus;
 import dev.lifeline.operator.api.RegionSpec;

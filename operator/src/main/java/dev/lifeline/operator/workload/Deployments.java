@@ -1,7 +1,6 @@
 package dev.lifeline.operator.workload;
 
 import dev.lifeline.operator.api.Component;
-
 import dev.lifeline.operator.api.RealtimePlatform;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -16,12 +15,7 @@ final class Deployments {
     static Deployment build(RealtimePlatform platform, Component component, String region, int replicas,
             PodTemplates.ContainerShape shape) {
         return new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(component.resourceName(platform.getMetadata().getName()))
-                .withNamespace(platform.getMetadata().getNamespace())
-                .withOwnerReferences(Owners.controller(platform))
-                .withLabels(WorkloadLabels.of(platform, component, region))
-                .endMetadata()
+                .withMetadata(Owners.ownedMetadata(platform, component, region))
                 .withNewSpec()
                 .withReplicas(replicas)
                 .withRevisionHistoryLimit(5)

@@ -1,8 +1,7 @@
 package dev.lifeline.operator.workload;
 
-import dev.lifeline.operator.api.Component;
-
 import dev.lifeline.operator.OperatorRegion;
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatform;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;

@@ -1,8 +1,7 @@
 package dev.lifeline.operator.workload;
 
-import dev.lifeline.operator.api.Component;
-
 import dev.lifeline.operator.OperatorRegion;
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatform;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
@@ -23,12 +22,7 @@ public class MediaServerServiceDependent extends CRUDKubernetesDependentResource
     /** Pure builder: the Service for the given platform in the given region. */
     public static Service build(RealtimePlatform platform, String region) {
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(Component.MEDIA_SERVER.resourceName(platform.getMetadata().getName()))
-                .withNamespace(platform.getMetadata().getNamespace())
-                .withOwnerReferences(Owners.controller(platform))
-                .withLabels(WorkloadLabels.of(platform, Component.MEDIA_SERVER, region))
-                .endMetadata()
+                .withMetadata(Owners.ownedMetadata(platform, Component.MEDIA_SERVER, region))
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(WorkloadLabels.selector(platform, Component.MEDIA_SERVER))

@@ -1,6 +1,9 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatform;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
@@ -21,6 +24,16 @@ public final class Owners {
                 .withUid(platform.getMetadata().getUid())
                 .withController(true)
                 .withBlockOwnerDeletion(true)
+                .build();
+    }
+
+    /** Metadata of one component's Deployment, Service or PodDisruptionBudget: owned by the platform, labelled. */
+    public static ObjectMeta ownedMetadata(RealtimePlatform platform, Component component, String region) {
+        return new ObjectMetaBuilder()
+                .withName(component.resourceName(platform.getMetadata().getName()))
+                .withNamespace(platform.getMetadata().getNamespace())
+                .withOwnerReferences(controller(platform))
+                .withLabels(WorkloadLabels.of(platform, component, region))
                 .build();
     }
 }

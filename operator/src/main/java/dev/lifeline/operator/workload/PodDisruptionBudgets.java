@@ -1,7 +1,6 @@
 package dev.lifeline.operator.workload;
 
 import dev.lifeline.operator.api.Component;
-
 import dev.lifeline.operator.api.RealtimePlatform;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -15,12 +14,7 @@ final class PodDisruptionBudgets {
 
     static PodDisruptionBudget build(RealtimePlatform platform, Component component, String region) {
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName(component.resourceName(platform.getMetadata().getName()))
-                .withNamespace(platform.getMetadata().getNamespace())
-                .withOwnerReferences(Owners.controller(platform))
-                .withLabels(WorkloadLabels.of(platform, component, region))
-                .endMetadata()
+                .withMetadata(Owners.ownedMetadata(platform, component, region))
                 .withNewSpec()
                 .withMaxUnavailable(new IntOrString(1))
                 .withNewSelector().withMatchLabels(WorkloadLabels.selector(platform, component)).endSelector()

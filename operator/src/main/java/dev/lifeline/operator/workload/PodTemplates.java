@@ -1,11 +1,10 @@
 package dev.lifeline.operator.workload;
 
-import dev.lifeline.operator.api.Component;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.ComputeResources;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.ResourceAmounts;

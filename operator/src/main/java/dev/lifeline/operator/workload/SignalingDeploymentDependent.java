@@ -1,10 +1,9 @@
 package dev.lifeline.operator.workload;
 
-import dev.lifeline.operator.api.Component;
-
 import java.util.List;
 
 import dev.lifeline.operator.OperatorRegion;
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.SignalingSpec;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;

@@ -1,8 +1,7 @@
 package dev.lifeline.operator.workload;
 
-import dev.lifeline.operator.api.Component;
-
 import dev.lifeline.operator.OperatorRegion;
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatform;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
@@ -26,12 +25,7 @@ public class SignalingServiceDependent extends CRUDKubernetesDependentResource<S
     /** Pure builder: the Service for the given platform in the given region. */
     public static Service build(RealtimePlatform platform, String region) {
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(Component.SIGNALING.resourceName(platform.getMetadata().getName()))
-                .withNamespace(platform.getMetadata().getNamespace())
-                .withOwnerReferences(Owners.controller(platform))
-                .withLabels(WorkloadLabels.of(platform, Component.SIGNALING, region))
-                .endMetadata()
+                .withMetadata(Owners.ownedMetadata(platform, Component.SIGNALING, region))
                 .withNewSpec()
                 .withType("LoadBalancer")
                 // Keeps the client's source address (rate limits, logs) and skips a second hop.

@@ -1,10 +1,9 @@
 package dev.lifeline.operator.workload;
 
-import dev.lifeline.operator.api.Component;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatform;
 
 /** The app.kubernetes.io/* labels on everything Lifeline creates. */

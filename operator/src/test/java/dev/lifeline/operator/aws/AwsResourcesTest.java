@@ -1,5 +1,9 @@
 package dev.lifeline.operator.aws;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.RealtimePlatformStatus;
 import dev.lifeline.operator.aws.call.AwsFailureException;
 import dev.lifeline.operator.aws.call.AwsProblem;
 import dev.lifeline.operator.aws.call.AwsReason;
@@ -13,11 +17,6 @@ import dev.lifeline.operator.aws.table.InMemoryTableProvider;
 import dev.lifeline.operator.aws.table.SessionTableProvider;
 import dev.lifeline.operator.aws.table.TableFix;
 import dev.lifeline.operator.aws.table.TableState;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.lifeline.operator.api.RealtimePlatform;
-import dev.lifeline.operator.api.RealtimePlatformStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

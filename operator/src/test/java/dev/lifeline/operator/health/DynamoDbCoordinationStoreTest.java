@@ -3,6 +3,7 @@ package dev.lifeline.operator.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import dev.lifeline.operator.aws.call.AwsFailureException;
 import dev.lifeline.operator.aws.call.AwsSettings;
 import dev.lifeline.operator.policy.Phase;
 import dev.lifeline.sessiontable.InstanceHeartbeat;
+import dev.lifeline.sessiontable.InstanceHeartbeatCodec;
 import dev.lifeline.testkit.MotoServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -126,25 +128,11 @@ class DynamoDbCoordinationStoreTest {
         assertThat(read).containsOnly(Map.entry(US, loaded), Map.entry("eu-west-1", unknown));
     }
 
-    /** The layout the media-server's DynamoSessionStore writes (docs/session-table.md), spelled out literally. */
+    /** A relay's heartbeat as the media-server writes it (its literal layout is pinned in session-table/ and the contract test). */
     private static Map<String, AttributeValue> mediaItem(String region, String pod, int sessions, long updatedAtMillis) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", AttributeValue.fromS("INSTANCE#" + region));
-        item.put("sk", AttributeValue.fromS("media#" + pod));
-        item.put("role", AttributeValue.fromS("media"));
-        item.put("region", AttributeValue.fromS(region));
-        item.put("instanceId", AttributeValue.fromS(pod));
-        item.put("address", AttributeValue.fromS("10.1.2.3:40000"));
-        item.put("sessions", AttributeValue.fromN(Integer.toString(sessions)));
-        item.put("capacity", AttributeValue.fromN("500"));
-        item.put("packetsPerSecond", AttributeValue.fromN("1250.5"));
-        item.put("lossRatio", AttributeValue.fromN("0.01"));
-        item.put("eventLoopLagMillis", AttributeValue.fromN("3.0"));
-        item.put("ready", AttributeValue.fromBool(true));
-        item.put("draining", AttributeValue.fromBool(false));
-        item.put("updatedAt", AttributeValue.fromN(Long.toString(updatedAtMillis)));
-        item.put("expiresAt", AttributeValue.fromN(Long.toString(updatedAtMillis / 1000 + 30)));
-        return item;
+        return InstanceHeartbeatCodec.encode(new InstanceHeartbeat(InstanceHeartbeat.MEDIA, region, pod, "10.1.2.3:40000",
+                sessions, 500, 1250.5, 0.01, 3.0, true, false, Instant.ofEpochMilli(updatedAtMillis)),
+                Duration.ofSeconds(30));
     }
 
     private static void put(Map<String, AttributeValue> item) {

@@ -1,7 +1,5 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -13,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.lifeline.operator.api.BreakerStatus;
 import dev.lifeline.operator.api.CircuitBreakerSpec;
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.BreakerState.Sample;
 import dev.lifeline.operator.policy.BreakerState.State;
 import net.jqwik.api.Arbitraries;

@@ -1,8 +1,5 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-import dev.lifeline.operator.api.RegionHealth;
-
 import static dev.lifeline.operator.policy.Fixtures.AP;
 import static dev.lifeline.operator.policy.Fixtures.EU;
 import static dev.lifeline.operator.policy.Fixtures.US;
@@ -19,8 +16,10 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatformSpec;
+import dev.lifeline.operator.api.RegionHealth;
 import dev.lifeline.operator.policy.BreakerState.State;
 import dev.lifeline.operator.policy.Decision.Execution;
 import dev.lifeline.operator.policy.Fixtures.Snapshot;

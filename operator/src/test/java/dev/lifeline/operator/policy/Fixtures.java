@@ -1,7 +1,5 @@
 package dev.lifeline.operator.policy;
 
-import dev.lifeline.operator.api.Component;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatformSpec;
 import dev.lifeline.operator.api.RegionSpec;
 import dev.lifeline.operator.policy.Observations.ComponentObservation;

@@ -1,7 +1,6 @@
 package dev.lifeline.operator.aws.call;
 
 import dev.lifeline.operator.aws.AwsResources;
-
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**

@@ -1,7 +1,6 @@
 package dev.lifeline.operator.aws.dns;
 
 import dev.lifeline.operator.aws.call.AwsFailureException;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

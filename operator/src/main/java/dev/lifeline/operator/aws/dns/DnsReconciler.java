@@ -1,14 +1,13 @@
 package dev.lifeline.operator.aws.dns;
 
-import dev.lifeline.operator.aws.call.AwsFailureException;
-import dev.lifeline.operator.aws.call.AwsOutcome;
-import dev.lifeline.operator.aws.call.AwsReason;
-import dev.lifeline.operator.aws.call.CleanupResult;
-
 import dev.lifeline.operator.api.DnsStatus;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RealtimePlatformSpec;
 import dev.lifeline.operator.api.RegionSpec;
+import dev.lifeline.operator.aws.call.AwsFailureException;
+import dev.lifeline.operator.aws.call.AwsOutcome;
+import dev.lifeline.operator.aws.call.AwsReason;
+import dev.lifeline.operator.aws.call.CleanupResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -3,7 +3,6 @@ package dev.lifeline.operator.aws.dns;
 import dev.lifeline.operator.aws.call.AwsFailureException;
 import dev.lifeline.operator.aws.call.AwsProblem;
 import dev.lifeline.operator.aws.call.AwsReason;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

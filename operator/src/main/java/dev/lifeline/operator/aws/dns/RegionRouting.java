@@ -1,13 +1,12 @@
 package dev.lifeline.operator.aws.dns;
 
-import dev.lifeline.operator.aws.call.AwsFailureException;
-import dev.lifeline.operator.aws.call.AwsOutcome;
-import dev.lifeline.operator.aws.call.AwsReason;
-
 import dev.lifeline.operator.api.DnsSpec;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RealtimePlatformSpec;
 import dev.lifeline.operator.api.RegionSpec;
+import dev.lifeline.operator.aws.call.AwsFailureException;
+import dev.lifeline.operator.aws.call.AwsOutcome;
+import dev.lifeline.operator.aws.call.AwsReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -4,7 +4,6 @@ import dev.lifeline.operator.aws.call.AwsCallPolicy;
 import dev.lifeline.operator.aws.call.AwsClients;
 import dev.lifeline.operator.aws.call.AwsFailureException;
 import dev.lifeline.operator.aws.call.AwsReason;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -3,7 +3,6 @@ package dev.lifeline.operator.aws.table;
 import dev.lifeline.operator.aws.call.AwsFailureException;
 import dev.lifeline.operator.aws.call.AwsProblem;
 import dev.lifeline.operator.aws.call.AwsReason;
-
 import dev.lifeline.sessiontable.TableSchema;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

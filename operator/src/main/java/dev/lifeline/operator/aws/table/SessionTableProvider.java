@@ -1,7 +1,6 @@
 package dev.lifeline.operator.aws.table;
 
 import dev.lifeline.operator.aws.call.AwsFailureException;
-
 import java.util.Optional;
 
 /**

@@ -1,13 +1,12 @@
 package dev.lifeline.operator.aws.table;
 
+import dev.lifeline.operator.api.RealtimePlatformSpec;
+import dev.lifeline.operator.api.SessionStoreSpec;
+import dev.lifeline.operator.api.SessionStoreStatus;
 import dev.lifeline.operator.aws.call.AwsFailureException;
 import dev.lifeline.operator.aws.call.AwsOutcome;
 import dev.lifeline.operator.aws.call.AwsReason;
 import dev.lifeline.operator.aws.call.CleanupResult;
-
-import dev.lifeline.operator.api.RealtimePlatformSpec;
-import dev.lifeline.operator.api.SessionStoreSpec;
-import dev.lifeline.operator.api.SessionStoreStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,14 +1,13 @@
 package dev.lifeline.operator.aws.dns;
 
-import dev.lifeline.operator.aws.TestPlatforms;
-import dev.lifeline.operator.aws.call.AwsReason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.operator.api.DnsSpec;
 import dev.lifeline.operator.api.DnsStatus;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RealtimePlatformStatus;
+import dev.lifeline.operator.aws.TestPlatforms;
+import dev.lifeline.operator.aws.call.AwsReason;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -1,12 +1,11 @@
 package dev.lifeline.operator.aws.table;
 
-import dev.lifeline.operator.aws.TestPlatforms;
-import dev.lifeline.operator.aws.call.AwsReason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.SessionStoreSpec;
+import dev.lifeline.operator.aws.TestPlatforms;
+import dev.lifeline.operator.aws.call.AwsReason;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
