@@ -52,11 +52,12 @@ public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<
         data.put("LIFELINE_REGION", region);
         data.put("LIFELINE_REGIONS", spec.regions.stream().map(r -> r.name).collect(Collectors.joining(",")));
         data.put("LIFELINE_SESSION_TABLE", spec.sessionStore.tableName);
-        data.put("LIFELINE_HOME_REGION", spec.sessionStore.homeRegion);
         data.put("LIFELINE_MEDIA_UDP_PORT", Integer.toString(spec.mediaServer.udpPort));
         data.put("LIFELINE_MEDIA_CAPACITY", Integer.toString(spec.mediaServer.sessionsPerReplica));
-        data.put("LIFELINE_SIGNALING_PORT", Integer.toString(spec.signaling.port));
+        // Both halves of one clock: with only the interval, signaling kept its 3 s default and saw every
+        // relay of a platform with a 3 s interval as stale.
         data.put("LIFELINE_HEARTBEAT_INTERVAL", spec.failover.heartbeatIntervalSeconds + "s");
+        data.put("LIFELINE_HEARTBEAT_STALE_AFTER", spec.failover.staleAfterSeconds + "s");
         data.put("LIFELINE_DRAIN_DEADLINE", spec.failover.reroute.drainDeadlineSeconds + "s");
         return data;
     }

@@ -121,12 +121,21 @@ class WorkloadBuildersTest {
         assertThat(config.getData()).containsEntry("LIFELINE_REGION", "eu-west-1")
                 .containsEntry("LIFELINE_REGIONS", "us-east-1,eu-west-1")
                 .containsEntry("LIFELINE_SESSION_TABLE", "meet-sessions")
-                .containsEntry("LIFELINE_HOME_REGION", "us-east-1")
                 .containsEntry("LIFELINE_MEDIA_UDP_PORT", "40000")
-                .containsEntry("LIFELINE_SIGNALING_PORT", "8080")
                 .containsEntry("LIFELINE_MEDIA_CAPACITY", "500")
                 .containsEntry("LIFELINE_HEARTBEAT_INTERVAL", "2s")
                 .containsEntry("LIFELINE_DRAIN_DEADLINE", "60s");
+    }
+
+    @Test
+    void configMapHandsTheMediaServerTheWholeHeartbeatClock() {
+        platform.getSpec().failover.heartbeatIntervalSeconds = 3;
+        platform.getSpec().failover.staleAfterSeconds = 9;
+
+        ConfigMap config = PlatformConfigMapDependent.build(platform, "eu-west-1");
+
+        assertThat(config.getData()).containsEntry("LIFELINE_HEARTBEAT_INTERVAL", "3s")
+                .containsEntry("LIFELINE_HEARTBEAT_STALE_AFTER", "9s");
     }
 
     @Test
