@@ -3,7 +3,9 @@
 # binaries (built once from the Go module proxy and cached in ~/.kubeapitest), then the Maven
 # build with unit tests (*Test) and integration tests (*IT) against real processes.
 # kube-controller-manager, kube-scheduler and kwok make the simulated regions (SimulatedRegion).
+# lua5.1 runs the Argo CD health check and actions in deploy/argocd/ (ArgoCdHealthCheckTest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 test/scripts/kube-binaries.sh kube-apiserver kubectl etcd kube-controller-manager kube-scheduler kwok
+test/scripts/lua.sh
 exec ./mvnw verify "$@"

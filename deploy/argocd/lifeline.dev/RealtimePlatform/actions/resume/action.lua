@@ -1,0 +1,3 @@
+-- Resumes Lifeline's self-healing for this platform.
+obj.spec.paused = false
+return obj
