@@ -651,8 +651,7 @@ public final class RealNode implements AutoCloseable {
                 .orElse(hierarchies().get(0));
         try (Stream<Path> walk = Files.walk(hierarchy.resolve(cgroupName))) {
             Path cgroup = walk.filter(p -> p.getFileName().toString().equals(id)
-                    && p.getParent().getFileName().toString().endsWith(podUid.replace('-', '_'))
-                    || p.getFileName().toString().equals(id) && p.getParent().getFileName().toString().endsWith(podUid))
+                    && p.getParent().getFileName().toString().equals("pod" + podUid))
                     .findFirst().orElseThrow(() -> new IllegalStateException("no cgroup for container " + id));
             return Files.readAllLines(cgroup.resolve("cgroup.procs")).stream().filter(l -> !l.isBlank())
                     .map(Long::parseLong).toList();
@@ -672,26 +671,25 @@ public final class RealNode implements AutoCloseable {
             }
             closed = true;
             try {
-                if (kubelet != null) {
-                    kubelet.stop();
-                }
                 java.util.function.Predicate<Path> mine = p -> p.getFileName().toString().equals(cgroupName);
-                killCgroupProcesses(mine);
-                if (containerd != null) {
-                    containerd.stop();
-                }
-                killProcessesMentioning(dir.toString());
-                unmountUnder(dir);
-                removeCgroups(mine);
-                deleteBridges(bridge);
-                deleteTree(dir);
-                try {
-                    plane.client().nodes().withName(name).delete();
-                } catch (RuntimeException e) {
-                    LOG.debug("Node {} not deleted (control plane gone?)", name, e);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Cleaning up real node {} failed", name, e);
+                // Each step on its own: one that fails must not leave the rest undone.
+                step("stop the kubelet", () -> {
+                    if (kubelet != null) {
+                        kubelet.stop();
+                    }
+                });
+                step("kill the pods", () -> killCgroupProcesses(mine));
+                step("stop containerd", () -> {
+                    if (containerd != null) {
+                        containerd.stop();
+                    }
+                });
+                step("kill the shims", () -> killProcessesMentioning(dir.toString()));
+                step("unmount", () -> unmountUnder(dir));
+                step("remove the cgroups", () -> removeCgroups(mine));
+                step("delete the bridge", () -> deleteBridges(bridge));
+                step("delete " + dir, () -> deleteTree(dir));
+                step("delete the Node", () -> plane.client().nodes().withName(name).delete());
             } finally {
                 LIVE.remove(this);
                 if (LIVE.isEmpty()) {
@@ -699,6 +697,14 @@ public final class RealNode implements AutoCloseable {
                 }
             }
             LOG.info("Real node {} stopped and cleaned up", name);
+        }
+    }
+
+    private void step(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Real node {}: cannot {}", name, what, e);
         }
     }
 
