@@ -2,10 +2,12 @@
 # Runs every test of the project on a fresh machine: provides the pinned Kubernetes control-plane
 # binaries (built once from the Go module proxy and cached in ~/.kubeapitest), then the Maven
 # build with unit tests (*Test) and integration tests (*IT) against real processes.
-# kube-controller-manager, kube-scheduler and kwok make the simulated regions (SimulatedRegion).
+# kube-controller-manager, kube-scheduler and kwok make the simulated regions (SimulatedRegion);
+# kubelet, containerd, runc, the CNI plugins and the pause image make real nodes (RealNode, *E2E).
 # lua5.1 runs the Argo CD health check and actions in deploy/argocd/ (ArgoCdHealthCheckTest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-test/scripts/kube-binaries.sh kube-apiserver kubectl etcd kube-controller-manager kube-scheduler kwok
+test/scripts/kube-binaries.sh kube-apiserver kubectl etcd kube-controller-manager kube-scheduler kwok kubelet
+test/scripts/node-prereqs.sh >/dev/null
 test/scripts/lua.sh
 exec ./mvnw verify "$@"

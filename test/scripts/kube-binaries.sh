@@ -20,6 +20,7 @@
 # logged as "built <component> in <n>s" (see test/README.md for measured numbers).
 # Usage: test/scripts/kube-binaries.sh [component ...]
 #   components: kube-apiserver kubectl etcd (default) kube-controller-manager kube-scheduler kwok
+#               kubelet kube-proxy (real nodes: RealNode; built with CGO_ENABLED=0 like the rest)
 set -euo pipefail
 
 K8S_VERSION="${LIFELINE_K8S_VERSION:-1.35.4}"
@@ -74,6 +75,8 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
 	_ "k8s.io/kubernetes/cmd/kubectl"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
 )
 GO
       go mod tidy -e >/dev/null 2>&1 || true
@@ -144,7 +147,7 @@ for c in "${missing[@]}"; do
   case "$c" in
     etcd) build_etcd ;;
     kwok) build_kwok ;;
-    kube-apiserver|kubectl|kube-controller-manager|kube-scheduler) build_k8s "$c" ;;
+    kube-apiserver|kubectl|kube-controller-manager|kube-scheduler|kubelet|kube-proxy) build_k8s "$c" ;;
     *) log "unknown component: $c"; exit 2 ;;
   esac
   log "built $c in $((SECONDS - started))s"

@@ -45,14 +45,25 @@ public final class ComponentProcess implements AutoCloseable {
     private final String name;
     private final List<String> command;
     private final URI health;
+    private final java.util.function.BooleanSupplier readiness;
     private final Path log;
     private Process process;
     private boolean startedOnce;
 
     ComponentProcess(String name, List<String> command, URI health) {
+        this(name, command, health, null);
+    }
+
+    /** A process without a health endpoint: {@code readiness} says when it is up (for example, its socket answers). */
+    ComponentProcess(String name, List<String> command, java.util.function.BooleanSupplier readiness) {
+        this(name, command, null, readiness);
+    }
+
+    private ComponentProcess(String name, List<String> command, URI health, java.util.function.BooleanSupplier readiness) {
         this.name = name;
         this.command = List.copyOf(command);
         this.health = health;
+        this.readiness = readiness;
         this.log = RepoPaths.workDir().resolve(name + ".log");
     }
 
@@ -75,7 +86,7 @@ public final class ComponentProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
         Process current = process;
-        Awaitility.await(name + " healthy at " + health + " (log: " + log + ")")
+        Awaitility.await(name + " healthy at " + (health != null ? health : "its socket") + " (log: " + log + ")")
                 .atMost(STARTUP_TIMEOUT)
                 .pollInterval(Duration.ofMillis(200))
                 .failFast(name + " exited during startup; see " + log, () -> !current.isAlive())
@@ -135,6 +146,9 @@ public final class ComponentProcess implements AutoCloseable {
 
     /** True when the health endpoint answers 200 with body "ok". */
     public boolean healthy() {
+        if (readiness != null) {
+            return readiness.getAsBoolean();
+        }
         try {
             HttpURLConnection connection = (HttpURLConnection) health.toURL().openConnection();
             if (connection instanceof HttpsURLConnection https) {

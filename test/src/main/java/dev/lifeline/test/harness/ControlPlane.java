@@ -26,6 +26,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * A real kube-apiserver + etcd (fabric8 kube-api-test) of the pinned Kubernetes version, with
  * the binaries from test/scripts/kube-binaries.sh. RBAC is on; there is no controller manager,
  * so no garbage collector and no Deployment controller.
+ *
+ * <p>{@link #startForRealNodes} makes a control plane that real kubelets ({@link RealNode}) can
+ * join: its client CA can sign node certificates and it has a kubelet client certificate for
+ * logs and exec ({@link NodeCertificates}); it keeps its certificates in a kube-api-test
+ * directory of its own, so the shared {@code ~/.kubeapitest} certificates stay as they are.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -34,17 +39,31 @@ public final class ControlPlane implements AutoCloseable {
 
     private final KubeAPIServer server;
     private final String name;
+    private final Path certDir;
+    private final boolean realNodes;
     private KubernetesClient client;
     private Path kubeconfig;
 
-    private ControlPlane(String name) {
+    private ControlPlane(String name, boolean realNodes) {
         this.name = name;
-        this.server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+        this.realNodes = realNodes;
+        KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
                 .withApiServerVersion(version())
                 .withOfflineMode(true)
                 .withUpdateKubeConfig(false)
-                .withStartupTimeout(120_000)
-                .build());
+                .withStartupTimeout(120_000);
+        if (realNodes) {
+            this.certDir = NodeCertificates.kubeApiTestDirForNodes();
+            Path[] kubeletClient = NodeCertificates.apiServerKubeletClient();
+            config.withTestDir(certDir.toString())
+                    .withApiServerFlag("--kubelet-client-certificate", kubeletClient[0].toString())
+                    .withApiServerFlag("--kubelet-client-key", kubeletClient[1].toString())
+                    // Node names are not in DNS here: reach kubelets at their InternalIP (the machine's address).
+                    .withApiServerFlag("--kubelet-preferred-address-types", "InternalIP,ExternalIP,Hostname");
+        } else {
+            this.certDir = SimulatedRegion.kubeApiTestDir();
+        }
+        this.server = new KubeAPIServer(config.build());
     }
 
     public static String version() {
@@ -53,7 +72,16 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Starts a control plane; {@code name} labels its kubeconfig file and logs. */
     public static ControlPlane start(String name) {
-        ControlPlane plane = new ControlPlane(name);
+        return start(name, false);
+    }
+
+    /** Starts a control plane that real kubelets can join ({@link RealNode#start(ControlPlane, String)}). */
+    public static ControlPlane startForRealNodes(String name) {
+        return start(name, true);
+    }
+
+    static ControlPlane start(String name, boolean realNodes) {
+        ControlPlane plane = new ControlPlane(name, realNodes);
         plane.server.start();
         String yaml = plane.server.getKubeConfigYaml();
         plane.kubeconfig = RepoPaths.workDir().resolve("kubeconfig-" + name + ".yaml");
@@ -83,6 +111,16 @@ public final class ControlPlane implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** Where this API server's certificates and keys are (apiserver.crt/.key, client.crt/.key). */
+    public Path certDir() {
+        return certDir;
+    }
+
+    /** True when real kubelets can join ({@link #startForRealNodes}). */
+    public boolean acceptsRealNodes() {
+        return realNodes;
     }
 
     /** Installs every CRD under crds/ and waits until the API server serves them. */

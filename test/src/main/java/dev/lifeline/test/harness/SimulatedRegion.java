@@ -63,9 +63,11 @@ public final class SimulatedRegion implements AutoCloseable {
      * @param nodeMonitorGracePeriod  how long a node may stay silent (kwok stopped) before the node
      *                                lifecycle controller marks it NotReady and its pods not Ready;
      *                                kube-controller-manager's default is 50 s
+     * @param realNodes               the control plane takes real kubelets as well
+     *                                ({@link RealNode#start(SimulatedRegion, String, String)})
      */
     public record Options(List<String> zoneSuffixes, int nodesPerZone, String nodeCpu, String nodeMemory,
-            int nodeMaxPods, Duration nodeMonitorGracePeriod) {
+            int nodeMaxPods, Duration nodeMonitorGracePeriod, boolean realNodes) {
 
         public Options {
             zoneSuffixes = List.copyOf(zoneSuffixes);
@@ -83,20 +85,25 @@ public final class SimulatedRegion implements AutoCloseable {
 
         /** Three zones (a, b, c), one node each, 16 CPUs, 64 GiB and 110 pods per node, 50 s grace. */
         public static Options defaults() {
-            return new Options(List.of("a", "b", "c"), 1, "16", "64Gi", 110, Duration.ofSeconds(50));
+            return new Options(List.of("a", "b", "c"), 1, "16", "64Gi", 110, Duration.ofSeconds(50), false);
         }
 
         public Options withNodesPerZone(int nodes) {
-            return new Options(zoneSuffixes, nodes, nodeCpu, nodeMemory, nodeMaxPods, nodeMonitorGracePeriod);
+            return new Options(zoneSuffixes, nodes, nodeCpu, nodeMemory, nodeMaxPods, nodeMonitorGracePeriod, realNodes);
         }
 
         public Options withZones(String... suffixes) {
             return new Options(List.of(suffixes), nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods,
-                    nodeMonitorGracePeriod);
+                    nodeMonitorGracePeriod, realNodes);
         }
 
         public Options withNodeMonitorGracePeriod(Duration grace) {
-            return new Options(zoneSuffixes, nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods, grace);
+            return new Options(zoneSuffixes, nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods, grace, realNodes);
+        }
+
+        /** The region's control plane also takes real kubelet nodes ({@link RealNode}). */
+        public Options withRealNodes() {
+            return new Options(zoneSuffixes, nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods, nodeMonitorGracePeriod, true);
         }
 
         /** kwok renews each Lease every quarter of its duration, as the kubelet does: 4-5 renewals per grace period. */
@@ -183,9 +190,9 @@ public final class SimulatedRegion implements AutoCloseable {
         Path controllerManagerBinary = binary(binaries, "kube-controller-manager");
         Path schedulerBinary = binary(binaries, "kube-scheduler");
         Path kwokBinary = binary(binaries, "kwok");
-        plane = ControlPlane.start("region-" + name);
+        plane = ControlPlane.start("region-" + name, options.realNodes());
         String kubeconfig = plane.kubeconfig().toString();
-        Path certs = kubeApiTestDir();
+        Path certs = plane.certDir();
 
         int kcmPort = OperatorProcess.freePort();
         controllerManager = component("kube-controller-manager", List.of(
