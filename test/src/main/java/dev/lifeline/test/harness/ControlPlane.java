@@ -189,8 +189,9 @@ public final class ControlPlane implements AutoCloseable {
 
     private boolean isEstablished(String crdName) {
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
-        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
-                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+        // A CRD just created can have a status without conditions yet.
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream().anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     @Override
