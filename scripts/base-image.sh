@@ -11,13 +11,14 @@
 # Idempotent: a cached archive is kept (delete it, or set LIFELINE_BASE_REBUILD=1, to rebuild);
 # everything is made in a scratch directory and the archive is renamed into place at the end,
 # so an interrupted build leaves nothing half-written behind.
-# Needs root (debootstrap, chroot) and the Debian packages debootstrap, umoci and skopeo.
+# Needs root (debootstrap, chroot); installs Debian's debootstrap, umoci and skopeo when missing.
 # Cold build on 2 cores: about 3-5 minutes (see README "Container images").
 # Prints the archive's path on stdout.
 set -euo pipefail
 
 SUITE=bookworm
-BASE_VERSION="${LIFELINE_BASE_VERSION:-17-bookworm-1}"
+# Bump the version when the recipe below changes: the cache is keyed by it.
+BASE_VERSION="${LIFELINE_BASE_VERSION:-17-bookworm-2}"
 BASE_NAME="lifeline/base-jre"
 CACHE_DIR="${LIFELINE_BASE_IMAGE_DIR:-$HOME/.cache/lifeline/base-image}"
 ARCHIVE="$CACHE_DIR/base-jre-$BASE_VERSION.tar"
@@ -31,10 +32,14 @@ if [ -s "$ARCHIVE" ] && [ "${LIFELINE_BASE_REBUILD:-0}" != 1 ]; then
   exit 0
 fi
 
-for tool in debootstrap umoci skopeo; do
-  command -v "$tool" >/dev/null || { log "missing $tool: apt-get install -y debootstrap umoci skopeo"; exit 2; }
-done
 [ "$(id -u)" = 0 ] || { log "needs root (debootstrap, chroot)"; exit 2; }
+# Debian's packages, installed when missing (as test/scripts/kube-binaries.sh builds what is missing).
+missing=()
+for tool in debootstrap umoci skopeo; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  { apt-get install -y -qq "${missing[@]}" || { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; }; } >/dev/null
+fi
 
 # The mirror apt uses here for <suite>/main, e.g. the URI of `deb <uri> bookworm main`.
 apt_mirror() {
@@ -48,8 +53,17 @@ mkdir -p "$CACHE_DIR"
 WORK="$(mktemp -d "$CACHE_DIR/build.XXXXXX")"
 ROOTFS="$WORK/rootfs"
 cleanup() {
-  for m in proc sys dev; do umount -l "$ROOTFS/$m" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  # Unmount whatever debootstrap or this script left mounted inside (deepest first); never
+  # delete through a mount that is still there.
+  local m
+  for m in $(awk -v w="$WORK/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r); do
+    umount -l "$m" 2>/dev/null || true
+  done
+  if awk -v w="$WORK/" 'index($2, w) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+    log "left $WORK in place: something is still mounted inside"
+  else
+    rm -rf "$WORK"
+  fi
 }
 trap cleanup EXIT
 started=$SECONDS
@@ -64,7 +78,7 @@ log "debootstrap done in $((SECONDS - started))s"
 {
   echo "deb $MIRROR $SUITE main"
   echo "deb $MIRROR $SUITE-updates main"
-  [ -n "$SECURITY_MIRROR" ] && echo "deb $SECURITY_MIRROR $SUITE-security main"
+  if [ -n "$SECURITY_MIRROR" ]; then echo "deb $SECURITY_MIRROR $SUITE-security main"; fi
 } > "$ROOTFS/etc/apt/sources.list"
 mount -t proc proc "$ROOTFS/proc"
 chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
@@ -83,6 +97,8 @@ rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/* "$ROOTFS"/var/cac
   "$ROOTFS"/var/log/* "$ROOTFS"/usr/share/doc/* "$ROOTFS"/usr/share/man/* "$ROOTFS"/usr/share/info/* \
   "$ROOTFS"/usr/share/lintian "$ROOTFS"/usr/share/locale/* "$ROOTFS"/tmp/* "$ROOTFS"/var/tmp/* \
   "$ROOTFS"/root/.cache "$ROOTFS/debootstrap"
+# Not used at run time: javac's symbol table, and the class-data archive for heaps over 32 GiB.
+rm -f "$ROOTFS"/usr/lib/jvm/java-17-openjdk-*/lib/ct.sym "$ROOTFS"/usr/lib/jvm/java-17-openjdk-*/lib/server/classes_nocoops.jsa
 chmod 1777 "$ROOTFS/tmp"
 mkdir -p "$ROOTFS/app"
 JAVA_HOME_DIR="$(cd "$ROOTFS" && ls -d usr/lib/jvm/java-17-openjdk-* | head -1)"

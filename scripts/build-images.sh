@@ -2,7 +2,7 @@
 # Builds the two image archives, without a Docker daemon and without a registry:
 #   target/images/lifeline-operator-<tag>.tar      tagged ghcr.io/lifeline/operator:<tag>
 #   target/images/lifeline-media-server-<tag>.tar  tagged ghcr.io/lifeline/media-server:<tag>
-# (<tag> is lifeline.image.tag in pom.xml; deploy/ and samples/ name these images.)
+# (<tag> is images.tag in pom.xml; deploy/ and samples/ name these images.)
 #
 # 1. scripts/base-image.sh provides the base (Debian bookworm minbase + Java 17 runtime, user
 #    10001), built once with debootstrap and cached in ~/.cache/lifeline/base-image/.
@@ -20,6 +20,6 @@ log() { echo "[build-images] $*" >&2; }
 started=$SECONDS
 base="$(scripts/base-image.sh)"
 ./mvnw -B -q -Pimages -pl operator,media-server -am package -DskipTests \
-  -Dlifeline.base.image="$base" "$@"
+  -Dimages.base="$base" "$@"
 log "built in $((SECONDS - started))s:"
 ls -l target/images/*.tar >&2

@@ -11,13 +11,13 @@
 #     - the operator starts as far as its Kubernetes client and reports the missing cluster
 #       (there is no control plane here), proving the fast-jar, its classpath and /tmp work.
 # The containers share the host's network namespace (no CNI needed) on free ports.
-# Needs root, runc, umoci, skopeo, curl. About 30-60 s.
+# Needs root; installs Debian's runc, umoci, skopeo and curl when missing. About 50 s.
 # Usage: test/scripts/image-smoke.sh [images-dir]   (default target/images)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 IMAGES_DIR="${1:-target/images}"
-TAG="$(sed -n 's:.*<lifeline.image.tag>\(.*\)</lifeline.image.tag>.*:\1:p' pom.xml)"
-REGISTRY="$(sed -n 's:.*<lifeline.image.registry>\(.*\)</lifeline.image.registry>.*:\1:p' pom.xml)"
+TAG="$(sed -n 's:.*<images.tag>\(.*\)</images.tag>.*:\1:p' pom.xml)"
+REGISTRY="$(sed -n 's:.*<images.registry>\(.*\)</images.registry>.*:\1:p' pom.xml)"
 WORK="$(mktemp -d /tmp/lifeline-image-smoke.XXXXXX)"
 RUNC_ROOT="$WORK/runc-state"
 log() { echo "[image-smoke] $*" >&2; }
@@ -33,9 +33,13 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-for tool in runc umoci skopeo curl python3; do
-  command -v "$tool" >/dev/null || fail "missing $tool (apt-get install -y runc umoci skopeo curl)"
-done
+[ "$(id -u)" = 0 ] || fail "needs root (runc)"
+missing=()
+for tool in runc umoci skopeo curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  { apt-get install -y -qq "${missing[@]}" || { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; }; } >/dev/null
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -97,8 +101,8 @@ PY
 # Runs a bundle in the background; its output goes to $WORK/<id>.log.
 start() {
   local id="$1" bundle="$2"
-  containers+=("$id")
-  runc --root "$RUNC_ROOT" run --bundle "$bundle" "$id" </dev/null >"$WORK/$id.log" 2>&1 &
+  containers+=("lifeline-$id-$$")
+  runc --root "$RUNC_ROOT" run --bundle "$bundle" "lifeline-$id-$$" </dev/null >"$WORK/$id.log" 2>&1 &
   pids[$id]=$!
 }
 
@@ -120,7 +124,7 @@ operator="$(unpack operator)"
 # The JVM sizes its heap from the container's memory limit (cgroup), not from the host's RAM.
 cp -a "$media" "$WORK/jvm-bundle"
 restrict "$WORK/jvm-bundle" -- java -XX:MaxRAMPercentage=75 -XshowSettings:vm -version
-runc --root "$RUNC_ROOT" run --bundle "$WORK/jvm-bundle" smoke-jvm </dev/null >"$WORK/jvm.log" 2>&1 \
+runc --root "$RUNC_ROOT" run --bundle "$WORK/jvm-bundle" "lifeline-smoke-jvm-$$" </dev/null >"$WORK/jvm.log" 2>&1 \
   || { cat "$WORK/jvm.log" >&2; fail "java -version in the image"; }
 heap="$(sed -n 's/.*Max. Heap Size (Estimated): \([0-9.]*\)M.*/\1/p' "$WORK/jvm.log")"
 # 75 % of 512 MiB, less the JVM's alignment (371.25M here); the host's RAM would give gigabytes.

@@ -18,7 +18,7 @@ import dev.lifeline.test.harness.RepoPaths;
 
 /**
  * The images scripts/build-images.sh builds are the images the install manifests, the samples and
- * the operator's default name: the archives are tagged {@code <lifeline.image.registry>/<name>:<lifeline.image.tag>}
+ * the operator's default name: the archives are tagged {@code <images.registry>/<name>:<images.tag>}
  * from the parent pom, so a renamed tag or registry must be renamed everywhere at once.
  * (test/scripts/image-smoke.sh checks the archives themselves.)
  */
@@ -32,7 +32,7 @@ class ImageNamesTest {
     }
 
     private static String image(String name) throws IOException {
-        return pomProperty("lifeline.image.registry") + "/" + name + ":" + pomProperty("lifeline.image.tag");
+        return pomProperty("images.registry") + "/" + name + ":" + pomProperty("images.tag");
     }
 
     private static List<String> imagesIn(Path dir) throws IOException {
