@@ -1,5 +1,7 @@
 package dev.lifeline.operator;
 
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -17,4 +19,19 @@ public interface OperatorConfig {
     /** Name of the leader-election Lease; both replicas of one regional operator share it. */
     @WithDefault("lifeline-operator")
     String leaseName();
+
+    /** What the operator adds to the pods it deploys (emulators and local runs; unset in production). */
+    Workload workload();
+
+    interface Workload {
+
+        /** DynamoDB endpoint the media server uses ({@code LIFELINE_DYNAMODB_ENDPOINT}); empty: AWS's own. */
+        Optional<String> dynamodbEndpoint();
+
+        /**
+         * A Secret in the platform's namespace whose keys become the pods' environment
+         * ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}); empty: the default chain (IRSA).
+         */
+        Optional<String> awsCredentialsSecret();
+    }
 }

@@ -3,6 +3,7 @@ package dev.lifeline.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Method;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -15,6 +16,7 @@ import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.workload.MediaServerDeploymentDependent;
 import dev.lifeline.operator.workload.PlatformConfigMapDependent;
 import dev.lifeline.operator.workload.SignalingDeploymentDependent;
+import dev.lifeline.operator.workload.WorkloadEnvironment;
 import dev.lifeline.test.harness.Platforms;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -46,7 +48,11 @@ class MediaServerSettingsContractTest {
 
     /** ConfigMap keys (loaded with envFrom) and the containers' own env of both Deployments; QUARKUS_* are the framework's. */
     private Set<String> operatorEnvironment() {
-        Stream<String> configMap = PlatformConfigMapDependent.build(platform, "us-east-1").getData().keySet().stream();
+        // With every optional setting of the operator on, so that what it adds is checked too.
+        WorkloadEnvironment everything = new WorkloadEnvironment(Optional.of("http://dynamodb.example:8000"),
+                Optional.of("aws-credentials"));
+        Stream<String> configMap = PlatformConfigMapDependent.build(platform, "us-east-1", everything).getData()
+                .keySet().stream();
         Stream<String> containers = Stream.of(MediaServerDeploymentDependent.build(platform, "us-east-1", 2),
                         SignalingDeploymentDependent.build(platform, "us-east-1"))
                 .map(Deployment::getSpec).flatMap(spec -> spec.getTemplate().getSpec().getContainers().stream())

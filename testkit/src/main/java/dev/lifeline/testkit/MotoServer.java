@@ -43,24 +43,35 @@ public final class MotoServer implements AutoCloseable {
     private static MotoServer shared;
 
     private final Process process;
+    private final String host;
     private final int port;
     private final Path log;
 
-    private MotoServer(Process process, int port, Path log) {
+    private MotoServer(Process process, String host, int port, Path log) {
         this.process = process;
+        this.host = host;
         this.port = port;
         this.log = log;
     }
 
-    /** Starts a new moto server and waits until it answers HTTP. */
+    /** Starts a new moto server on 127.0.0.1 and waits until it answers HTTP. */
     public static MotoServer start() {
+        return start("127.0.0.1");
+    }
+
+    /**
+     * Starts a new moto server bound to {@code host} (an address of this machine, for clients
+     * that cannot use loopback, such as pods of a real node: its node IP) and waits until it answers.
+     * {@link #endpoint()} then names that address.
+     */
+    public static MotoServer start(String host) {
         String python = MotoPython.interpreter();
         Path launcher = extractLauncher();
         IllegalStateException last = null;
         // A free port can be taken between probing and binding; a fresh port on retry fixes that.
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(python, launcher, freeLoopbackPort());
+                return startOnce(python, launcher, host, freeLoopbackPort());
             } catch (IllegalStateException e) {
                 last = e;
                 LOG.warn("moto server did not start (attempt {}/{}): {}", attempt, START_ATTEMPTS, e.getMessage());
@@ -78,13 +89,13 @@ public final class MotoServer implements AutoCloseable {
         return shared;
     }
 
-    private static MotoServer startOnce(String python, Path launcher, int port) {
+    private static MotoServer startOnce(String python, Path launcher, String host, int port) {
         Path log;
         Process process;
         try {
             log = Files.createTempFile("lifeline-moto-" + port + "-", ".log");
             ProcessBuilder builder = new ProcessBuilder(List.of(python, launcher.toString(),
-                    "-H", "127.0.0.1", "-p", Integer.toString(port)))
+                    "-H", host, "-p", Integer.toString(port)))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             // Keep the emulator deterministic and offline, whatever the developer's shell exports.
@@ -95,7 +106,7 @@ public final class MotoServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Could not launch moto with " + python + ": " + e.getMessage(), e);
         }
-        MotoServer server = new MotoServer(process, port, log);
+        MotoServer server = new MotoServer(process, host, port, log);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stopQuietly, "moto-server-" + port + "-reaper"));
         server.awaitAnswering();
         LOG.info("moto server {} answering on {} (log {})", process.pid(), server.endpoint(), log);
@@ -139,7 +150,7 @@ public final class MotoServer implements AutoCloseable {
 
     /** Base URI for the AWS SDK's {@code endpointOverride}. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create("http://" + host + ":" + port);
     }
 
     public int port() {

@@ -33,8 +33,13 @@ public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<
         return platform.getMetadata().getName() + "-config";
     }
 
-    /** Pure builder: the ConfigMap for the given platform in the given region. */
+    /** The ConfigMap for the given platform in the given region, with the operator's {@link WorkloadEnvironment}. */
     public static ConfigMap build(RealtimePlatform platform, String region) {
+        return build(platform, region, WorkloadEnvironment.current());
+    }
+
+    /** Pure builder: the ConfigMap for the given platform in the given region. */
+    public static ConfigMap build(RealtimePlatform platform, String region, WorkloadEnvironment environment) {
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(name(platform))
@@ -42,12 +47,12 @@ public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<
                 .withOwnerReferences(Owners.controller(platform))
                 .withLabels(WorkloadLabels.shared(platform, region))
                 .endMetadata()
-                .withData(data(platform.getSpec(), region))
+                .withData(data(platform.getSpec(), region, environment))
                 .build();
     }
 
     /** Environment of both components; keys are the media-server's configuration (see media-server/README.md). */
-    static Map<String, String> data(RealtimePlatformSpec spec, String region) {
+    static Map<String, String> data(RealtimePlatformSpec spec, String region, WorkloadEnvironment environment) {
         Map<String, String> data = new TreeMap<>();
         data.put("LIFELINE_REGION", region);
         data.put("LIFELINE_REGIONS", spec.regions.stream().map(r -> r.name).collect(Collectors.joining(",")));
@@ -59,14 +64,16 @@ public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<
         data.put("LIFELINE_HEARTBEAT_INTERVAL", spec.failover.heartbeatIntervalSeconds + "s");
         data.put("LIFELINE_HEARTBEAT_STALE_AFTER", spec.failover.staleAfterSeconds + "s");
         data.put("LIFELINE_DRAIN_DEADLINE", spec.failover.reroute.drainDeadlineSeconds + "s");
+        // Emulators and local runs only (lifeline.workload.dynamodb-endpoint); unset, the pods use AWS's endpoint.
+        environment.dynamodbEndpoint().ifPresent(e -> data.put("LIFELINE_DYNAMODB_ENDPOINT", e));
         return data;
     }
 
     /** Stable digest of the configuration, stamped on pod templates so that a change rolls them. */
-    public static String hash(RealtimePlatform platform, String region) {
+    public static String hash(RealtimePlatform platform, String region, WorkloadEnvironment environment) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            data(platform.getSpec(), region).forEach((k, v) -> {
+            data(platform.getSpec(), region, environment).forEach((k, v) -> {
                 digest.update(k.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
                 digest.update(v.getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package dev.lifeline.operator.workload;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,8 @@ import dev.lifeline.operator.api.ComputeResources;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.ResourceAmounts;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
@@ -33,6 +36,8 @@ public final class PodTemplates {
     public static final String READINESS_PATH = "/q/health/ready";
     public static final String ZONE_KEY = "topology.kubernetes.io/zone";
     public static final String HOSTNAME_KEY = "kubernetes.io/hostname";
+    /** How long a container may take to answer its liveness endpoint for the first time. */
+    public static final int STARTUP_SECONDS = 120;
 
     private PodTemplates() {
     }
@@ -49,10 +54,22 @@ public final class PodTemplates {
 
     public static final String SIGNING_SECRET_KEY = "token-secret";
 
+    /** The pod template with the operator's {@link WorkloadEnvironment}. */
     public static PodTemplateSpec build(RealtimePlatform platform, Component component, String region,
             ContainerShape shape) {
+        return build(platform, component, region, shape, WorkloadEnvironment.current());
+    }
+
+    public static PodTemplateSpec build(RealtimePlatform platform, Component component, String region,
+            ContainerShape shape, WorkloadEnvironment environment) {
+        List<EnvFromSource> envFrom = new ArrayList<>();
+        envFrom.add(new EnvFromSourceBuilder().withNewConfigMapRef().withName(PlatformConfigMapDependent.name(platform))
+                .endConfigMapRef().build());
+        // Static AWS credentials for emulators (lifeline.workload.aws-credentials-secret); unset: IRSA / default chain.
+        environment.credentialsSecret().ifPresent(secret -> envFrom.add(
+                new EnvFromSourceBuilder().withNewSecretRef().withName(secret).endSecretRef().build()));
         Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put(CONFIG_HASH_ANNOTATION, PlatformConfigMapDependent.hash(platform, region));
+        annotations.put(CONFIG_HASH_ANNOTATION, PlatformConfigMapDependent.hash(platform, region, environment));
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()
                 .withLabels(WorkloadLabels.of(platform, component, region))
@@ -70,8 +87,7 @@ public final class PodTemplates {
                 .withName(CONTAINER_NAME)
                 .withImage(shape.image())
                 .withPorts(shape.ports())
-                .addNewEnvFrom().withNewConfigMapRef().withName(PlatformConfigMapDependent.name(platform))
-                .endConfigMapRef().endEnvFrom()
+                .withEnvFrom(envFrom)
                 .withEnv(new EnvVarBuilder().withName("LIFELINE_ROLE").withValue(component.role()).build(),
                         new EnvVarBuilder().withName("LIFELINE_INSTANCE_ID").withNewValueFrom()
                                 .withNewFieldRef().withFieldPath("metadata.name").endFieldRef()
@@ -87,6 +103,8 @@ public final class PodTemplates {
                                 .withNewSecretKeyRef(SIGNING_SECRET_KEY, signingSecretName(platform), false)
                                 .endValueFrom().build())
                 .withResources(resources(shape.resources()))
+                // The JVM takes 10-20 s to listen on a busy node; liveness (3 x 5 s) would kill it first.
+                .withStartupProbe(startupProbe())
                 .withLivenessProbe(probe(LIVENESS_PATH, 3))
                 .withReadinessProbe(probe(READINESS_PATH, 1))
                 .withNewSecurityContext()
@@ -118,6 +136,20 @@ public final class PodTemplates {
                 .withPeriodSeconds(5)
                 .withTimeoutSeconds(2)
                 .withFailureThreshold(failureThreshold)
+                .build();
+    }
+
+    /**
+     * Holds liveness and readiness back until the server answers at all: every 2 s, for up to
+     * {@link #STARTUP_SECONDS}. Without it, liveness (3 failures, 5 s apart, from the container's
+     * start) killed a JVM that had not started listening within about 15 s.
+     */
+    private static Probe startupProbe() {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(LIVENESS_PATH).withNewPort(HTTP_PORT_NAME).endHttpGet()
+                .withPeriodSeconds(2)
+                .withTimeoutSeconds(2)
+                .withFailureThreshold(STARTUP_SECONDS / 2)
                 .build();
     }
 

@@ -3,6 +3,7 @@ package dev.lifeline.operator.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,9 @@ class WorkloadBuildersTest {
         assertThat(server.getPorts()).extracting(p -> p.getName() + ":" + p.getProtocol() + ":" + p.getContainerPort())
                 .containsExactly("media:UDP:41000", "http:TCP:8080");
         assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(server.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(server.getStartupProbe().getPeriodSeconds() * server.getStartupProbe().getFailureThreshold())
+                .as("a JVM's start-up on a busy node").isEqualTo(PodTemplates.STARTUP_SECONDS);
         assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
         assertThat(server.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
         assertThat(server.getResources().getRequests()).containsKeys("cpu", "memory");
@@ -125,6 +129,36 @@ class WorkloadBuildersTest {
                 .containsEntry("LIFELINE_MEDIA_CAPACITY", "500")
                 .containsEntry("LIFELINE_HEARTBEAT_INTERVAL", "2s")
                 .containsEntry("LIFELINE_DRAIN_DEADLINE", "60s");
+    }
+
+    @Test
+    void withoutWorkloadEnvironmentPodsUseAwsDefaults() {
+        ConfigMap config = PlatformConfigMapDependent.build(platform, "eu-west-1", WorkloadEnvironment.NONE);
+        Container server = MediaServerDeploymentDependent.build(platform, "eu-west-1").getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+
+        assertThat(config.getData()).doesNotContainKey("LIFELINE_DYNAMODB_ENDPOINT");
+        assertThat(server.getEnvFrom()).singleElement().satisfies(e -> assertThat(e.getConfigMapRef().getName())
+                .isEqualTo("meet-config"));
+    }
+
+    @Test
+    void workloadEnvironmentGivesThePodsAnEmulatorEndpointAndCredentials() {
+        WorkloadEnvironment emulator = new WorkloadEnvironment(Optional.of("http://10.0.0.5:5000"), Optional.of("aws-dummy"));
+
+        ConfigMap config = PlatformConfigMapDependent.build(platform, "eu-west-1", emulator);
+        var template = PodTemplates.build(platform, dev.lifeline.operator.api.Component.MEDIA_SERVER, "eu-west-1",
+                new PodTemplates.ContainerShape("media:1", List.of(), 8080, null, 30), emulator);
+
+        assertThat(config.getData()).containsEntry("LIFELINE_DYNAMODB_ENDPOINT", "http://10.0.0.5:5000");
+        assertThat(template.getSpec().getContainers().get(0).getEnvFrom())
+                .extracting(e -> e.getConfigMapRef() != null ? "configMap:" + e.getConfigMapRef().getName()
+                        : "secret:" + e.getSecretRef().getName())
+                .containsExactly("configMap:meet-config", "secret:aws-dummy");
+        assertThat(template.getMetadata().getAnnotations().get(PodTemplates.CONFIG_HASH_ANNOTATION))
+                .as("a new endpoint rolls the pods")
+                .isNotEqualTo(PlatformConfigMapDependent.hash(platform, "eu-west-1", WorkloadEnvironment.NONE));
+        assertThat(new WorkloadEnvironment(Optional.of(" "), Optional.of(""))).isEqualTo(WorkloadEnvironment.NONE);
     }
 
     @Test
