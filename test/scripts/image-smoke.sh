@@ -8,8 +8,8 @@
 #     only writable mount, user 10001, all capabilities dropped, a 512 MiB memory limit:
 #     - the JVM sizes its heap from that limit (75 %, about 370 MiB);
 #     - the media server (both roles) answers /q/health/live and /q/health/ready;
-#     - the operator starts as far as its Kubernetes client and reports the missing cluster
-#       (there is no control plane here), proving the fast-jar, its classpath and /tmp work.
+#     - the operator boots and starts its JOSDK controller (there is no control plane here),
+#       proving the fast-jar, its classpath and its configuration work.
 # The containers share the host's network namespace (no CNI needed) on free ports.
 # Needs root; installs Debian's runc, umoci, skopeo and curl when missing. About 50 s.
 # Usage: test/scripts/image-smoke.sh [images-dir]   (default target/images)
@@ -145,18 +145,22 @@ wait_http smoke-media "http://127.0.0.1:$mport/q/health/live"
 wait_http smoke-media "http://127.0.0.1:$mport/q/health/ready"
 wait_http smoke-signaling "http://127.0.0.1:$sport/q/health/live"
 
-# The operator: no cluster here. It must boot Quarkus and JOSDK and get as far as starting its
-# informers against the (unreachable) API server it was given.
+# The operator: no cluster here. It must boot Quarkus (config, CDI, the fast-jar's classpath) and
+# start JOSDK's controller, which then tries the (unreachable) API server it was given. Whether
+# and when the client reports the refused connection is the client's business, not the image's.
 oport="$(free_port)"
 restrict "$operator" QUARKUS_HTTP_PORT="$oport" LIFELINE_REGION=us-east-1 KUBERNETES_MASTER=https://127.0.0.1:1
 start smoke-operator "$operator"
 deadline=$((SECONDS + 90))
-until grep -q 'Connection refused: /127.0.0.1:1' "$WORK/smoke-operator.log"; do
-  [ $SECONDS -lt $deadline ] || { tail -60 "$WORK/smoke-operator.log" >&2; fail "operator: did not reach its Kubernetes client"; }
+until grep -q "Starting 'realtimeplatform' controller" "$WORK/smoke-operator.log"; do
+  if [ $SECONDS -ge $deadline ] || ! kill -0 "${pids[smoke-operator]}" 2>/dev/null; then
+    tail -60 "$WORK/smoke-operator.log" >&2; fail "operator: did not start its controller"
+  fi
   sleep 1
 done
-if grep -qE 'ClassNotFoundException|NoClassDefFoundError|Read-only file system|UnsatisfiedLinkError|AccessDeniedException' "$WORK/smoke-operator.log"; then
+sleep 5
+if grep -qE 'ClassNotFoundException|NoClassDefFoundError|Read-only file system|UnsatisfiedLinkError|AccessDeniedException|ConfigValidationException' "$WORK/smoke-operator.log"; then
   cat "$WORK/smoke-operator.log" >&2; fail "operator: broken image"
 fi
-log "operator: booted, its informers tried the API server (Connection refused: /127.0.0.1:1, as expected)"
+log "operator: booted and started its controller (no API server here, by design)"
 log "PASS in $((SECONDS - started))s"
