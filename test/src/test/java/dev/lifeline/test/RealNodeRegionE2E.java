@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.lifeline.test.harness.RealNode;
 import dev.lifeline.test.harness.SimulatedRegion;
+import dev.lifeline.test.harness.Teardown;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -42,15 +43,7 @@ class RealNodeRegionE2E {
 
     @AfterAll
     static void stop() {
-        try {
-            if (node != null) {
-                node.close();
-            }
-        } finally {
-            if (region != null) {
-                region.close();
-            }
-        }
+        Teardown.closeAll(node, region);
     }
 
     @Test

@@ -33,6 +33,7 @@ import dev.lifeline.test.harness.Platforms;
 import dev.lifeline.test.harness.RealNode;
 import dev.lifeline.test.harness.RepoPaths;
 import dev.lifeline.test.harness.SimulatedRegion;
+import dev.lifeline.test.harness.Teardown;
 import dev.lifeline.testkit.MotoServer;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -135,24 +136,7 @@ class RealPodsE2E {
 
     @AfterAll
     static void stop() {
-        try {
-            if (operator != null) {
-                operator.close();
-            }
-            if (dynamo != null) {
-                dynamo.close();
-            }
-            if (moto != null) {
-                moto.stop();
-            }
-            if (node != null) {
-                node.close();
-            }
-        } finally {
-            if (region != null) {
-                region.close();
-            }
-        }
+        Teardown.closeAll(operator, dynamo, moto, node, region);
     }
 
     @Test
