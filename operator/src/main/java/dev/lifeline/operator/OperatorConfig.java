@@ -1,5 +1,6 @@
 package dev.lifeline.operator;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -22,6 +23,23 @@ public interface OperatorConfig {
 
     /** What the operator adds to the pods it deploys (emulators and local runs; unset in production). */
     Workload workload();
+
+    /** The REST API and status page. */
+    Web web();
+
+    interface Web {
+
+        /**
+         * How long a TokenReview or SubjectAccessReview answer is reused: a revoked token or
+         * RoleBinding takes effect after at most this long; the page polls faster than this.
+         */
+        @WithDefault("10s")
+        Duration reviewCacheTtl();
+
+        /** How many answers of each kind are kept at most (callers × platforms × verbs). */
+        @WithDefault("1000")
+        int reviewCacheSize();
+    }
 
     interface Workload {
 

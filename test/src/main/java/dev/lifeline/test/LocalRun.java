@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import org.awaitility.Awaitility;
 
 import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.test.harness.ApiTokens;
 import dev.lifeline.test.harness.ControlPlane;
 import dev.lifeline.test.harness.OperatorProcess;
 import dev.lifeline.test.harness.Platforms;
@@ -82,7 +83,24 @@ public final class LocalRun {
                 ControlPlane.version() + "-linux-amd64", "kubectl");
         out.printf("%nOperator log: %s%nTry:  KUBECONFIG=%s %s get rtp -A%n", operator.log(), plane.kubeconfig(),
                 kubectl);
+        printStatusPage(operator, platforms, plane, kubectl, out);
         return operator;
+    }
+
+    /**
+     * The status page and REST API take a Kubernetes bearer token: a ready one (a ServiceAccount
+     * bound to cluster-admin on this throwaway control plane) and how to make one for another account.
+     */
+    private static void printStatusPage(OperatorProcess operator, List<HasMetadata> platforms, ControlPlane plane,
+            Path kubectl, PrintStream out) {
+        for (HasMetadata platform : platforms) {
+            out.printf("Status page: %s/status/?namespace=%s&name=%s%n", operator.baseUrl(),
+                    platform.getMetadata().getNamespace(), platform.getMetadata().getName());
+        }
+        out.printf("Token for the page and the REST API (ServiceAccount %s/%s, cluster-admin here):%n  %s%n",
+                ApiTokens.ADMIN_NAMESPACE, ApiTokens.ADMIN_ACCOUNT, operator.adminToken());
+        out.printf("Another account's token:  KUBECONFIG=%s %s create token <serviceaccount> -n <namespace>%n",
+                plane.kubeconfig(), kubectl);
     }
 
     /** Local runs need no AWS account: the operator's in-memory providers stand in for AWS. */

@@ -25,6 +25,12 @@ class LocalRunIT {
                     "created   Deployment/meet-media-server", "created   Service/meet-signaling (LoadBalancer",
                     "created   PodDisruptionBudget/demo-signaling", "WorkloadsAvailable", "get rtp -A");
             assertThat(operator.isAlive()).isTrue();
+            assertThat(output).contains("Status page: " + operator.baseUrl() + "/status/?namespace=rtc&name=meet",
+                    "create token <serviceaccount>");
+            String token = output.lines().dropWhile(l -> !l.startsWith("Token for the page")).skip(1).findFirst()
+                    .orElseThrow().trim();
+            assertThat(operator.request("GET", "/api/v1/namespaces/rtc/realtimeplatforms/meet/history", token)
+                    .statusCode()).as("the printed token reads the REST API").isEqualTo(200);
         }
     }
 }

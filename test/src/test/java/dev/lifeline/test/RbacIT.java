@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.lifeline.test.harness.ApiTokens;
 import dev.lifeline.test.harness.ControlPlane;
 import dev.lifeline.test.harness.OperatorProcess;
 import dev.lifeline.test.harness.PlatformYaml;
@@ -86,7 +87,13 @@ class RbacIT {
                     .until(() -> !admin.v1().events().inNamespace("rbac").list().getItems().isEmpty());
             assertThat(admin.leases().inNamespace(SYSTEM).withName("lifeline-operator").get())
                     .as("leader election Lease held in the operator's namespace").isNotNull();
-            assertThat(operator.logText()).doesNotContain("Forbidden");
+            assertThat(operator.request("GET", "/api/v1/namespaces/rbac/realtimeplatforms/least/history",
+                    ApiTokens.clusterAdmin(admin)).statusCode())
+                    .as("the REST API's TokenReview and SubjectAccessReview work with the operator's own account")
+                    .isEqualTo(200);
+            assertThat(operator.request("GET", "/api/v1/namespaces/rbac/realtimeplatforms/least/history",
+                    ApiTokens.newServiceAccount(admin, "rbac", "nobody")).statusCode()).isEqualTo(403);
+            assertThat(operator.logText()).doesNotContain("Forbidden", "review failed");
         }
     }
 

@@ -20,6 +20,10 @@ import org.awaitility.Awaitility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
 /**
  * The operator as users run it: the packaged Quarkus application in its own JVM (prod profile,
  * leader election on), talking to a control plane through a kubeconfig file.
@@ -36,11 +40,14 @@ public final class OperatorProcess implements AutoCloseable {
     private final Process process;
     private final int httpPort;
     private final Path log;
+    private final Path kubeconfig;
+    private String adminToken;
 
-    private OperatorProcess(Process process, int httpPort, Path log) {
+    private OperatorProcess(Process process, int httpPort, Path log, Path kubeconfig) {
         this.process = process;
         this.httpPort = httpPort;
         this.log = log;
+        this.kubeconfig = kubeconfig;
     }
 
     public static Path applicationJar() {
@@ -71,7 +78,7 @@ public final class OperatorProcess implements AutoCloseable {
         env.putAll(extraEnv);
         builder.environment().putAll(env);
         try {
-            OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
+            OperatorProcess operator = new OperatorProcess(builder.start(), port, log, kubeconfig);
             LOG.info("Operator '{}' for region {} starting (http port {}, log {})", name, region, port, log);
             operator.awaitReady();
             return operator;
@@ -92,22 +99,59 @@ public final class OperatorProcess implements AutoCloseable {
                 .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
-    /** GET on the operator's HTTP port (REST API, metrics); fails unless the answer is 200. */
+    /**
+     * GET on the operator's HTTP port (REST API, metrics); fails unless the answer is 200. Calls to
+     * the REST API carry the token of a cluster-admin ServiceAccount ({@link #adminToken()}).
+     */
     public String get(String path) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET());
+        HttpResponse<String> response = request("GET", path, apiToken(path));
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }
 
-    /** POST without a body on the operator's HTTP port; the answer, whatever its status. */
+    /** POST without a body on the operator's HTTP port, as {@link #get}; the answer, whatever its status. */
     public HttpResponse<String> post(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+        return request("POST", path, apiToken(path));
+    }
+
+    /** A call without a body on the operator's HTTP port with the given bearer token (null: none). */
+    public HttpResponse<String> request(String method, String path, String bearerToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        return send(request);
+    }
+
+    private String apiToken(String path) {
+        return path.startsWith("/api/") ? adminToken() : null;
+    }
+
+    /**
+     * A token the REST API accepts for everything: a ServiceAccount bound to cluster-admin,
+     * created through this operator's kubeconfig on first use (which must be an admin's).
+     */
+    public synchronized String adminToken() {
+        if (adminToken == null) {
+            try (KubernetesClient admin = new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build()) {
+                adminToken = ApiTokens.clusterAdmin(admin);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return adminToken;
+    }
+
+    /** The base URL of the operator's HTTP port (REST API, status page, probes, metrics). */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + httpPort + path);
+        return URI.create(baseUrl() + path);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 
 /**
@@ -24,9 +23,7 @@ public final class ServiceAccountKubeconfig {
     }
 
     public static Path write(ControlPlane plane, String namespace, String serviceAccount) {
-        String token = plane.client().serviceAccounts().inNamespace(namespace).withName(serviceAccount)
-                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-                .getStatus().getToken();
+        String token = ApiTokens.request(plane.client(), namespace, serviceAccount);
         Config admin = Config.fromKubeconfig(plane.kubeconfigYaml());
         String yaml = """
                 apiVersion: v1
