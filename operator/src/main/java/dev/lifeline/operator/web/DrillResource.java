@@ -45,7 +45,7 @@ public class DrillResource {
     @POST
     public Response start(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("holdSeconds") Integer holdSeconds) {
-        RealtimePlatform platform = platform(namespace, name);
+        RealtimePlatform platform = RequestedPlatform.get(client, namespace, name);
         if (holdSeconds != null && (holdSeconds < 1 || holdSeconds > DrillProgress.MAX_HOLD_SECONDS)) {
             throw new BadRequestException("holdSeconds must be 1.." + DrillProgress.MAX_HOLD_SECONDS);
         }
@@ -71,15 +71,7 @@ public class DrillResource {
 
     @GET
     public Object latest(@PathParam("namespace") String namespace, @PathParam("name") String name) {
-        return drills.current(platform(namespace, name))
+        return drills.current(RequestedPlatform.get(client, namespace, name))
                 .orElseThrow(() -> new NotFoundException("No drill has run for " + namespace + "/" + name));
-    }
-
-    private RealtimePlatform platform(String namespace, String name) {
-        RealtimePlatform platform = client.resources(RealtimePlatform.class).inNamespace(namespace).withName(name).get();
-        if (platform == null) {
-            throw new NotFoundException("RealtimePlatform " + namespace + "/" + name + " not found");
-        }
-        return platform;
     }
 }

@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lifeline.operator.OperatorConfig;
 import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.api.RegionStatus;
 import dev.lifeline.operator.policy.Decisions;
 import dev.lifeline.operator.policy.Observations.RegionObservation;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * Read-only REST view of what this region's operator sees and decided for a platform:
- * per-region health and load (sessions and capacity, as published in the regions' heartbeats), this
+ * this operator's region, per-region health and load (sessions and capacity, as published in the regions' heartbeats), this
  * region's breakers, DNS weight and phase, the quorum verdict, and the decision history. Served on
  * the operator's HTTP port next to /q/health and /q/metrics.
  */
@@ -30,10 +32,12 @@ public class PlatformHealthResource {
 
     private final PlatformMemory memory;
     private final KubernetesClient client;
+    private final OperatorConfig config;
 
-    public PlatformHealthResource(PlatformMemory memory, KubernetesClient client) {
+    public PlatformHealthResource(PlatformMemory memory, KubernetesClient client, OperatorConfig config) {
         this.memory = memory;
         this.client = client;
+        this.config = config;
     }
 
     /** The latest self-healing step: health per region, breakers, weight, phase, quorum, notes. */
@@ -44,6 +48,7 @@ public class PlatformHealthResource {
                 "No self-healing step yet for " + namespace + "/" + name + " in this region"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("at", decisions.at().toString());
+        body.put("region", config.region());
         Map<String, String> health = new LinkedHashMap<>();
         decisions.health().forEach((region, h) -> health.put(region, h.statusName()));
         body.put("regions", health);
@@ -78,10 +83,18 @@ public class PlatformHealthResource {
     @GET
     @Path("/history")
     public List<HistoryEntry> history(@PathParam("namespace") String namespace, @PathParam("name") String name) {
-        RealtimePlatform platform = client.resources(RealtimePlatform.class).inNamespace(namespace).withName(name).get();
-        if (platform == null) {
-            throw new NotFoundException("RealtimePlatform " + namespace + "/" + name + " not found");
-        }
+        RealtimePlatform platform = RequestedPlatform.get(client, namespace, name);
         return platform.getStatus() == null ? List.of() : platform.getStatus().history;
+    }
+
+    /**
+     * Every region as the platform's status reports it: health, breakers, DNS weight, ready
+     * replicas, sessions and capacity, last heartbeat.
+     */
+    @GET
+    @Path("/regions")
+    public List<RegionStatus> regions(@PathParam("namespace") String namespace, @PathParam("name") String name) {
+        RealtimePlatform platform = RequestedPlatform.get(client, namespace, name);
+        return platform.getStatus() == null ? List.of() : platform.getStatus().regions;
     }
 }
