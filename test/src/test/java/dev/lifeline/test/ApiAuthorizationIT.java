@@ -3,6 +3,8 @@ package dev.lifeline.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,8 +112,31 @@ class ApiAuthorizationIT {
     }
 
     @Test
+    void aPollingCallerCostsTheApiServerOneReviewOfEachKindPerCachePeriod() {
+        String token = ApiTokens.newServiceAccount(admin, NAMESPACE, "poller");
+        ApiTokens.grantOnPlatforms(admin, NAMESPACE, "poller", "get");
+        long tokenReviews = apiServerRequests("tokenreviews");
+        long accessReviews = apiServerRequests("subjectaccessreviews");
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(operator.request("GET", PLATFORM + "/history", token).statusCode()).isEqualTo(200);
+        }
+
+        // Ten calls well within the 10 s the answers are kept: one review of each kind.
+        assertThat(apiServerRequests("tokenreviews") - tokenReviews).isEqualTo(1);
+        assertThat(apiServerRequests("subjectaccessreviews") - accessReviews).isEqualTo(1);
+    }
+
+    @Test
     void probesAndMetricsNeedNoToken() {
         assertThat(operator.request("GET", "/q/health/ready", null).statusCode()).isEqualTo(200);
         assertThat(operator.request("GET", "/q/metrics", null).statusCode()).isEqualTo(200);
+    }
+
+    /** How many requests for this resource the API server has served, from its own metrics. */
+    private static long apiServerRequests(String resource) {
+        Pattern series = Pattern.compile("^apiserver_request_total\\{[^}]*resource=\"" + resource + "\"[^}]*\\} (\\S+)$");
+        return admin.raw("/metrics").lines().map(series::matcher).filter(Matcher::matches)
+                .mapToLong(m -> (long) Double.parseDouble(m.group(1))).sum();
     }
 }

@@ -1,6 +1,11 @@
 package dev.lifeline.test.harness;
 
+import java.time.Duration;
+
+import org.awaitility.Awaitility;
+
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -47,6 +52,27 @@ public final class ApiTokens {
                 .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", serviceAccount)
                 .addNewSubject().withKind("ServiceAccount").withName(serviceAccount).withNamespace(namespace).endSubject()
                 .build()).serverSideApply();
+        awaitAllowed(admin, namespace, serviceAccount, namespace, verbs);
+    }
+
+    /**
+     * The API server's RBAC authorizer reads bindings from its own informers: waits until it sees
+     * a new one, so a caller's first request is not refused (and that answer cached by the operator).
+     */
+    private static void awaitAllowed(KubernetesClient admin, String accountNamespace, String serviceAccount,
+            String namespace, String... verbs) {
+        String user = "system:serviceaccount:" + accountNamespace + ":" + serviceAccount;
+        for (String verb : verbs) {
+            Awaitility.await(user + " may " + verb + " realtimeplatforms").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> Boolean.TRUE.equals(admin.authorization().v1().subjectAccessReview()
+                            .create(new SubjectAccessReviewBuilder().withNewSpec().withUser(user)
+                                    .withGroups("system:serviceaccounts", "system:serviceaccounts:" + accountNamespace,
+                                            "system:authenticated")
+                                    .withNewResourceAttributes().withGroup("lifeline.dev").withResource("realtimeplatforms")
+                                    .withNamespace(namespace).withVerb(verb).endResourceAttributes().endSpec().build())
+                            .getStatus().getAllowed()));
+        }
     }
 
     /** A token of a ServiceAccount bound to {@code cluster-admin} (created on first use). */
@@ -56,6 +82,7 @@ public final class ApiTokens {
                 .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "cluster-admin")
                 .addNewSubject().withKind("ServiceAccount").withName(ADMIN_ACCOUNT).withNamespace(ADMIN_NAMESPACE)
                 .endSubject().build()).serverSideApply();
+        awaitAllowed(admin, ADMIN_NAMESPACE, ADMIN_ACCOUNT, null, "get", "patch");
         return token;
     }
 }
