@@ -33,8 +33,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * The operator runs with the ServiceAccount and least-privilege RBAC of deploy/ (not
- * cluster-admin) and still reconciles; with a permission taken away, the failure shows up in
- * the platform's status as a condition with a reason, not only in a log.
+ * cluster-admin) and still reconciles and answers its REST API; with a permission taken away, the
+ * failure shows up in the platform's status as a condition with a reason, not only in a log, and
+ * without tokenreviews the REST API answers 503 with the missing permission.
  */
 class RbacIT {
 
@@ -103,9 +104,10 @@ class RbacIT {
                 .filter(i -> i instanceof ClusterRole).findFirst().orElseThrow();
         ClusterRole withoutPdbWrites = new ClusterRoleBuilder(full)
                 .editMetadata().withName("lifeline-operator-no-pdb-writes").withResourceVersion(null).endMetadata()
-                .withRules(full.getRules().stream().map(rule -> rule.getResources().contains("poddisruptionbudgets")
-                        ? new PolicyRuleBuilder(rule).withVerbs(List.of("get", "list", "watch")).build()
-                        : rule).toList())
+                .withRules(full.getRules().stream().filter(rule -> !rule.getResources().contains("tokenreviews"))
+                        .map(rule -> rule.getResources().contains("poddisruptionbudgets")
+                                ? new PolicyRuleBuilder(rule).withVerbs(List.of("get", "list", "watch")).build()
+                                : rule).toList())
                 .build();
         admin.resource(withoutPdbWrites).create();
         admin.serviceAccounts().inNamespace(SYSTEM).resource(new ServiceAccountBuilder().withNewMetadata()
@@ -133,6 +135,15 @@ class RbacIT {
             await("Warning Event with the reason").atMost(Platforms.RECONCILE_TIMEOUT)
                     .until(() -> admin.v1().events().inNamespace("rbac-trimmed").list().getItems().stream()
                             .anyMatch(e -> "Warning".equals(e.getType()) && "Forbidden".equals(e.getReason())));
+
+            // Without create on tokenreviews the REST API cannot tell who calls: 503 and a log line
+            // that says which permission is missing, never a call let through.
+            var answer = operator.request("GET", "/api/v1/namespaces/rbac-trimmed/realtimeplatforms/denied/history",
+                    ApiTokens.clusterAdmin(admin));
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.body()).contains("tokenreviews");
+            assertThat(operator.logText()).contains("token or access review failed (403 Forbidden)",
+                    "needs create on tokenreviews");
         }
     }
 
