@@ -37,8 +37,9 @@ fi
 missing=()
 for tool in debootstrap umoci skopeo; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  log "apt-get install ${missing[*]}"
-  { apt-get install -y -qq "${missing[@]}" || { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; }; } >/dev/null
+  # shellcheck source=lib/debian-packages.sh
+  source "$(dirname "$0")/lib/debian-packages.sh"
+  install_debian_packages "${missing[@]}"
 fi
 
 # The mirror apt uses here for <suite>/main, e.g. the URI of `deb <uri> bookworm main`.

@@ -27,22 +27,10 @@ if command -v "$CHROMIUM" >/dev/null 2>&1; then
   log "found: $(command -v "$CHROMIUM") ($("$CHROMIUM" --version 2>/dev/null | head -n 1))"
 elif [ "$CHROMIUM" != "chromium" ]; then
   log "LIFELINE_CHROMIUM=$CHROMIUM is not on PATH" && exit 1
-elif ! command -v apt-get >/dev/null 2>&1; then
-  log "chromium is not on PATH and there is no apt-get: install Chromium, or set LIFELINE_CHROMIUM" && exit 1
 else
-  SUDO=()
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then SUDO=(sudo -n); else
-      log "chromium is missing and installing it needs root (apt-get install -y chromium)" && exit 1
-    fi
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  log "installing Debian's chromium"
-  if ! "${SUDO[@]}" apt-get install -y -q --no-install-recommends chromium >&2; then
-    log "install failed; refreshing the package lists and trying once more"
-    "${SUDO[@]}" apt-get update -q >&2
-    "${SUDO[@]}" apt-get install -y -q --no-install-recommends chromium >&2
-  fi
+  # shellcheck source=../../scripts/lib/debian-packages.sh
+  source "$(dirname "$0")/../../scripts/lib/debian-packages.sh"
+  install_debian_packages chromium || { log "install Chromium, or set LIFELINE_CHROMIUM"; exit 1; }
   log "installed: $(command -v chromium) ($(chromium --version 2>/dev/null | head -n 1))"
 fi
 

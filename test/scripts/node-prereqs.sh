@@ -38,17 +38,9 @@ if [ ${#missing_packages[@]} -gt 0 ]; then
     log "missing Debian packages: ${missing_packages[*]} (run test/scripts/node-prereqs.sh as root)"
     exit 1
   fi
-  if [ "$(id -u)" -ne 0 ]; then
-    log "missing Debian packages ${missing_packages[*]}; installing them needs root"
-    exit 1
-  fi
-  log "installing ${missing_packages[*]}"
-  # Another apt run (a colleague's, a CI step) may hold the lock for a while: wait for it.
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends \
-    "${missing_packages[@]}" >&2 \
-    || { apt-get -o DPkg::Lock::Timeout=600 update >&2 \
-         && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y \
-              --no-install-recommends "${missing_packages[@]}" >&2; }
+  # shellcheck source=../../scripts/lib/debian-packages.sh
+  source "$REPO/scripts/lib/debian-packages.sh"
+  install_debian_packages "${missing_packages[@]}"
 fi
 # Debian's containerd package enables a systemd unit; RealNode runs its own containerd and needs no
 # system one (without systemd as PID 1 nothing starts it anyway).
