@@ -31,7 +31,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * The operator runs with the ServiceAccount and least-privilege RBAC of deploy/ (not
+ * The operator runs with the ServiceAccount and least-privilege RBAC of deploy/manifests/ (not
  * cluster-admin) and still reconciles; with a permission taken away, the failure shows up in
  * the platform's status as a condition with a reason, not only in a log.
  */
@@ -46,7 +46,7 @@ class RbacIT {
         plane = ControlPlane.start("rbac");
         plane.installCrds();
         admin = plane.client();
-        for (Path file : ControlPlane.yamlFiles(RepoPaths.deploy())) {
+        for (Path file : ControlPlane.yamlFiles(RepoPaths.manifests())) {
             for (HasMetadata item : plane.load(file)) {
                 admin.resource(item).serverSideApply();
             }
@@ -92,7 +92,7 @@ class RbacIT {
 
     @Test
     void missingPermissionBecomesAConditionWithAReason() {
-        ClusterRole full = (ClusterRole) plane.load(RepoPaths.deploy().resolve("10-rbac.yaml")).stream()
+        ClusterRole full = (ClusterRole) plane.load(RepoPaths.manifests().resolve("10-rbac.yaml")).stream()
                 .filter(i -> i instanceof ClusterRole).findFirst().orElseThrow();
         ClusterRole withoutPdbWrites = new ClusterRoleBuilder(full)
                 .editMetadata().withName("lifeline-operator-no-pdb-writes").withResourceVersion(null).endMetadata()
