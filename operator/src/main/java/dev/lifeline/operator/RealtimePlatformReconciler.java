@@ -31,6 +31,7 @@ import dev.lifeline.operator.workload.SignalingServiceDependent;
 import dev.lifeline.operator.workload.WorkloadLabels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.ServiceStatus;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -163,13 +164,18 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         return pass;
     }
 
-    /** Act: this region's workloads, with the media-server replica target (pre-scaling) the engine decided. */
+    /**
+     * Act: this region's workloads, with the media-server replica target (pre-scaling) the engine decided;
+     * the pass goes on with the Deployments as applied.
+     */
     private ReconcilePass applyWorkloads(ReconcilePass pass) {
         var workflow = pass.input().context().managedWorkflowAndDependentResourceContext();
         workflow.put(MediaServerDeploymentDependent.REPLICAS_KEY, ReplicaTargets.mediaServer(
                 pass.platform().getSpec().mediaServer.replicas, pass.input().media(), pass.decisions()));
         workflow.reconcileManagedWorkflow();
-        return pass;
+        var context = pass.input().context();
+        return pass.withWorkloads(context.getSecondaryResource(Deployment.class, MEDIA_SERVER_DEPLOYMENT),
+                context.getSecondaryResource(Deployment.class, SIGNALING_DEPLOYMENT));
     }
 
     /** Act: restarts, deletion costs and DNS changes; every decision becomes a history entry. */

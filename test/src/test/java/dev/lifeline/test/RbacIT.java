@@ -123,6 +123,15 @@ class RbacIT {
                     "Forbidden");
             assertThat(degraded.getMessage()).contains("poddisruptionbudgets", "deploy/");
             Platforms.awaitCondition(admin, "rbac-trimmed", "denied", "Ready", "False", "Forbidden");
+            // kstatus: retrying cannot fix RBAC, so Stalled, for the generation that failed (Flux reports
+            // the failure instead of waiting for the generation to be observed).
+            Platforms.awaitCondition(admin, "rbac-trimmed", "denied", "Stalled", "True", "Forbidden");
+            Platforms.editSpec(admin, "rbac-trimmed", "denied", spec -> spec.signaling.replicas.min = 3);
+            await("the failed generation 2 is observed, still Stalled").atMost(Platforms.RECONCILE_TIMEOUT)
+                    .until(() -> Platforms.of(admin).inNamespace("rbac-trimmed").withName("denied").get(),
+                            p -> Long.valueOf(2).equals(p.getStatus().observedGeneration) && Platforms
+                                    .condition(p, "Stalled").filter(c -> "True".equals(c.getStatus())
+                                            && Long.valueOf(2).equals(c.getObservedGeneration())).isPresent());
             await("Warning Event with the reason").atMost(Platforms.RECONCILE_TIMEOUT)
                     .until(() -> admin.v1().events().inNamespace("rbac-trimmed").list().getItems().stream()
                             .anyMatch(e -> "Warning".equals(e.getType()) && "Forbidden".equals(e.getReason())));
