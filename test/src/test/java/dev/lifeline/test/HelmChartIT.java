@@ -98,6 +98,8 @@ class HelmChartIT {
                 .contains("/replicas", "minimum");
         assertThat(template("--set", "region=eu-west-1", "--set", "aws.roleArn=lifeline").stderr())
                 .contains("/aws/roleArn", "does not match pattern");
+        assertThat(template("--set", "region=eu-west-1", "--set", "mediaServer.aws.roleArn=media").stderr())
+                .contains("/mediaServer/aws/roleArn", "does not match pattern");
         assertThat(template("--set", "region=eu-west-1", "--set", "image.pullPolicy=Sometimes").stderr())
                 .contains("/image/pullPolicy");
         assertThat(template("--set", "region=eu-west-1", "--set", "service.enabled=false",
@@ -138,6 +140,17 @@ class HelmChartIT {
                 .contains("{\"name\":\"LIFELINE_REGION\",\"value\":\"" + region + "\"}");
         assertThat(JSON.valueToTree(chart.get("ServiceAccount/" + NAMESPACE + "/lifeline-operator")).toString())
                 .contains("\"eks.amazonaws.com/role-arn\":\"" + roleArn(region) + "\"");
+    }
+
+    @Test
+    void mediaServerRoleReachesTheOperatorWhichAnnotatesEachPlatformsServiceAccount() {
+        String media = "arn:aws:iam::111122223333:role/lifeline-media-server";
+        Map<String, Object> chart = objects(template("--set", "region=eu-west-1", "--set", "mediaServer.aws.roleArn=" + media)
+                .output());
+        assertThat(JSON.valueToTree(chart.get("Deployment/" + NAMESPACE + "/lifeline-operator")).toString())
+                .contains("{\"name\":\"LIFELINE_WORKLOAD_ROLE_ARN\",\"value\":\"" + media + "\"}");
+        assertThat(JSON.valueToTree(chart.get("ServiceAccount/" + NAMESPACE + "/lifeline-operator")).toString())
+                .as("the operator's own identity stays separate").doesNotContain(media);
     }
 
     @Test

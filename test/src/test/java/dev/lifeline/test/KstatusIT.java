@@ -25,14 +25,15 @@ import io.fabric8.kubernetes.client.WatcherException;
  * kstatus as Flux reads it (observedGeneration, Reconciling, Stalled), in a simulated region whose
  * kube-controller-manager rolls Deployments out onto kwok nodes: a spec change is Reconciling from the
  * first status of its generation until the rollout is done, never "current" before; a region the spec
- * does not list is Stalled. Every status the operator writes is recorded through a watch, so a short
+ * does not list is Stalled. The namespace enforces the restricted Pod Security standard, so the pods
+ * the operator generates must pass it. Every status the operator writes is recorded through a watch, so a short
  * Reconciling phase cannot slip between two polls. (A failed reconcile that is Stalled with the
  * current generation: RbacIT.)
  */
 class KstatusIT {
 
     private static final String NAMESPACE = "kstatus";
-    private static final Duration ROLLOUT = Duration.ofSeconds(120);
+    private static final Duration ROLLOUT = Duration.ofSeconds(180);
     private static SimulatedRegion region;
     private static OperatorProcess operator;
     private static KubernetesClient client;
@@ -63,10 +64,12 @@ class KstatusIT {
         region = SimulatedRegion.start("us-east-1");
         region.controlPlane().installCrds();
         client = region.client();
-        for (String ns : List.of(OperatorProcess.OPERATOR_NAMESPACE, NAMESPACE)) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                    .serverSideApply();
-        }
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata()
+                .withName(OperatorProcess.OPERATOR_NAMESPACE).endMetadata().build()).serverSideApply();
+        // The platform's pods must pass the API server's Pod Security admission at "restricted" (what
+        // hardened clusters enforce) and find their own ServiceAccount, or no rollout ever completes.
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).serverSideApply();
         operator = OperatorProcess.start("kstatus", region.kubeconfig(), "us-east-1", OperatorProcess.WITHOUT_AWS);
     }
 
