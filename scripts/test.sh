@@ -6,6 +6,8 @@
 # kubelet, containerd, runc, the CNI plugins and the pause image make real nodes (RealNode, *E2E).
 # lua5.1 runs the Argo CD health check and actions in deploy/argocd/ (ArgoCdHealthCheckTest).
 # chromium and playwright-core drive the operator's status page in StatusPageIT.
+# helm (built once from the Go module proxy, cached in ~/.cache/lifeline/tools/) lints and renders
+# the chart in deploy/helm/lifeline/ (HelmChartIT, which also renders the kustomize overlays).
 # The container images are built along (profile `images`, on the base image made once with
 # debootstrap and cached in ~/.cache/lifeline/base-image/) before the tests, so the *E2E tests
 # run the built media server on real nodes; then the images are run under runc.
@@ -15,6 +17,8 @@ test/scripts/kube-binaries.sh kube-apiserver kubectl etcd kube-controller-manage
 test/scripts/node-prereqs.sh >/dev/null
 test/scripts/lua.sh
 test/scripts/browser.sh >/dev/null
+LIFELINE_HELM="$(test/scripts/helm.sh)"
+export LIFELINE_HELM
 base="$(scripts/base-image.sh)"
 ./mvnw verify -Pimages -Dimages.base="$base" "$@"
 test/scripts/image-smoke.sh

@@ -2,17 +2,19 @@
 --
 -- Reads the status the Lifeline operator writes (operator/src/main/java/dev/lifeline/operator/status/
 -- PlatformStatusBuilder.java): status.observedGeneration and the conditions Ready,
--- WorkloadsAvailable, SessionStoreReady, DnsReady, RegionsHealthy and Degraded, each with a reason
--- and a message. The conditions are not kstatus (there is no Reconciling or Stalled condition).
+-- WorkloadsAvailable, SessionStoreReady, DnsReady, RegionsHealthy, Degraded and the kstatus pair
+-- Reconciling and Stalled (ProgressConditions.java; what Flux reads), each with a reason and a message.
 --
 -- In order:
 --   no status yet                                   -> Progressing
---   Degraded True for the current generation        -> Degraded (a failed reconcile stamps the
---                                                      conditions but leaves status.observedGeneration)
+--   Degraded True for the current generation        -> Degraded (also for a status whose
+--                                                      observedGeneration an older operator left behind)
 --   status.observedGeneration < metadata.generation -> Progressing (the spec change is not observed yet)
+--   Stalled True                                    -> Degraded (only a person can unblock it)
 --   Ready False because of a failure                -> Degraded (any reason but Progressing or Pending,
 --                                                      e.g. WorkloadsAvailable RegionNotListed)
 --   spec.paused true                                -> Suspended (no restarts, reroutes or scaling)
+--   Ready True, Reconciling True                    -> Progressing (the workloads roll out the spec)
 --   Ready True                                      -> Healthy
 --   anything else                                   -> Progressing (pods starting, AWS changes Pending)
 --
@@ -79,6 +81,13 @@ if generation ~= nil and (observed == nil or observed < generation) then
   return hs
 end
 
+local stalled = findCondition(conditions, "Stalled")
+if stalled ~= nil and stalled.status == "True" then
+  hs.status = "Degraded"
+  hs.message = describe(stalled)
+  return hs
+end
+
 local ready = findCondition(conditions, "Ready")
 local waiting = {}
 if ready ~= nil and ready.status == "False" then
@@ -107,6 +116,13 @@ if obj.spec ~= nil and obj.spec.paused == true then
   if ready ~= nil then
     hs.message = hs.message .. "; " .. describe(ready)
   end
+  return hs
+end
+
+local reconciling = findCondition(conditions, "Reconciling")
+if ready ~= nil and ready.status == "True" and reconciling ~= nil and reconciling.status == "True" then
+  hs.status = "Progressing"
+  hs.message = describe(reconciling)
   return hs
 end
 

@@ -21,7 +21,7 @@ public interface OperatorConfig {
     @WithDefault("lifeline-operator")
     String leaseName();
 
-    /** What the operator adds to the pods it deploys (emulators and local runs; unset in production). */
+    /** What the operator adds to the pods it deploys (emulators and local runs; the IRSA role in production). */
     Workload workload();
 
     /** The REST API and status page. */
@@ -51,5 +51,11 @@ public interface OperatorConfig {
          * ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}); empty: the default chain (IRSA).
          */
         Optional<String> awsCredentialsSecret();
+
+        /**
+         * The IRSA role ARN of the media-server pods' own ServiceAccount ({@code <platform>-media-server});
+         * env {@code LIFELINE_WORKLOAD_ROLE_ARN}, set by the Helm chart's {@code mediaServer.aws.roleArn}.
+         */
+        Optional<String> roleArn();
     }
 }

@@ -21,16 +21,20 @@ import dev.lifeline.operator.healing.SelfHealing;
 import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.status.FailureReason;
 import dev.lifeline.operator.workload.MediaServerDeploymentDependent;
+import dev.lifeline.operator.workload.MediaServerNetworkPolicyDependent;
 import dev.lifeline.operator.workload.MediaServerPdbDependent;
 import dev.lifeline.operator.workload.MediaServerServiceDependent;
 import dev.lifeline.operator.workload.PlatformConfigMapDependent;
 import dev.lifeline.operator.workload.RegionListedCondition;
 import dev.lifeline.operator.workload.SignalingDeploymentDependent;
+import dev.lifeline.operator.workload.SignalingNetworkPolicyDependent;
 import dev.lifeline.operator.workload.SignalingPdbDependent;
 import dev.lifeline.operator.workload.SignalingServiceDependent;
 import dev.lifeline.operator.workload.WorkloadLabels;
+import dev.lifeline.operator.workload.WorkloadServiceAccountDependent;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.ServiceStatus;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -58,17 +62,23 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = "config", type = PlatformConfigMapDependent.class,
                 reconcilePrecondition = RegionListedCondition.class),
+        @Dependent(name = "service-account", type = WorkloadServiceAccountDependent.class,
+                reconcilePrecondition = RegionListedCondition.class),
         @Dependent(name = RealtimePlatformReconciler.MEDIA_SERVER_DEPLOYMENT, type = MediaServerDeploymentDependent.class,
-                dependsOn = "config", reconcilePrecondition = RegionListedCondition.class),
+                dependsOn = { "config", "service-account" }, reconcilePrecondition = RegionListedCondition.class),
         @Dependent(name = "media-server-service", type = MediaServerServiceDependent.class,
                 reconcilePrecondition = RegionListedCondition.class),
         @Dependent(name = "media-server-pdb", type = MediaServerPdbDependent.class,
                 reconcilePrecondition = RegionListedCondition.class),
+        @Dependent(name = "media-server-network-policy", type = MediaServerNetworkPolicyDependent.class,
+                reconcilePrecondition = RegionListedCondition.class),
         @Dependent(name = RealtimePlatformReconciler.SIGNALING_DEPLOYMENT, type = SignalingDeploymentDependent.class,
-                dependsOn = "config", reconcilePrecondition = RegionListedCondition.class),
+                dependsOn = { "config", "service-account" }, reconcilePrecondition = RegionListedCondition.class),
         @Dependent(name = RealtimePlatformReconciler.SIGNALING_SERVICE, type = SignalingServiceDependent.class,
                 reconcilePrecondition = RegionListedCondition.class),
         @Dependent(name = "signaling-pdb", type = SignalingPdbDependent.class,
+                reconcilePrecondition = RegionListedCondition.class),
+        @Dependent(name = "signaling-network-policy", type = SignalingNetworkPolicyDependent.class,
                 reconcilePrecondition = RegionListedCondition.class),
 })
 public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>, Cleaner<RealtimePlatform> {
@@ -163,13 +173,18 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         return pass;
     }
 
-    /** Act: this region's workloads, with the media-server replica target (pre-scaling) the engine decided. */
+    /**
+     * Act: this region's workloads, with the media-server replica target (pre-scaling) the engine decided;
+     * the pass goes on with the Deployments as applied.
+     */
     private ReconcilePass applyWorkloads(ReconcilePass pass) {
         var workflow = pass.input().context().managedWorkflowAndDependentResourceContext();
         workflow.put(MediaServerDeploymentDependent.REPLICAS_KEY, ReplicaTargets.mediaServer(
                 pass.platform().getSpec().mediaServer.replicas, pass.input().media(), pass.decisions()));
         workflow.reconcileManagedWorkflow();
-        return pass;
+        var context = pass.input().context();
+        return pass.withWorkloads(context.getSecondaryResource(Deployment.class, MEDIA_SERVER_DEPLOYMENT),
+                context.getSecondaryResource(Deployment.class, SIGNALING_DEPLOYMENT));
     }
 
     /** Act: restarts, deletion costs and DNS changes; every decision becomes a history entry. */

@@ -63,6 +63,15 @@ record ReconcilePass(Input input, Optional<AwsReport> aws, Optional<SelfHealing.
         return healing.map(SelfHealing.Step::decisions);
     }
 
+    /**
+     * The workloads as this pass applied them (the informer cache holds what the API server answered),
+     * so status judges the rollout of the spec just applied, not the Deployments read before applying it.
+     */
+    ReconcilePass withWorkloads(Optional<Deployment> media, Optional<Deployment> signaling) {
+        Input applied = new Input(input.platform(), input.context(), input.region(), input.listed(), media, signaling);
+        return new ReconcilePass(applied, aws, healing, history, drill, status);
+    }
+
     ReconcilePass withAws(Optional<AwsReport> report) {
         return new ReconcilePass(input, report, healing, history, drill, status);
     }

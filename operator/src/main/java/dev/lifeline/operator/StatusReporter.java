@@ -52,6 +52,9 @@ public class StatusReporter {
         ReconcilePass.StatusChange status = pass.status().orElseThrow();
         List<Condition> before = status.previous() == null ? List.of() : status.previous().conditions;
         for (Condition changed : Conditions.transitions(before, status.next().conditions)) {
+            if (ConditionTypes.RECONCILING.equals(changed.getType()) || ConditionTypes.STALLED.equals(changed.getType())) {
+                continue; // kstatus summaries of the conditions that already got their Event
+            }
             boolean bad = ConditionTypes.DEGRADED.equals(changed.getType())
                     ? ConditionTypes.TRUE.equals(changed.getStatus())
                     : !ConditionTypes.TRUE.equals(changed.getStatus());

@@ -51,7 +51,7 @@ class ImageNamesTest {
 
     @Test
     void theOperatorDeploymentRunsTheBuiltOperatorImage() throws IOException {
-        assertThat(imagesIn(RepoPaths.deploy())).containsExactly(image("operator"));
+        assertThat(imagesIn(RepoPaths.manifests())).containsExactly(image("operator"));
     }
 
     @Test

@@ -32,7 +32,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * The operator runs with the ServiceAccount and least-privilege RBAC of deploy/ (not
+ * The operator runs with the ServiceAccount and least-privilege RBAC of deploy/manifests/ (not
  * cluster-admin) and still reconciles and answers its REST API; with a permission taken away, the
  * failure shows up in the platform's status as a condition with a reason, not only in a log, and
  * without tokenreviews the REST API answers 503 with the missing permission.
@@ -48,7 +48,7 @@ class RbacIT {
         plane = ControlPlane.start("rbac");
         plane.installCrds();
         admin = plane.client();
-        for (Path file : ControlPlane.yamlFiles(RepoPaths.deploy())) {
+        for (Path file : ControlPlane.yamlFiles(RepoPaths.manifests())) {
             for (HasMetadata item : plane.load(file)) {
                 admin.resource(item).serverSideApply();
             }
@@ -100,7 +100,7 @@ class RbacIT {
 
     @Test
     void missingPermissionBecomesAConditionWithAReason() {
-        ClusterRole full = (ClusterRole) plane.load(RepoPaths.deploy().resolve("10-rbac.yaml")).stream()
+        ClusterRole full = (ClusterRole) plane.load(RepoPaths.manifests().resolve("10-rbac.yaml")).stream()
                 .filter(i -> i instanceof ClusterRole).findFirst().orElseThrow();
         ClusterRole withoutPdbWrites = new ClusterRoleBuilder(full)
                 .editMetadata().withName("lifeline-operator-no-pdb-writes").withResourceVersion(null).endMetadata()
@@ -132,6 +132,15 @@ class RbacIT {
                     "Forbidden");
             assertThat(degraded.getMessage()).contains("poddisruptionbudgets", "deploy/");
             Platforms.awaitCondition(admin, "rbac-trimmed", "denied", "Ready", "False", "Forbidden");
+            // kstatus: retrying cannot fix RBAC, so Stalled, for the generation that failed (Flux reports
+            // the failure instead of waiting for the generation to be observed).
+            Platforms.awaitCondition(admin, "rbac-trimmed", "denied", "Stalled", "True", "Forbidden");
+            Platforms.editSpec(admin, "rbac-trimmed", "denied", spec -> spec.signaling.replicas.min = 3);
+            await("the failed generation 2 is observed, still Stalled").atMost(Platforms.RECONCILE_TIMEOUT)
+                    .until(() -> Platforms.of(admin).inNamespace("rbac-trimmed").withName("denied").get(),
+                            p -> Long.valueOf(2).equals(p.getStatus().observedGeneration) && Platforms
+                                    .condition(p, "Stalled").filter(c -> "True".equals(c.getStatus())
+                                            && Long.valueOf(2).equals(c.getObservedGeneration())).isPresent());
             await("Warning Event with the reason").atMost(Platforms.RECONCILE_TIMEOUT)
                     .until(() -> admin.v1().events().inNamespace("rbac-trimmed").list().getItems().stream()
                             .anyMatch(e -> "Warning".equals(e.getType()) && "Forbidden".equals(e.getReason())));

@@ -24,6 +24,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -111,6 +113,25 @@ class ReconcileIT {
             assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
             assertThat(pdb.getSpec().getSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component", component);
         }
+        // Hardening: the pods' own ServiceAccount (no API token) and a NetworkPolicy per role.
+        ServiceAccount account = await().atMost(Platforms.RECONCILE_TIMEOUT)
+                .until(() -> client.serviceAccounts().inNamespace("alpha").withName("alpha-media-server").get(),
+                        a -> a != null);
+        assertOwnedBy(account, platform);
+        assertThat(account.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getServiceAccountName()).isEqualTo("alpha-media-server");
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+        assertThat(server.getResources().getLimits()).containsKey("ephemeral-storage");
+        for (String component : List.of("media-server", "signaling")) {
+            NetworkPolicy policy = await().atMost(Platforms.RECONCILE_TIMEOUT).until(() -> client.network().v1()
+                    .networkPolicies().inNamespace("alpha").withName("alpha-" + component).get(), p -> p != null);
+            assertOwnedBy(policy, platform);
+            assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                    .containsEntry("app.kubernetes.io/component", component);
+        }
+        assertThat(client.network().v1().networkPolicies().inNamespace("alpha").withName("alpha-media-server").get()
+                .getSpec().getIngress().get(0).getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
+                .containsExactly("UDP/40000", "TCP/8080");
         ConfigMap config = client.configMaps().inNamespace("alpha").withName("alpha-config").get();
         assertOwnedBy(config, platform);
         assertThat(config.getData()).containsEntry("LIFELINE_REGION", REGION)
@@ -239,7 +260,10 @@ class ReconcileIT {
                 client.apps().deployments().inNamespace("zeta").withName("zeta-signaling").get(),
                 client.services().inNamespace("zeta").withName("zeta-media-server").get(),
                 client.services().inNamespace("zeta").withName("zeta-signaling").get(),
-                client.configMaps().inNamespace("zeta").withName("zeta-config").get());
+                client.configMaps().inNamespace("zeta").withName("zeta-config").get(),
+                client.serviceAccounts().inNamespace("zeta").withName("zeta-media-server").get(),
+                client.network().v1().networkPolicies().inNamespace("zeta").withName("zeta-media-server").get(),
+                client.network().v1().networkPolicies().inNamespace("zeta").withName("zeta-signaling").get());
         assertThat(created).allSatisfy(r -> assertThat(r.getMetadata().getOwnerReferences())
                 .anySatisfy(o -> assertThat(o.getUid()).isEqualTo(uid)));
         assertThat(platform.getMetadata().getName()).isEqualTo("zeta");
@@ -272,6 +296,9 @@ class ReconcileIT {
         all.addAll(client.services().inNamespace(namespace).list().getItems());
         all.addAll(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems());
         all.addAll(client.configMaps().inNamespace(namespace).withLabel("app.kubernetes.io/managed-by").list().getItems());
+        all.addAll(client.serviceAccounts().inNamespace(namespace).withLabel("app.kubernetes.io/managed-by").list()
+                .getItems());
+        all.addAll(client.network().v1().networkPolicies().inNamespace(namespace).list().getItems());
         all.addAll(client.v1().events().inNamespace(namespace).list().getItems());
         for (HasMetadata r : all) {
             versions.put(r.getKind() + "/" + r.getMetadata().getName(), r.getMetadata().getResourceVersion());

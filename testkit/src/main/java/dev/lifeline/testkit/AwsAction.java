@@ -100,6 +100,68 @@ public record AwsAction(AwsService service, String name) {
         return implied;
     }
 
+    private static final Pattern TABLE_NAME = Pattern.compile("\"TableName\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern REQUEST_ITEMS = Pattern.compile("\"RequestItems\"\\s*:\\s*\\{\\s*\"([^\"]+)\"");
+    private static final Pattern REPLICA_REGION = Pattern.compile("\"RegionName\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern SIGNING_REGION = Pattern.compile("Credential=[^/]+/[0-9]{8}/([^/]+)/");
+    private static final Pattern ROUTE53_RESOURCE = Pattern.compile(
+            "(?:tags/)?(hostedzone|healthcheck|change)/([^/]+)(?:/.*)?");
+    /** The service-linked role DynamoDB creates for global-table replication. */
+    static final String REPLICATION_ROLE = "role/aws-service-role/replication.dynamodb.amazonaws.com/"
+            + "AWSServiceRoleForDynamoDBReplication";
+
+    /** The AWS region a request is signed for (SigV4 credential scope), or null. */
+    public static String signingRegion(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = SIGNING_REGION.matcher(authorization);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * Every permission a request needs, each with the resource IAM authorizes it on: the action on the
+     * table (DynamoDB, from the request's TableName and signing region), the hosted zone, change or
+     * health check in the path (Route 53; {@link Permission#ANY} for the list and create calls, which IAM
+     * cannot scope), and the {@link #impliedPermissions} on the tables of both regions of a replica
+     * change, or on the replication service-linked role.
+     */
+    public static List<Permission> permissions(String iamAction, String path, String body, String region,
+            String account) {
+        List<Permission> needed = new java.util.ArrayList<>();
+        String text = body == null ? "" : body;
+        if (iamAction.startsWith("dynamodb:")) {
+            java.util.regex.Matcher table = TABLE_NAME.matcher(text);
+            java.util.regex.Matcher items = REQUEST_ITEMS.matcher(text);
+            String name = table.find() ? table.group(1) : items.find() ? items.group(1) : null;
+            needed.add(new Permission(iamAction, name == null ? Permission.ANY : tableArn(region, account, name)));
+            for (String implied : impliedPermissions(iamAction, text)) {
+                if (implied.startsWith("iam:")) {
+                    needed.add(new Permission(implied, "arn:aws:iam::" + account + ":" + REPLICATION_ROLE));
+                    continue;
+                }
+                needed.add(new Permission(implied, tableArn(region, account, name)));
+                java.util.regex.Matcher replica = REPLICA_REGION.matcher(text);
+                while (replica.find()) {
+                    needed.add(new Permission(implied, tableArn(replica.group(1), account, name)));
+                }
+            }
+        } else if (iamAction.startsWith("route53:")) {
+            String rest = stripTrailingSlash(path.split("\\?", 2)[0]);
+            rest = rest.startsWith(ROUTE53_PREFIX) ? rest.substring(ROUTE53_PREFIX.length()) : rest;
+            java.util.regex.Matcher m = ROUTE53_RESOURCE.matcher(rest);
+            needed.add(new Permission(iamAction,
+                    m.matches() ? "arn:aws:route53:::" + m.group(1) + "/" + m.group(2) : Permission.ANY));
+        } else {
+            needed.add(new Permission(iamAction, Permission.ANY));
+        }
+        return needed;
+    }
+
+    private static String tableArn(String region, String account, String table) {
+        return "arn:aws:dynamodb:" + region + ":" + account + ":table/" + table;
+    }
+
     private static String stripTrailingSlash(String path) {
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }

@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class FaultProxy implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
+    /** The account moto answers for (its default), in the ARNs of {@link #permissionsOnResources()}. */
+    public static final String ACCOUNT = "123456789012";
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
             "transfer-encoding", "keep-alive", "date");
 
@@ -135,6 +137,12 @@ public final class FaultProxy implements AutoCloseable {
         return needed;
     }
 
+    /** Every permission the seen calls need, each with the resource ARN IAM checks it on. */
+    public Set<Permission> permissionsOnResources() {
+        return calls.stream().flatMap(call -> call.permissions().stream())
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+    }
+
     /** How many requests each IAM action got, sorted by action. */
     public Map<String, Long> countsByAction() {
         return calls.stream().collect(Collectors.groupingBy(RecordedCall::action, java.util.TreeMap::new,
@@ -153,7 +161,10 @@ public final class FaultProxy implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        List<String> implied = AwsAction.impliedPermissions(action, new String(body, StandardCharsets.UTF_8));
+        String text = new String(body, StandardCharsets.UTF_8);
+        List<String> implied = AwsAction.impliedPermissions(action, text);
+        List<Permission> permissions = AwsAction.permissions(action, path, text,
+                AwsAction.signingRegion(exchange.getRequestHeaders().getFirst("Authorization")), ACCOUNT);
         Optional<Fault> fault = claimFault(service, action);
         // Recorded before the client can see any answer, so a test that asserts right after its
         // call returns always finds the call recorded (and never one of a previous test late).
@@ -161,7 +172,8 @@ public final class FaultProxy implements AutoCloseable {
         IntConsumer record = status -> {
             if (!recorded[0]) {
                 recorded[0] = true;
-                calls.add(new RecordedCall(Instant.now(), service, action, implied, method, path.split("\\?", 2)[0],
+                calls.add(new RecordedCall(Instant.now(), service, action, implied, permissions, method,
+                        path.split("\\?", 2)[0],
                         fault.map(Fault::toString).orElse(null), status));
             }
         };

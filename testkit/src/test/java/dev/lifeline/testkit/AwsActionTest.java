@@ -31,6 +31,50 @@ class AwsActionTest {
     }
 
     @Test
+    void dynamoDbPermissionsAreOnTheTableOfTheSigningRegion() {
+        String authorization = "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/dynamodb/aws4_request, "
+                + "SignedHeaders=host, Signature=abc";
+        String region = AwsAction.signingRegion(authorization);
+
+        assertThat(region).isEqualTo("eu-west-1");
+        assertThat(AwsAction.permissions("dynamodb:DescribeTable", "/", "{\"TableName\": \"meet-sessions\"}", region,
+                "123456789012")).containsExactly(new Permission("dynamodb:DescribeTable",
+                        "arn:aws:dynamodb:eu-west-1:123456789012:table/meet-sessions"));
+    }
+
+    @Test
+    void addingAReplicaNeedsItsPermissionsOnBothRegionsTablesAndTheReplicationRole() {
+        String body = "{\"TableName\":\"meet-sessions\",\"ReplicaUpdates\":[{\"Create\":{\"RegionName\":\"ap-southeast-2\"}}]}";
+
+        var needed = AwsAction.permissions("dynamodb:UpdateTable", "/", body, "us-east-1", "123456789012");
+
+        assertThat(needed).contains(
+                new Permission("dynamodb:UpdateTable", "arn:aws:dynamodb:us-east-1:123456789012:table/meet-sessions"),
+                new Permission("dynamodb:CreateTableReplica", "arn:aws:dynamodb:us-east-1:123456789012:table/meet-sessions"),
+                new Permission("dynamodb:CreateTableReplica",
+                        "arn:aws:dynamodb:ap-southeast-2:123456789012:table/meet-sessions"),
+                new Permission("iam:CreateServiceLinkedRole", "arn:aws:iam::123456789012:role/aws-service-role/"
+                        + "replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication"));
+    }
+
+    @Test
+    void route53PermissionsAreOnTheZoneChangeOrHealthCheckOfThePath() {
+        assertThat(AwsAction.permissions("route53:ChangeResourceRecordSets", "/2013-04-01/hostedzone/Z123/rrset/", "",
+                "us-east-1", "1")).containsExactly(new Permission("route53:ChangeResourceRecordSets",
+                        "arn:aws:route53:::hostedzone/Z123"));
+        assertThat(AwsAction.permissions("route53:GetChange", "/2013-04-01/change/C9", "", "us-east-1", "1"))
+                .containsExactly(new Permission("route53:GetChange", "arn:aws:route53:::change/C9"));
+        assertThat(AwsAction.permissions("route53:GetHealthCheckStatus", "/2013-04-01/healthcheck/h-1/status", "",
+                "us-east-1", "1")).containsExactly(new Permission("route53:GetHealthCheckStatus",
+                        "arn:aws:route53:::healthcheck/h-1"));
+        assertThat(AwsAction.permissions("route53:ChangeTagsForResource", "/2013-04-01/tags/healthcheck/h-1", "",
+                "us-east-1", "1")).containsExactly(new Permission("route53:ChangeTagsForResource",
+                        "arn:aws:route53:::healthcheck/h-1"));
+        assertThat(AwsAction.permissions("route53:CreateHealthCheck", "/2013-04-01/healthcheck", "", "us-east-1", "1"))
+                .containsExactly(new Permission("route53:CreateHealthCheck", "*"));
+    }
+
+    @Test
     void unknownRequestsHaveNoAction() {
         assertThat(AwsAction.of("GET", "/moto-api/data.json", null)).isEmpty();
         assertThat(AwsAction.of("PATCH", "/2013-04-01/healthcheck/abc", null)).isEmpty();

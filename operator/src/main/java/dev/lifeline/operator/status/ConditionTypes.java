@@ -11,6 +11,10 @@ public final class ConditionTypes {
     public static final String REGIONS_HEALTHY = "RegionsHealthy";
     /** True while something fails; its reason says what (never only a log line). */
     public static final String DEGRADED = "Degraded";
+    /** kstatus: True while working towards Ready (see ProgressConditions). */
+    public static final String RECONCILING = "Reconciling";
+    /** kstatus: True when only a person can unblock progress (see ProgressConditions). */
+    public static final String STALLED = "Stalled";
 
     public static final String TRUE = "True";
     public static final String FALSE = "False";

@@ -6,6 +6,14 @@ import io.javaoperatorsdk.operator.AggregatedOperatorException;
 /** A failure turned into a condition reason and a message a user can act on. */
 public record FailureReason(String reason, String message) {
 
+    /**
+     * True when retrying cannot help: the API server forbids (RBAC) or rejects (spec values) what
+     * Lifeline does. Conflicts, server errors and anything else are retried with backoff.
+     */
+    public boolean needsAPerson() {
+        return "Forbidden".equals(reason) || "Invalid".equals(reason);
+    }
+
     public static FailureReason of(Exception error) {
         Throwable cause = rootKubernetesError(error);
         if (cause instanceof KubernetesClientException k) {

@@ -74,10 +74,13 @@ public final class PlatformStatusBuilder {
         }
 
         Condition workloads = workloadsAvailable(observation);
+        List<Condition> causes = new ArrayList<>();
+        causes.add(workloads);
+        causes.addAll(observation.externalConditions());
         List<Condition> desired = new ArrayList<>();
         desired.add(ready(workloads, observation.externalConditions()));
-        desired.add(workloads);
-        desired.addAll(observation.externalConditions());
+        desired.addAll(causes);
+        desired.addAll(ProgressConditions.afterReconcile(causes, rollingOut(observation)));
         observation.selfHealing().ifPresent(view -> desired.add(regionsHealthy(view)));
         desired.add(observation.externalDegraded().filter(c -> ConditionTypes.TRUE.equals(c.getStatus()))
                 .orElse(Conditions.of(ConditionTypes.DEGRADED, ConditionTypes.FALSE, "AsExpected",
@@ -96,17 +99,38 @@ public final class PlatformStatusBuilder {
         return next;
     }
 
-    /** The status after a failed reconciliation: Ready false, Degraded true with the failure's reason. */
+    /**
+     * The status after a failed reconciliation: Ready false, Degraded true with the failure's reason,
+     * Stalled or Reconciling (retried) as the failure says, and observedGeneration current: the failure is
+     * this generation's outcome, so GitOps tools report it instead of waiting for the generation forever.
+     */
     public static RealtimePlatformStatus failed(RealtimePlatform platform, RealtimePlatformStatus previous,
             FailureReason failure, Instant now) {
         RealtimePlatformStatus next = copyOf(previous);
-        List<Condition> desired = List.of(
-                Conditions.of(ConditionTypes.READY, ConditionTypes.FALSE, failure.reason(), failure.message()),
-                Conditions.of(ConditionTypes.DEGRADED, ConditionTypes.TRUE, failure.reason(), failure.message()));
-        List<Condition> previousConditions = previous == null ? List.of() : previous.conditions;
         Long generation = platform.getMetadata().getGeneration();
-        next.conditions = Conditions.merge(previousConditions, desired, generation == null ? 0 : generation, now);
+        next.observedGeneration = generation == null ? 0L : generation;
+        List<Condition> desired = new ArrayList<>(List.of(
+                Conditions.of(ConditionTypes.READY, ConditionTypes.FALSE, failure.reason(), failure.message()),
+                Conditions.of(ConditionTypes.DEGRADED, ConditionTypes.TRUE, failure.reason(), failure.message())));
+        desired.addAll(ProgressConditions.afterFailure(failure));
+        List<Condition> previousConditions = previous == null ? List.of() : previous.conditions;
+        next.conditions = Conditions.merge(previousConditions, desired, next.observedGeneration, now);
         return next;
+    }
+
+    /** A message while a Deployment has not rolled out its current spec to every replica (kstatus' rule for Deployments). */
+    static Optional<String> rollingOut(Observation observation) {
+        List<String> rolling = new ArrayList<>();
+        ReplicaCount media = ReplicaCount.of(observation.mediaServer());
+        ReplicaCount signaling = ReplicaCount.of(observation.signaling());
+        if (!media.rolledOut()) {
+            rolling.add("media-server " + media.updated() + "/" + media.desired());
+        }
+        if (!signaling.rolledOut()) {
+            rolling.add("signaling " + signaling.updated() + "/" + signaling.desired());
+        }
+        return rolling.isEmpty() ? Optional.empty()
+                : Optional.of("Rolling out the current spec: " + String.join(", ", rolling) + " replicas updated.");
     }
 
     static Condition workloadsAvailable(Observation observation) {
@@ -200,19 +224,30 @@ public final class PlatformStatusBuilder {
         return next;
     }
 
-    /** Desired vs available replicas of one Deployment. */
-    record ReplicaCount(int available, int desired, int ready) {
+    /**
+     * Desired vs available replicas of one Deployment, and whether its controller has rolled out its
+     * current spec (observed its generation, every replica updated).
+     */
+    record ReplicaCount(int available, int desired, int ready, int updated, boolean generationObserved) {
         static ReplicaCount of(Optional<Deployment> deployment) {
             if (deployment.isEmpty()) {
-                return new ReplicaCount(0, -1, 0);
+                return new ReplicaCount(0, -1, 0, 0, true);
             }
             Deployment d = deployment.get();
             int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-            int available = d.getStatus() == null || d.getStatus().getAvailableReplicas() == null ? 0
-                    : d.getStatus().getAvailableReplicas();
-            int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0
-                    : d.getStatus().getReadyReplicas();
-            return new ReplicaCount(available, desired, ready);
+            var status = d.getStatus();
+            int available = status == null || status.getAvailableReplicas() == null ? 0 : status.getAvailableReplicas();
+            int ready = status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
+            int updated = status == null || status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
+            Long generation = d.getMetadata().getGeneration();
+            boolean observed = generation == null
+                    || status != null && status.getObservedGeneration() != null && status.getObservedGeneration() >= generation;
+            return new ReplicaCount(available, desired, ready, updated, observed);
+        }
+
+        /** Not created yet counts as rolled out: WorkloadsAvailable already says it is missing. */
+        boolean rolledOut() {
+            return desired < 0 || generationObserved && updated >= desired;
         }
 
         boolean isAvailable() {

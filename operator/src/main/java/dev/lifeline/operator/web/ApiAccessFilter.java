@@ -69,7 +69,7 @@ public class ApiAccessFilter {
                     "token or access review failed (" + (e.getCode() > 0 ? e.getCode() + " " : "")
                             + (e.getStatus() != null ? e.getStatus().getReason() : e.getClass().getSimpleName())
                             + "); the operator's ServiceAccount needs create on tokenreviews and subjectaccessreviews"
-                            + " (deploy/10-rbac.yaml)");
+                            + " (deploy/manifests/10-rbac.yaml)");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.lifeline.operator.OperatorRegion;
 import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.MediaServerSpec;
 import dev.lifeline.operator.api.RealtimePlatform;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -38,15 +39,18 @@ public class MediaServerDeploymentDependent extends CRUDKubernetesDependentResou
     /** Pure builder with a replica target (pre-scaling); the target is kept within spec bounds. */
     public static Deployment build(RealtimePlatform platform, String region, int replicas) {
         MediaServerSpec media = platform.getSpec().mediaServer;
-        var shape = new PodTemplates.ContainerShape(media.image,
-                List.of(new ContainerPortBuilder().withName(MEDIA_PORT_NAME).withContainerPort(media.udpPort)
-                        .withProtocol("UDP").build(),
-                        new ContainerPortBuilder().withName(PodTemplates.HTTP_PORT_NAME).withContainerPort(HTTP_PORT)
-                                .withProtocol("TCP").build()),
-                HTTP_PORT, media.resources,
+        var shape = new PodTemplates.ContainerShape(media.image, ports(media), HTTP_PORT, media.resources,
                 platform.getSpec().failover.reroute.drainDeadlineSeconds + SHUTDOWN_MARGIN_SECONDS);
         int bounded = Math.max(media.replicas.min, Math.min(media.replicas.max, replicas));
         return Deployments.build(platform, Component.MEDIA_SERVER, region, bounded, shape);
+    }
+
+    /** The ports the media-server pods serve: the relay's UDP port, health and metrics over HTTP. */
+    public static List<ContainerPort> ports(MediaServerSpec media) {
+        return List.of(new ContainerPortBuilder().withName(MEDIA_PORT_NAME).withContainerPort(media.udpPort)
+                .withProtocol("UDP").build(),
+                new ContainerPortBuilder().withName(PodTemplates.HTTP_PORT_NAME).withContainerPort(HTTP_PORT)
+                        .withProtocol("TCP").build());
     }
 
     @Override

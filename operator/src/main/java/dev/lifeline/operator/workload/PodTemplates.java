@@ -25,7 +25,9 @@ import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 
 /**
  * The pod template both components share: one media-server container in a role, health probes
- * on the Quarkus health endpoints, hardened security context, spread across zones and nodes.
+ * on the Quarkus health endpoints, hardened security context (explicit non-root user and group, no
+ * privilege escalation, read-only root, no capabilities, no API token), ephemeral storage requested
+ * and limited, the platform's own ServiceAccount, spread across zones and nodes.
  */
 public final class PodTemplates {
 
@@ -36,6 +38,15 @@ public final class PodTemplates {
     public static final String READINESS_PATH = "/q/health/ready";
     public static final String ZONE_KEY = "topology.kubernetes.io/zone";
     public static final String HOSTNAME_KEY = "kubernetes.io/hostname";
+    /** The user and group of the media-server image. */
+    public static final long UID = 10001;
+    /**
+     * Ephemeral storage of each pod (/tmp and logs): requested so the scheduler counts it, limited so a
+     * runaway writer is evicted instead of filling the node's disk and evicting its neighbours.
+     */
+    public static final String EPHEMERAL_REQUEST = "64Mi";
+    public static final String EPHEMERAL_LIMIT = "256Mi";
+    static final String TMP_SIZE_LIMIT = "128Mi";
     /** How long a container may take to answer its liveness endpoint for the first time. */
     public static final int STARTUP_SECONDS = 120;
 
@@ -76,11 +87,19 @@ public final class PodTemplates {
                 .withAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
+                .withServiceAccountName(WorkloadServiceAccountDependent.name(platform))
+                // The pods never call the Kubernetes API; IRSA projects its own token.
+                .withAutomountServiceAccountToken(false)
                 .withTerminationGracePeriodSeconds(shape.terminationGracePeriodSeconds())
                 .withTopologySpreadConstraints(
                         spread(platform, component, ZONE_KEY), spread(platform, component, HOSTNAME_KEY))
+                // The image's user (media-server/src/main/docker/Dockerfile.jvm: USER 10001:10001), stated so
+                // admission policies (restricted Pod Security, Kyverno, Gatekeeper) can check it.
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
+                .withRunAsUser(UID)
+                .withRunAsGroup(UID)
+                .withFsGroup(UID)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
                 .addNewContainer()
@@ -114,7 +133,8 @@ public final class PodTemplates {
                 .endSecurityContext()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .endContainer()
-                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity(TMP_SIZE_LIMIT))
+                .endEmptyDir().endVolume()
                 .endSpec()
                 .build();
     }
@@ -154,16 +174,15 @@ public final class PodTemplates {
     }
 
     static ResourceRequirements resources(ComputeResources resources) {
-        ResourceRequirementsBuilder builder = new ResourceRequirementsBuilder();
-        if (resources != null) {
-            builder.withRequests(amounts(resources.requests));
-            builder.withLimits(amounts(resources.limits));
-        }
-        return builder.build();
+        return new ResourceRequirementsBuilder()
+                .withRequests(amounts(resources == null ? null : resources.requests, EPHEMERAL_REQUEST))
+                .withLimits(amounts(resources == null ? null : resources.limits, EPHEMERAL_LIMIT))
+                .build();
     }
 
-    private static Map<String, Quantity> amounts(ResourceAmounts amounts) {
+    private static Map<String, Quantity> amounts(ResourceAmounts amounts, String ephemeralStorage) {
         Map<String, Quantity> map = new LinkedHashMap<>();
+        map.put("ephemeral-storage", new Quantity(ephemeralStorage));
         if (amounts != null) {
             if (amounts.cpu != null) {
                 map.put("cpu", new Quantity(amounts.cpu));
@@ -172,6 +191,6 @@ public final class PodTemplates {
                 map.put("memory", new Quantity(amounts.memory));
             }
         }
-        return map.isEmpty() ? null : map;
+        return map;
     }
 }

@@ -6,6 +6,7 @@ import dev.lifeline.operator.OperatorRegion;
 import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.SignalingSpec;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -27,11 +28,14 @@ public class SignalingDeploymentDependent extends CRUDKubernetesDependentResourc
     /** Pure builder: the Deployment for the given platform in the given region. */
     public static Deployment build(RealtimePlatform platform, String region) {
         SignalingSpec signaling = platform.getSpec().signaling;
-        var shape = new PodTemplates.ContainerShape(signaling.image,
-                List.of(new ContainerPortBuilder().withName(PodTemplates.HTTP_PORT_NAME)
-                        .withContainerPort(signaling.port).withProtocol("TCP").build()),
-                signaling.port, signaling.resources, SHUTDOWN_GRACE_SECONDS);
+        var shape = new PodTemplates.ContainerShape(signaling.image, ports(signaling), signaling.port, signaling.resources, SHUTDOWN_GRACE_SECONDS);
         return Deployments.build(platform, Component.SIGNALING, region, signaling.replicas.min, shape);
+    }
+
+    /** The port the signaling pods serve: WebSocket signaling, health and metrics over HTTP. */
+    public static List<ContainerPort> ports(SignalingSpec signaling) {
+        return List.of(new ContainerPortBuilder().withName(PodTemplates.HTTP_PORT_NAME)
+                .withContainerPort(signaling.port).withProtocol("TCP").build());
     }
 
     @Override

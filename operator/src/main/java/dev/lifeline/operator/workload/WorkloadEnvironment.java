@@ -13,17 +13,27 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * @param dynamodbEndpoint   handed to the pods as {@code LIFELINE_DYNAMODB_ENDPOINT}
  * @param credentialsSecret  a Secret in the platform's namespace whose keys become the pods'
  *                           environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY})
+ * @param roleArn            the IRSA role of the pods' own ServiceAccount ({@link WorkloadServiceAccountDependent});
+ *                           set in production on EKS, by the Helm chart's {@code mediaServer.aws.roleArn}
  */
-public record WorkloadEnvironment(Optional<String> dynamodbEndpoint, Optional<String> credentialsSecret) {
+public record WorkloadEnvironment(Optional<String> dynamodbEndpoint, Optional<String> credentialsSecret,
+        Optional<String> roleArn) {
 
     public static final String DYNAMODB_ENDPOINT_KEY = "lifeline.workload.dynamodb-endpoint";
     public static final String CREDENTIALS_SECRET_KEY = "lifeline.workload.aws-credentials-secret";
-    /** Nothing added: production. */
+    public static final String ROLE_ARN_KEY = "lifeline.workload.role-arn";
+    /** Nothing added: the default credential chain without IRSA. */
     public static final WorkloadEnvironment NONE = new WorkloadEnvironment(Optional.empty(), Optional.empty());
 
     public WorkloadEnvironment {
         dynamodbEndpoint = dynamodbEndpoint.filter(s -> !s.isBlank());
         credentialsSecret = credentialsSecret.filter(s -> !s.isBlank());
+        roleArn = roleArn.filter(s -> !s.isBlank());
+    }
+
+    /** Emulators and local runs: no IRSA role. */
+    public WorkloadEnvironment(Optional<String> dynamodbEndpoint, Optional<String> credentialsSecret) {
+        this(dynamodbEndpoint, credentialsSecret, Optional.empty());
     }
 
     /**
@@ -33,6 +43,7 @@ public record WorkloadEnvironment(Optional<String> dynamodbEndpoint, Optional<St
     public static WorkloadEnvironment current() {
         var config = ConfigProvider.getConfig();
         return new WorkloadEnvironment(config.getOptionalValue(DYNAMODB_ENDPOINT_KEY, String.class),
-                config.getOptionalValue(CREDENTIALS_SECRET_KEY, String.class));
+                config.getOptionalValue(CREDENTIALS_SECRET_KEY, String.class),
+                config.getOptionalValue(ROLE_ARN_KEY, String.class));
     }
 }

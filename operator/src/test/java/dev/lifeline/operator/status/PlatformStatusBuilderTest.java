@@ -100,10 +100,113 @@ class PlatformStatusBuilderTest {
                 .as("no status write without a change").isEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(first));
     }
 
+    // --- kstatus: Reconciling, Stalled, observedGeneration (what Flux's health checks read) ---
+
+    @Test
+    void readyAndRolledOutIsNeitherReconcilingNorStalled() {
+        RealtimePlatformStatus status = PlatformStatusBuilder.build(new PlatformStatusBuilder.Observation(platform,
+                "us-east-1", Optional.of(available(MediaServerDeploymentDependent.build(platform, "us-east-1"))),
+                Optional.of(available(SignalingDeploymentDependent.build(platform, "us-east-1"))), List.of()), null, NOW);
+
+        assertThat(condition(status, "Reconciling").getStatus()).isEqualTo("False");
+        assertThat(condition(status, "Stalled").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void podsStartingAreReconcilingNotStalled() {
+        RealtimePlatformStatus status = PlatformStatusBuilder.build(new PlatformStatusBuilder.Observation(platform,
+                "us-east-1", Optional.empty(), Optional.empty(), List.of()), null, NOW);
+
+        assertThat(condition(status, "Reconciling").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Reconciling").getReason()).isEqualTo("Progressing");
+        assertThat(condition(status, "Stalled").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aDeploymentNotYetAtItsGenerationIsReconcilingEvenWhenAvailable() {
+        Deployment media = available(MediaServerDeploymentDependent.build(platform, "us-east-1"));
+        media.getMetadata().setGeneration(3L);
+        media.getStatus().setObservedGeneration(2L);
+        RealtimePlatformStatus status = PlatformStatusBuilder.build(new PlatformStatusBuilder.Observation(platform,
+                "us-east-1", Optional.of(media), Optional.of(available(SignalingDeploymentDependent.build(platform,
+                        "us-east-1"))), List.of()), null, NOW);
+
+        assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Reconciling").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Reconciling").getReason()).isEqualTo("RollingOut");
+        assertThat(condition(status, "Reconciling").getMessage()).contains("media-server");
+    }
+
+    @Test
+    void aCauseOnlyAPersonCanFixIsStalled() {
+        RealtimePlatformStatus status = PlatformStatusBuilder.build(new PlatformStatusBuilder.Observation(platform,
+                "us-east-1", Optional.of(available(MediaServerDeploymentDependent.build(platform, "us-east-1"))),
+                Optional.of(available(SignalingDeploymentDependent.build(platform, "us-east-1"))),
+                List.of(Conditions.of("SessionStoreReady", "False", "AccessDenied", "dynamodb:DescribeTable denied"))),
+                null, NOW);
+
+        assertThat(condition(status, "Stalled").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Stalled").getReason()).isEqualTo("AccessDenied");
+        assertThat(condition(status, "Stalled").getMessage()).contains("SessionStoreReady", "dynamodb:DescribeTable");
+        assertThat(condition(status, "Reconciling").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aRegionNotListedIsStalled() {
+        RealtimePlatformStatus status = PlatformStatusBuilder.build(new PlatformStatusBuilder.Observation(platform,
+                "ap-south-1", Optional.empty(), Optional.empty(), List.of()), null, NOW);
+
+        assertThat(condition(status, "Stalled").getReason()).isEqualTo("RegionNotListed");
+    }
+
+    @Test
+    void throttlingIsRetriedSoReconcilingNotStalled() {
+        RealtimePlatformStatus status = PlatformStatusBuilder.build(new PlatformStatusBuilder.Observation(platform,
+                "us-east-1", Optional.of(available(MediaServerDeploymentDependent.build(platform, "us-east-1"))),
+                Optional.of(available(SignalingDeploymentDependent.build(platform, "us-east-1"))),
+                List.of(Conditions.of("DnsReady", "False", "Throttled", "Route 53 throttled"))), null, NOW);
+
+        assertThat(condition(status, "Reconciling").getReason()).isEqualTo("Throttled");
+        assertThat(condition(status, "Stalled").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aFailedReconcileReportsTheCurrentGeneration() {
+        RealtimePlatformStatus before = PlatformStatusBuilder.build(new PlatformStatusBuilder.Observation(platform,
+                "us-east-1", Optional.empty(), Optional.empty(), List.of()), null, NOW);
+        platform.getMetadata().setGeneration(2L);
+        var forbidden = new KubernetesClientException(new StatusBuilder().withCode(403)
+                .withMessage("poddisruptionbudgets.policy is forbidden").build());
+
+        RealtimePlatformStatus status = PlatformStatusBuilder.failed(platform, before, FailureReason.of(forbidden), NOW);
+
+        assertThat(before.observedGeneration).isEqualTo(1L);
+        assertThat(status.observedGeneration).as("the failure is generation 2's outcome").isEqualTo(2L);
+        assertThat(condition(status, "Stalled").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Stalled").getReason()).isEqualTo("Forbidden");
+        assertThat(condition(status, "Stalled").getObservedGeneration()).isEqualTo(2L);
+        assertThat(condition(status, "Reconciling").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aTransientFailureIsRetriedSoReconciling() {
+        var conflict = new KubernetesClientException(new StatusBuilder().withCode(409)
+                .withMessage("the object has been modified").build());
+
+        RealtimePlatformStatus status = PlatformStatusBuilder.failed(platform, null, FailureReason.of(conflict), NOW);
+
+        assertThat(status.observedGeneration).isEqualTo(1L);
+        assertThat(condition(status, "Reconciling").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Reconciling").getReason()).isEqualTo("Conflict");
+        assertThat(condition(status, "Stalled").getStatus()).isEqualTo("False");
+    }
+
+    /** As the Deployment controller reports a finished rollout: generation observed, every replica updated and available. */
     private static Deployment available(Deployment deployment) {
         int replicas = deployment.getSpec().getReplicas();
         deployment.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withAvailableReplicas(replicas)
-                .withReadyReplicas(replicas).build());
+                .withReadyReplicas(replicas).withUpdatedReplicas(replicas)
+                .withObservedGeneration(deployment.getMetadata().getGeneration()).build());
         return deployment;
     }
 

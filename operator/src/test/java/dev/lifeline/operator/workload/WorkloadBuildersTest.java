@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /** The pure desired-state builders, without a cluster. */
@@ -180,7 +181,10 @@ class WorkloadBuildersTest {
                 MediaServerServiceDependent.build(platform, "us-east-1"),
                 SignalingServiceDependent.build(platform, "us-east-1"),
                 MediaServerPdbDependent.build(platform, "us-east-1"),
-                SignalingPdbDependent.build(platform, "us-east-1"));
+                SignalingPdbDependent.build(platform, "us-east-1"),
+                MediaServerNetworkPolicyDependent.build(platform, "us-east-1"),
+                SignalingNetworkPolicyDependent.build(platform, "us-east-1"),
+                WorkloadServiceAccountDependent.build(platform, "us-east-1", WorkloadEnvironment.NONE));
 
         assertThat(all).allSatisfy(r -> {
             assertThat(r.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
@@ -190,6 +194,64 @@ class WorkloadBuildersTest {
             assertThat(r.getMetadata().getLabels()).containsEntry(WorkloadLabels.MANAGED_BY, WorkloadLabels.MANAGED_BY_VALUE)
                     .containsEntry("app.kubernetes.io/instance", "meet");
         });
+    }
+
+    // --- hardening: what restricted Pod Security, Kyverno/Gatekeeper policies and linters check ---
+
+    @Test
+    void bothComponentsRunHardenedWithTheirOwnServiceAccount() {
+        for (Deployment deployment : List.of(MediaServerDeploymentDependent.build(platform, "us-east-1"),
+                SignalingDeploymentDependent.build(platform, "us-east-1"))) {
+            var pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getServiceAccountName()).as("not the default, not the operator's").isEqualTo("meet-media-server");
+            assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+            assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+            assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(10001L);
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            Container server = pod.getContainers().get(0);
+            assertThat(server.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+            assertThat(server.getResources().getRequests().get("ephemeral-storage")).hasToString("64Mi");
+            assertThat(server.getResources().getLimits().get("ephemeral-storage")).hasToString("256Mi");
+            assertThat(server.getResources().getRequests()).as("spec values kept").containsKeys("cpu", "memory");
+            assertThat(pod.getVolumes()).singleElement()
+                    .satisfies(v -> assertThat(v.getEmptyDir().getSizeLimit()).hasToString("128Mi"));
+            assertThat(pod.getTopologySpreadConstraints()).as("replicas > 1 never share a node when avoidable")
+                    .anySatisfy(c -> assertThat(c.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+        }
+    }
+
+    @Test
+    void workloadServiceAccountCarriesTheIrsaRoleOnlyWhenConfigured() {
+        var irsa = new WorkloadEnvironment(Optional.empty(), Optional.empty(),
+                Optional.of("arn:aws:iam::111122223333:role/meet-media"));
+
+        assertThat(WorkloadServiceAccountDependent.build(platform, "us-east-1", irsa).getMetadata().getAnnotations())
+                .containsExactly(java.util.Map.entry("eks.amazonaws.com/role-arn", "arn:aws:iam::111122223333:role/meet-media"));
+        var plain = WorkloadServiceAccountDependent.build(platform, "us-east-1", WorkloadEnvironment.NONE);
+        assertThat(plain.getMetadata().getAnnotations()).isEmpty();
+        plain.getMetadata().getAnnotations().put("javaoperatorsdk.io/previous", "x"); // what JOSDK does before applying
+        assertThat(plain.getAutomountServiceAccountToken()).isFalse();
+        assertThat(plain.getMetadata().getName()).isEqualTo("meet-media-server");
+    }
+
+    @Test
+    void networkPoliciesAdmitOnlyThePortsEachRoleServes() {
+        platform.getSpec().mediaServer.udpPort = 41000;
+        platform.getSpec().signaling.port = 8443;
+
+        NetworkPolicy media = MediaServerNetworkPolicyDependent.build(platform, "us-east-1");
+        NetworkPolicy signaling = SignalingNetworkPolicyDependent.build(platform, "us-east-1");
+
+        assertThat(media.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(MediaServerDeploymentDependent.build(platform, "us-east-1").getSpec().getSelector().getMatchLabels());
+        assertThat(media.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(media.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getPorts())
+                .extracting(p -> p.getProtocol() + ":" + p.getPort().getIntVal()).containsExactly("UDP:41000", "TCP:8080"));
+        assertThat(signaling.getSpec().getPodSelector().getMatchLabels())
+                .containsEntry("app.kubernetes.io/component", "signaling");
+        assertThat(signaling.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getPorts())
+                .extracting(p -> p.getProtocol() + ":" + p.getPort().getIntVal()).containsExactly("TCP:8443"));
     }
 
     @Test

@@ -36,6 +36,11 @@ public final class RepoPaths {
         return root().resolve("deploy");
     }
 
+    /** The raw manifests (also the kustomize base): {@code kubectl apply -f crds/ -f deploy/manifests/}. */
+    public static Path manifests() {
+        return deploy().resolve("manifests");
+    }
+
     /** Where harness processes write their logs and kubeconfigs (ignored by git). */
     public static Path workDir() {
         Path dir = root().resolve("test/target/harness");

@@ -17,6 +17,8 @@ import dev.lifeline.test.harness.OperatorProcess;
 import dev.lifeline.test.harness.RepoPaths;
 import dev.lifeline.testkit.AwsService;
 import dev.lifeline.testkit.Fault;
+import dev.lifeline.testkit.FaultProxy;
+import dev.lifeline.testkit.Permission;
 import dev.lifeline.testkit.RecordedCall;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.io.IOException;
@@ -64,6 +66,10 @@ class AwsEmulatorIT {
 
     private static final List<String> REGIONS = List.of("us-east-1", "eu-west-1", "ap-southeast-2");
     private static final Set<String> PERMISSIONS_USED = new TreeSet<>();
+    /** Permissions (action on resource) the operator needed that deploy/iam-policy.json, filled in for the test's platform, denies. */
+    private static final Set<String> DENIED = new TreeSet<>();
+    /** Permissions checked against the policy (so the check cannot pass by checking nothing). */
+    private static final Set<Permission> CHECKED = new java.util.LinkedHashSet<>();
     private static AwsHarness aws;
 
     private final List<RegionOperator> operators = new ArrayList<>();
@@ -95,8 +101,26 @@ class AwsEmulatorIT {
     @AfterEach
     void collectPermissions() {
         PERMISSIONS_USED.addAll(aws.proxy.permissionsNeeded());
+        IamPolicy policy = iamPolicyFor(platform);
+        for (Permission permission : aws.proxy.permissionsOnResources()) {
+            CHECKED.add(permission);
+            if (!policy.allows(permission)) {
+                DENIED.add(permission.action() + " on " + permission.resource());
+            }
+        }
         operators.forEach(RegionOperator::close);
         operators.clear();
+    }
+
+    /** deploy/iam-policy.json as an operator of this platform gets it: moto's account, the spec's table and zone. */
+    private static IamPolicy iamPolicyFor(RealtimePlatform platform) {
+        try {
+            return IamPolicy.load(RepoPaths.deploy().resolve("iam-policy.json"), Map.of("ACCOUNT_ID", FaultProxy.ACCOUNT,
+                    "TABLE_NAME", platform.getSpec().sessionStore.tableName,
+                    "HOSTED_ZONE_ID", platform.getSpec().dns.hostedZoneId));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private RegionOperator operator(String region) {
@@ -597,6 +621,35 @@ class AwsEmulatorIT {
             unused.removeAll(used);
             assertThat(missing).as("called by the operator but missing from deploy/iam-policy.json").isEmpty();
             assertThat(unused).as("granted by deploy/iam-policy.json but never called by the operator").isEmpty();
+        }
+
+        /**
+         * Scoped to the platform's table and hosted zone: every call the operator made in the tests above
+         * is allowed on the resource it was made on, and "*" is left only where IAM has no resource-level
+         * permissions (creating and listing health checks, listing tags of several resources).
+         */
+        @Test
+        void iamPolicyAllowsEveryCallOnItsResourceAndIsScopedWhereAwsAllows() {
+            assertThat(CHECKED).as("the calls of the tests above, with their resources")
+                    .anyMatch(p -> p.resource().contains(":table/meet-sessions"))
+                    .anyMatch(p -> p.resource().startsWith("arn:aws:route53:::hostedzone/"))
+                    .anyMatch(p -> p.resource().startsWith("arn:aws:route53:::healthcheck/"));
+            assertThat(DENIED).as("needed by the operator, denied by deploy/iam-policy.json").isEmpty();
+
+            RealtimePlatform sample = AwsHarness.sample(RepoPaths.samples().resolve("three-region.yaml"));
+            IamPolicy policy = iamPolicyFor(sample);
+            assertThat(policy.actionsOnAnyResource()).as("resource \"*\" only where IAM cannot scope the action")
+                    .containsExactlyInAnyOrder("route53:CreateHealthCheck", "route53:ListHealthChecks",
+                            "route53:ListTagsForResources");
+            String account = FaultProxy.ACCOUNT;
+            assertThat(policy.allows(new Permission("dynamodb:DescribeTable",
+                    "arn:aws:dynamodb:eu-west-1:" + account + ":table/meet-sessions"))).isTrue();
+            assertThat(policy.allows(new Permission("dynamodb:DeleteTable",
+                    "arn:aws:dynamodb:eu-west-1:" + account + ":table/other-team-table"))).as("another table").isFalse();
+            assertThat(policy.allows(new Permission("route53:ChangeResourceRecordSets",
+                    "arn:aws:route53:::hostedzone/ZOTHERZONE00000000000"))).as("another zone").isFalse();
+            assertThat(policy.allows(new Permission("dynamodb:DescribeTable",
+                    "arn:aws:dynamodb:eu-west-1:999999999999:table/meet-sessions"))).as("another account").isFalse();
         }
     }
 }

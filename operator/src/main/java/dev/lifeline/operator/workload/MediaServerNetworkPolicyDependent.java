@@ -1,0 +1,30 @@
+package dev.lifeline.operator.workload;
+
+import dev.lifeline.operator.OperatorRegion;
+import dev.lifeline.operator.api.Component;
+import dev.lifeline.operator.api.RealtimePlatform;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** The NetworkPolicy of the media-server pods: the relay's UDP port and the HTTP port (health, metrics). */
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MEDIA_SERVER_SELECTOR))
+public class MediaServerNetworkPolicyDependent extends CRUDKubernetesDependentResource<NetworkPolicy, RealtimePlatform> {
+
+    public MediaServerNetworkPolicyDependent() {
+        super(NetworkPolicy.class);
+    }
+
+    /** Pure builder: the NetworkPolicy for the given platform in the given region. */
+    public static NetworkPolicy build(RealtimePlatform platform, String region) {
+        return NetworkPolicies.build(platform, Component.MEDIA_SERVER, region,
+                MediaServerDeploymentDependent.ports(platform.getSpec().mediaServer));
+    }
+
+    @Override
+    protected NetworkPolicy desired(RealtimePlatform platform, Context<RealtimePlatform> context) {
+        return build(platform, OperatorRegion.current());
+    }
+}
