@@ -19,6 +19,7 @@ import dev.lifeline.operator.drill.Drills;
 import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.health.PodSignals;
 import dev.lifeline.operator.memory.PlatformKey;
+import dev.lifeline.operator.metrics.FailoverTimers;
 import dev.lifeline.operator.metrics.MetricNames;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.Decision;
@@ -28,7 +29,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -103,10 +103,8 @@ public class DecisionEffector {
     private void confirmRoutingChanges(RealtimePlatform platform) {
         for (RoutingChangeWatch.ConfirmedChange confirmed : aws.confirmRoutingChanges(platform)) {
             RoutingChangeWatch.RoutingChange change = confirmed.change();
-            Timer.builder(MetricNames.DNS_CHANGE_INSYNC).description("Routing change accepted by Route 53 -> INSYNC")
-                    .serviceLevelObjectives(MetricNames.failoverBuckets())
-                    .tags(PlatformKey.of(platform).tags().and("region", change.region()))
-                    .register(metrics).record(confirmed.took());
+            FailoverTimers.inSync(metrics, PlatformKey.of(platform).tags().and("region", change.region()))
+                    .record(confirmed.took());
             events.normal(platform, "DnsChangeInSync", "Weight " + change.weight() + " of " + change.region()
                     + " is live: change " + change.changeId() + " INSYNC " + confirmed.took().toMillis()
                     + " ms after it was submitted");

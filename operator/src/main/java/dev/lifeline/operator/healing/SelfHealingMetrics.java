@@ -8,6 +8,7 @@ import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.health.RegionLoad;
 import dev.lifeline.operator.memory.PlatformKey;
 import dev.lifeline.operator.memory.PlatformMemory;
+import dev.lifeline.operator.metrics.FailoverTimers;
 import dev.lifeline.operator.metrics.MetricNames;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.Decision;
@@ -19,7 +20,6 @@ import dev.lifeline.operator.policy.Observations;
 import dev.lifeline.operator.policy.RestartBudget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -59,6 +59,19 @@ public class SelfHealingMetrics {
         decisions.health().forEach((region, health) -> memory.gauge(platform, MetricNames.REGION_HEALTHY,
                 Tags.of("region", region), "Healthy".equals(health.statusName()) ? 1 : 0));
         memory.gauge(platform, MetricNames.DNS_WEIGHT, Tags.of("region", localRegion), decisions.localWeight());
+        registerFailoverTimers(platform, decisions);
+    }
+
+    /**
+     * The failover timers of every region exist from the first step, at zero, so that rates and alerts over them
+     * have a series before the first failover (a missing series reads as "no data", not as "none happened").
+     */
+    private void registerFailoverTimers(RealtimePlatform platform, Decisions decisions) {
+        for (String region : decisions.health().keySet()) {
+            Tags tags = PlatformKey.of(platform).tags().and("region", region);
+            FailoverTimers.detection(registry, tags);
+            FailoverTimers.inSync(registry, tags);
+        }
     }
 
     /** Restarts left in the hour; the state holds only the restarts of the last hour. */
@@ -77,11 +90,8 @@ public class SelfHealingMetrics {
                     && !previous.peerDrainsIssued().containsKey(drain.region())) {
                 Observations.RegionObservation peer = observations.regions().get(drain.region());
                 if (peer != null && peer.lastHeartbeat() != null) {
-                    Timer.builder(MetricNames.FAILOVER_DETECTION)
-                            .description("Last heartbeat of a silent region -> the quorum decides to drain it")
-                            .serviceLevelObjectives(MetricNames.failoverBuckets())
-                            .tags(PlatformKey.of(platform).tags().and("region", drain.region()))
-                            .register(registry).record(Duration.between(peer.lastHeartbeat(), decisions.at()));
+                    FailoverTimers.detection(registry, PlatformKey.of(platform).tags().and("region", drain.region()))
+                            .record(Duration.between(peer.lastHeartbeat(), decisions.at()));
                 }
             }
         }
