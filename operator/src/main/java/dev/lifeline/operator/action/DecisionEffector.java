@@ -92,7 +92,7 @@ public class DecisionEffector {
                 announce(platform, decision, outcome, detail);
             }
             Counter.builder(MetricNames.DECISIONS).description("Decisions by region, action and outcome")
-                    .tags(PlatformKey.of(platform).tags().and("region", entry.region == null ? "" : entry.region,
+                    .tags(PlatformKey.of(platform).tags().and("region", decision.action().region(),
                             "action", decision.action().kind(), "outcome", outcome))
                     .register(metrics).increment();
         }
