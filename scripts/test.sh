@@ -5,6 +5,8 @@
 # kube-controller-manager, kube-scheduler and kwok make the simulated regions (SimulatedRegion);
 # kubelet, containerd, runc, the CNI plugins and the pause image make real nodes (RealNode, *E2E).
 # lua5.1 runs the Argo CD health check and actions in deploy/argocd/ (ArgoCdHealthCheckTest).
+# promtool (built once from the Go module proxy, cached in ~/.cache/lifeline/) checks the alerts in
+# deploy/monitoring/ against a running operator's metric names (MonitoringRulesIT).
 # The container images are built along (profile `images`, on the base image made once with
 # debootstrap and cached in ~/.cache/lifeline/base-image/) before the tests, so the *E2E tests
 # run the built media server on real nodes; then the images are run under runc.
@@ -13,6 +15,7 @@ cd "$(dirname "$0")/.."
 test/scripts/kube-binaries.sh kube-apiserver kubectl etcd kube-controller-manager kube-scheduler kwok kubelet
 test/scripts/node-prereqs.sh >/dev/null
 test/scripts/lua.sh
+test/scripts/promtool.sh >/dev/null
 base="$(scripts/base-image.sh)"
 ./mvnw verify -Pimages -Dimages.base="$base" "$@"
 test/scripts/image-smoke.sh
