@@ -3,8 +3,10 @@
 // every name an alert or a dashboard panel reads is exported by the operator.
 //
 // Input (stdin): a JSON array of expressions. Output (stdout): a JSON array, one object per
-// expression in order: {"expr": ..., "names": [...], "error": ...}. An expression that does not
-// parse gets its parser error and no names; the exit code is 0 either way (the caller decides).
+// expression in order: {"expr": ..., "names": [...], "selectors": [...], "error": ...}, where each
+// selector is {"name": ..., "equal": {label: value}} (its equality matchers, such as a histogram
+// bucket's le). An expression that does not parse gets its parser error and no names; the exit
+// code is 0 either way (the caller decides).
 package main
 
 import (
@@ -16,10 +18,16 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 )
 
+type selector struct {
+	Name  string            `json:"name"`
+	Equal map[string]string `json:"equal"`
+}
+
 type result struct {
-	Expr  string   `json:"expr"`
-	Names []string `json:"names"`
-	Error string   `json:"error,omitempty"`
+	Expr      string     `json:"expr"`
+	Names     []string   `json:"names"`
+	Selectors []selector `json:"selectors"`
+	Error     string     `json:"error,omitempty"`
 }
 
 func main() {
@@ -38,7 +46,7 @@ func main() {
 }
 
 func names(expr string) result {
-	r := result{Expr: expr, Names: []string{}}
+	r := result{Expr: expr, Names: []string{}, Selectors: []selector{}}
 	parsed, err := parser.NewParser(parser.Options{}).ParseExpr(expr)
 	if err != nil {
 		r.Error = err.Error()
@@ -46,12 +54,20 @@ func names(expr string) result {
 	}
 	seen := map[string]bool{}
 	parser.Inspect(parsed, func(node parser.Node, _ []parser.Node) error {
-		if selector, ok := node.(*parser.VectorSelector); ok {
-			for _, m := range selector.LabelMatchers {
-				if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+		if vs, ok := node.(*parser.VectorSelector); ok {
+			s := selector{Equal: map[string]string{}}
+			for _, m := range vs.LabelMatchers {
+				if m.Type != labels.MatchEqual {
+					continue
+				}
+				if m.Name == labels.MetricName {
 					seen[m.Value] = true
+					s.Name = m.Value
+				} else {
+					s.Equal[m.Name] = m.Value
 				}
 			}
+			r.Selectors = append(r.Selectors, s)
 		}
 		return nil
 	})

@@ -33,8 +33,8 @@ import dev.lifeline.test.harness.RepoPaths;
  * The alerts and the dashboard in deploy/monitoring/ against the real tools and a running
  * operator: Prometheus' promtool checks the rules and runs their unit tests
  * (deploy/monitoring/tests/alerts-test.yaml), and every metric name an alert expression or a
- * dashboard query reads (found by Prometheus' own PromQL parser, test/tools/promql-names) must be
- * in the /q/metrics of operators that reconciled a platform in two regions (see {@link RegionSet})
+ * dashboard query reads (found by Prometheus' own PromQL parser, test/tools/promql-names), and every
+ * histogram bucket bound (le) it selects, must be in the /q/metrics of operators that reconciled a platform in two regions (see {@link RegionSet})
  * and ran a failover drill. A renamed metric fails here until the alerts and the dashboard follow.
  */
 class MonitoringRulesIT {
@@ -55,6 +55,8 @@ class MonitoringRulesIT {
     private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.*),\\s*[a-zA-Z_]\\w*\\s*\\)\\s*$",
             Pattern.DOTALL);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The bound of a bucket sample in the text format: name{...,le="10.0"} value. */
+    private static final Pattern BUCKET_BOUND = Pattern.compile("[{,]le=\"([^\"]*)\"");
 
     private static Promtool tools;
     private static RegionSet regions;
@@ -125,7 +127,7 @@ class MonitoringRulesIT {
                     read.forEach((where, names) -> names.stream()
                             .filter(name -> !exported.contains(name) && !PENDING.containsKey(name))
                             .forEach(name -> missing.computeIfAbsent(where, w -> new TreeSet<>()).add(name)));
-                    assertThat(missing).as("metric names read but not in /q/metrics").isEmpty();
+                    assertThat(missing).as("metric names (and bucket bounds) read but not in /q/metrics").isEmpty();
                 });
     }
 
@@ -178,6 +180,12 @@ class MonitoringRulesIT {
             Set<String> names = new TreeSet<>();
             result.get("names").forEach(name -> names.add(name.asText()));
             assertThat(names).as("metric names read by " + where).isNotEmpty();
+            // A histogram bucket bound (le) is the operator's configuration too: it must be exported as read.
+            result.get("selectors").forEach(selector -> {
+                if (selector.path("equal").has("le")) {
+                    names.add(bucket(selector.get("name").asText(), selector.get("equal").get("le").asText()));
+                }
+            });
             read.put(where, names);
         }
         return read;
@@ -192,18 +200,28 @@ class MonitoringRulesIT {
     }
 
     /**
-     * The sample names in both operators' /q/metrics (Prometheus text format: a name, then labels or a value).
-     * Each scrape is kept in test/target/monitoring/ to read after a failure.
+     * The sample names in both operators' /q/metrics (Prometheus text format: a name, then labels or a value),
+     * and each histogram bucket with its bound. Each scrape is kept in test/target/monitoring/ to read after a
+     * failure.
      */
     private static Set<String> scrapedNames() throws IOException {
         Set<String> names = new TreeSet<>();
         for (Map.Entry<String, OperatorProcess> operator : regions.operators.entrySet()) {
             String scrape = operator.getValue().get("/q/metrics");
             Files.writeString(work.resolve("metrics-" + operator.getKey() + ".txt"), scrape);
-            scrape.lines().filter(line -> !line.isBlank() && !line.startsWith("#"))
-                    .map(line -> line.split("[{ ]", 2)[0])
-                    .forEach(names::add);
+            scrape.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).forEach(line -> {
+                String name = line.split("[{ ]", 2)[0];
+                names.add(name);
+                Matcher le = BUCKET_BOUND.matcher(line);
+                if (le.find()) {
+                    names.add(bucket(name, le.group(1)));
+                }
+            });
         }
         return names;
+    }
+
+    private static String bucket(String name, String le) {
+        return name + "{le=\"" + le + "\"}";
     }
 }
