@@ -8,6 +8,8 @@
 # chromium and playwright-core drive the operator's status page in StatusPageIT.
 # helm (built once from the Go module proxy, cached in ~/.cache/lifeline/tools/) lints and renders
 # the chart in deploy/helm/lifeline/ (HelmChartIT, which also renders the kustomize overlays).
+# promtool (built once from the Go module proxy, cached in ~/.cache/lifeline/) checks the alerts in
+# deploy/monitoring/ against a running operator's metric names (MonitoringRulesIT).
 # The container images are built along (profile `images`, on the base image made once with
 # debootstrap and cached in ~/.cache/lifeline/base-image/) before the tests, so the *E2E tests
 # run the built media server on real nodes; then the images are run under runc.
@@ -19,6 +21,7 @@ test/scripts/lua.sh
 test/scripts/browser.sh >/dev/null
 LIFELINE_HELM="$(test/scripts/helm.sh)"
 export LIFELINE_HELM
+test/scripts/promtool.sh >/dev/null
 base="$(scripts/base-image.sh)"
 ./mvnw verify -Pimages -Dimages.base="$base" "$@"
 test/scripts/image-smoke.sh

@@ -19,6 +19,7 @@ import dev.lifeline.operator.drill.Drills;
 import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.healing.SelfHealing;
 import dev.lifeline.operator.memory.PlatformMemory;
+import dev.lifeline.operator.metrics.MetricNames;
 import dev.lifeline.operator.status.FailureReason;
 import dev.lifeline.operator.workload.MediaServerDeploymentDependent;
 import dev.lifeline.operator.workload.MediaServerNetworkPolicyDependent;
@@ -32,6 +33,7 @@ import dev.lifeline.operator.workload.SignalingPdbDependent;
 import dev.lifeline.operator.workload.SignalingServiceDependent;
 import dev.lifeline.operator.workload.WorkloadLabels;
 import dev.lifeline.operator.workload.WorkloadServiceAccountDependent;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -50,6 +52,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.Tags;
 
 /**
  * Reconciles a RealtimePlatform in this operator's region, as the steps listed in {@link #reconcile}:
@@ -151,7 +154,17 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
             return pass;
         }
         String loadBalancer = loadBalancerAddress(pass.input().context()).orElse(null);
-        return pass.withAws(Optional.of(aws.reconcile(pass.platform(), pass.input().region(), loadBalancer)));
+        AwsReport report = aws.reconcile(pass.platform(), pass.input().region(), loadBalancer);
+        recordConvergence(pass.platform(), report);
+        return pass.withAws(Optional.of(report));
+    }
+
+    /** Report: whether each AWS resource is as the spec says (0 while drift is corrected or a change pends). */
+    private void recordConvergence(RealtimePlatform platform, AwsReport report) {
+        for (Condition condition : List.of(report.sessionStoreReady(), report.dnsReady())) {
+            memory.gauge(platform, MetricNames.AWS_RESOURCE_CONVERGED, Tags.of("resource", condition.getType()),
+                    "True".equals(condition.getStatus()) ? 1 : 0);
+        }
     }
 
     /** Gather the health signals and decide (see SelfHealing); publishes this region's heartbeat. */

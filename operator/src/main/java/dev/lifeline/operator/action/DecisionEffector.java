@@ -19,14 +19,16 @@ import dev.lifeline.operator.drill.Drills;
 import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.health.PodSignals;
 import dev.lifeline.operator.memory.PlatformKey;
+import dev.lifeline.operator.metrics.FailoverTimers;
+import dev.lifeline.operator.metrics.MetricNames;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.Decision;
 import dev.lifeline.operator.policy.Decisions;
 import dev.lifeline.operator.policy.DrainCause;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -89,7 +91,10 @@ public class DecisionEffector {
                 history.add(entry);
                 announce(platform, decision, outcome, detail);
             }
-            metrics.counter("lifeline.decisions", "action", decision.action().kind(), "outcome", outcome).increment();
+            Counter.builder(MetricNames.DECISIONS).description("Decisions by region, action and outcome")
+                    .tags(PlatformKey.of(platform).tags().and("region", decision.action().region(),
+                            "action", decision.action().kind(), "outcome", outcome))
+                    .register(metrics).increment();
         }
         return history;
     }
@@ -98,9 +103,8 @@ public class DecisionEffector {
     private void confirmRoutingChanges(RealtimePlatform platform) {
         for (RoutingChangeWatch.ConfirmedChange confirmed : aws.confirmRoutingChanges(platform)) {
             RoutingChangeWatch.RoutingChange change = confirmed.change();
-            Timer.builder("lifeline.dns.change.insync").description("Routing change accepted by Route 53 -> INSYNC")
-                    .tags(PlatformKey.of(platform).tags().and("region", change.region()))
-                    .register(metrics).record(confirmed.took());
+            FailoverTimers.inSync(metrics, PlatformKey.of(platform).tags().and("region", change.region()))
+                    .record(confirmed.took());
             events.normal(platform, "DnsChangeInSync", "Weight " + change.weight() + " of " + change.region()
                     + " is live: change " + change.changeId() + " INSYNC " + confirmed.took().toMillis()
                     + " ms after it was submitted");

@@ -8,28 +8,33 @@ import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.health.RegionLoad;
 import dev.lifeline.operator.memory.PlatformKey;
 import dev.lifeline.operator.memory.PlatformMemory;
+import dev.lifeline.operator.metrics.FailoverTimers;
+import dev.lifeline.operator.metrics.MetricNames;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.Decision;
 import dev.lifeline.operator.policy.Decisions;
 import dev.lifeline.operator.policy.DrainCause;
+import dev.lifeline.operator.policy.EffectivePolicy;
 import dev.lifeline.operator.policy.EngineState;
 import dev.lifeline.operator.policy.Observations;
+import dev.lifeline.operator.policy.RestartBudget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Gauges of the latest self-healing step, at /q/metrics: breaker state per component
- * (0 closed, 1 half-open, 2 open), health per region (1 healthy, 0 not), this region's DNS
- * weight, and this region's load from its relays' heartbeats (sessions, capacity, live, stale and
- * malformed heartbeat items). Decision counts are recorded by the DecisionEffector. The gauges'
- * values live in PlatformMemory, which removes them when the platform is deleted.
+ * (0 closed, 1 half-open, 2 open), restarts left in each component's hourly budget, health per
+ * region (1 healthy, 0 not), this region's DNS weight, and this region's load from its relays'
+ * heartbeats (sessions, capacity, live, stale and malformed heartbeat items). Decision counts are
+ * recorded by the DecisionEffector. The gauges' values live in PlatformMemory, which removes them
+ * when the platform is deleted. Names: {@link MetricNames}.
  */
 @ApplicationScoped
 public class SelfHealingMetrics {
 
-    private static final Map<String, Integer> BREAKER_VALUE = Map.of("Closed", 0, "HalfOpen", 1, "Open", 2);
+    private static final Map<String, Integer> BREAKER_VALUE = Map.of("Closed", MetricNames.BREAKER_CLOSED,
+            "HalfOpen", MetricNames.BREAKER_HALF_OPEN, "Open", MetricNames.BREAKER_OPEN);
 
     private final MeterRegistry registry;
     private final PlatformMemory memory;
@@ -41,12 +46,37 @@ public class SelfHealingMetrics {
 
     public void record(RealtimePlatform platform, String localRegion, Decisions decisions) {
         for (BreakerStatus breaker : decisions.state().breakerStatuses()) {
-            memory.gauge(platform, "lifeline.breaker.state", Tags.of("region", localRegion, "component", breaker.component),
+            memory.gauge(platform, MetricNames.BREAKER_STATE,
+                    Tags.of("region", localRegion, "component", breaker.component),
                     BREAKER_VALUE.getOrDefault(breaker.state, -1));
         }
-        decisions.health().forEach((region, health) -> memory.gauge(platform, "lifeline.region.healthy",
+        int budget = EffectivePolicy.of(platform.getSpec()).restart().maxPerHour();
+        if (budget > 0) { // 0 disables restarts: no budget to run out of, no gauge that would read as exhausted
+            decisions.state().restarts().forEach((component, restarts) -> memory.gauge(platform,
+                    MetricNames.RESTART_BUDGET_REMAINING,
+                    Tags.of("region", localRegion, "component", component.statusName()), remaining(budget, restarts)));
+        }
+        decisions.health().forEach((region, health) -> memory.gauge(platform, MetricNames.REGION_HEALTHY,
                 Tags.of("region", region), "Healthy".equals(health.statusName()) ? 1 : 0));
-        memory.gauge(platform, "lifeline.dns.weight", Tags.of("region", localRegion), decisions.localWeight());
+        memory.gauge(platform, MetricNames.DNS_WEIGHT, Tags.of("region", localRegion), decisions.localWeight());
+        registerFailoverTimers(platform, decisions);
+    }
+
+    /**
+     * The failover timers of every region exist from the first step, at zero, so that rates and alerts over them
+     * have a series before the first failover (a missing series reads as "no data", not as "none happened").
+     */
+    private void registerFailoverTimers(RealtimePlatform platform, Decisions decisions) {
+        for (String region : decisions.health().keySet()) {
+            Tags tags = PlatformKey.of(platform).tags().and("region", region);
+            FailoverTimers.detection(registry, tags);
+            FailoverTimers.inSync(registry, tags);
+        }
+    }
+
+    /** Restarts left in the hour; the state holds only the restarts of the last hour. */
+    static int remaining(int maxPerHour, RestartBudget.State restarts) {
+        return Math.max(0, maxPerHour - restarts.restarts().size());
     }
 
     /**
@@ -60,10 +90,8 @@ public class SelfHealingMetrics {
                     && !previous.peerDrainsIssued().containsKey(drain.region())) {
                 Observations.RegionObservation peer = observations.regions().get(drain.region());
                 if (peer != null && peer.lastHeartbeat() != null) {
-                    Timer.builder("lifeline.failover.detection")
-                            .description("Last heartbeat of a silent region -> the quorum decides to drain it")
-                            .tags(PlatformKey.of(platform).tags().and("region", drain.region()))
-                            .register(registry).record(Duration.between(peer.lastHeartbeat(), decisions.at()));
+                    FailoverTimers.detection(registry, PlatformKey.of(platform).tags().and("region", drain.region()))
+                            .record(Duration.between(peer.lastHeartbeat(), decisions.at()));
                 }
             }
         }
@@ -71,10 +99,10 @@ public class SelfHealingMetrics {
 
     public void recordLoad(RealtimePlatform platform, String localRegion, RegionLoad load, int malformedItems) {
         Tags region = Tags.of("region", localRegion);
-        memory.gauge(platform, "lifeline.region.sessions", region, load.sessions());
-        memory.gauge(platform, "lifeline.region.capacity", region, load.capacity());
-        memory.gauge(platform, "lifeline.instances.live", region, load.liveRelays());
-        memory.gauge(platform, "lifeline.instances.stale", region, load.staleRelays());
-        memory.gauge(platform, "lifeline.instances.malformed", region, malformedItems);
+        memory.gauge(platform, MetricNames.REGION_SESSIONS, region, load.sessions());
+        memory.gauge(platform, MetricNames.REGION_CAPACITY, region, load.capacity());
+        memory.gauge(platform, MetricNames.INSTANCES_LIVE, region, load.liveRelays());
+        memory.gauge(platform, MetricNames.INSTANCES_STALE, region, load.staleRelays());
+        memory.gauge(platform, MetricNames.INSTANCES_MALFORMED, region, malformedItems);
     }
 }

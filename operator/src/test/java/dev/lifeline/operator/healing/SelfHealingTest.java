@@ -17,7 +17,9 @@ import dev.lifeline.operator.health.InMemoryCoordinationStore;
 import dev.lifeline.operator.health.OperatorHeartbeat;
 import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.memory.TestMemory;
+import dev.lifeline.operator.metrics.MetricNames;
 import dev.lifeline.operator.policy.Action;
+import dev.lifeline.operator.policy.RestartBudget;
 import dev.lifeline.operator.policy.DeletionCost;
 import dev.lifeline.operator.policy.Phase;
 import dev.lifeline.operator.api.Component;
@@ -86,6 +88,25 @@ class SelfHealingTest {
                 Optional.of(step.decisions()))).isEqualTo(4);
         assertThat(store.read(table, EU, List.of(EU)).get(EU).activeSessions())
                 .as("no relay heartbeats: a known zero").isZero();
+    }
+
+    @Test
+    void theRestartBudgetGaugeCountsDownWithRestartsAndIsAbsentWhenRestartsAreDisabled() {
+        Instant now = Instant.now();
+        assertThat(SelfHealingMetrics.remaining(5, new RestartBudget.State(List.of(now.minusSeconds(60), now), null)))
+                .isEqualTo(3);
+        assertThat(SelfHealingMetrics.remaining(1, new RestartBudget.State(List.of(now.minusSeconds(60), now), null)))
+                .as("a budget lowered below the restarts made is spent, not negative").isZero();
+
+        selfHealing.decide(platform, US, Optional.of(media(US, 1)), Optional.empty(), List.of(), 100, null);
+        assertThat(meters.find(MetricNames.RESTART_BUDGET_REMAINING).tag("platform", "meet")
+                .tag("component", "mediaServer").gauge().value()).as("spec default: 5 per hour, none used")
+                .isEqualTo(5.0);
+
+        memory.forget(platform);
+        platform.getSpec().failover.restart.maxRestartsPerHour = 0;
+        selfHealing.decide(platform, US, Optional.of(media(US, 1)), Optional.empty(), List.of(), 100, null);
+        assertThat(meters.find(MetricNames.RESTART_BUDGET_REMAINING).gauges()).as("restarts disabled").isEmpty();
     }
 
     @Test

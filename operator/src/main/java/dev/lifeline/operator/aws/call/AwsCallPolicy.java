@@ -1,5 +1,6 @@
 package dev.lifeline.operator.aws.call;
 
+import dev.lifeline.operator.metrics.MetricNames;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
  *
  * <p>Metrics: {@code lifeline.aws.calls} (counter; tags {@code endpoint}, {@code outcome} = ok or
  * the {@link AwsReason}), {@code lifeline.aws.call.duration} (timer, including SDK retries) and
- * {@code lifeline.aws.circuit.breaker.state} (gauge: 0 closed, 1 open, 2 half-open).
+ * {@code lifeline.aws.circuit.breaker.state} (gauge: 0 closed, 1 half-open, 2 open, the coding of every
+ * breaker gauge); names in {@link MetricNames}.
  */
 public final class AwsCallPolicy {
 
@@ -46,8 +48,8 @@ public final class AwsCallPolicy {
                 .build());
         breakers.getEventPublisher().onEntryAdded(added -> {
             CircuitBreaker breaker = added.getAddedEntry();
-            Gauge.builder("lifeline.aws.circuit.breaker.state", breaker, AwsCallPolicy::stateCode)
-                    .description("Circuit breaker of an AWS endpoint: 0 closed, 1 open, 2 half-open")
+            Gauge.builder(MetricNames.AWS_BREAKER_STATE, breaker, AwsCallPolicy::stateCode)
+                    .description("Circuit breaker of an AWS endpoint: 0 closed, 1 half-open, 2 open")
                     .tag("endpoint", breaker.getName())
                     .register(meters);
         });
@@ -55,9 +57,9 @@ public final class AwsCallPolicy {
 
     private static double stateCode(CircuitBreaker breaker) {
         return switch (breaker.getState()) {
-            case OPEN, FORCED_OPEN -> 1;
-            case HALF_OPEN -> 2;
-            default -> 0;
+            case OPEN, FORCED_OPEN -> MetricNames.BREAKER_OPEN;
+            case HALF_OPEN -> MetricNames.BREAKER_HALF_OPEN;
+            default -> MetricNames.BREAKER_CLOSED;
         };
     }
 
@@ -89,9 +91,9 @@ public final class AwsCallPolicy {
             outcome = problem.reason().name();
             throw new AwsFailureException(problem, e);
         } finally {
-            sample.stop(Timer.builder("lifeline.aws.call.duration").description("AWS calls including SDK retries")
+            sample.stop(Timer.builder(MetricNames.AWS_CALL_DURATION).description("AWS calls including SDK retries")
                     .tag("endpoint", breakerName).register(meters));
-            Counter.builder("lifeline.aws.calls").description("AWS calls by endpoint and outcome")
+            Counter.builder(MetricNames.AWS_CALLS).description("AWS calls by endpoint and outcome")
                     .tag("endpoint", breakerName).tag("outcome", outcome).register(meters).increment();
         }
     }

@@ -3,6 +3,7 @@ package dev.lifeline.operator.aws.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeline.operator.metrics.MetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,9 +33,10 @@ class AwsCallPolicyTest {
                     assertThat(e.getMessage()).contains("circuit breaker route53 is open");
                 });
         assertThat(calls).hasValue(2);
-        assertThat(meters.get("lifeline.aws.circuit.breaker.state").tag("endpoint", "route53").gauge().value()).isEqualTo(1);
-        assertThat(meters.get("lifeline.aws.calls").tag("outcome", "Throttled").counter().count()).isEqualTo(2);
-        assertThat(meters.get("lifeline.aws.calls").tag("outcome", "Unavailable").counter().count()).isEqualTo(1);
+        assertThat(meters.get(MetricNames.AWS_BREAKER_STATE).tag("endpoint", "route53").gauge().value())
+                .isEqualTo(MetricNames.BREAKER_OPEN);
+        assertThat(meters.get(MetricNames.AWS_CALLS).tag("outcome", "Throttled").counter().count()).isEqualTo(2);
+        assertThat(meters.get(MetricNames.AWS_CALLS).tag("outcome", "Unavailable").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -46,7 +48,7 @@ class AwsCallPolicyTest {
         }
         assertThat(policy.state("dynamodb:us-east-1").name()).isEqualTo("CLOSED");
         assertThat(policy.call("dynamodb:us-east-1", "DynamoDB ListTables", () -> "ok")).isEqualTo("ok");
-        assertThat(meters.get("lifeline.aws.calls").tag("outcome", "ok").counter().count()).isEqualTo(1);
+        assertThat(meters.get(MetricNames.AWS_CALLS).tag("outcome", "ok").counter().count()).isEqualTo(1);
     }
 
     private static AwsServiceException error(int status, String code) {
