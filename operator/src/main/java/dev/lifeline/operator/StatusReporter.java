@@ -52,7 +52,7 @@ public class StatusReporter {
         ReconcilePass.StatusChange status = pass.status().orElseThrow();
         List<Condition> before = status.previous() == null ? List.of() : status.previous().conditions;
         for (Condition changed : Conditions.transitions(before, status.next().conditions)) {
-            boolean bad = ConditionTypes.DEGRADED.equals(changed.getType())
+            boolean bad = ConditionTypes.trueIsBad(changed.getType())
                     ? ConditionTypes.TRUE.equals(changed.getStatus())
                     : !ConditionTypes.TRUE.equals(changed.getStatus());
             String message = changed.getType() + " is " + changed.getStatus() + ": " + changed.getMessage();
@@ -88,7 +88,7 @@ public class StatusReporter {
                 aws.map(AwsReport::degraded),
                 pass.healing().map(s -> new PlatformStatusBuilder.SelfHealingView(s.decisions().health(),
                         s.decisions().state().breakerStatuses(), s.decisions().localWeight(), pass.history(),
-                        s.coordinationProblem())));
+                        s.coordinationProblem(), s.decisions().silentControlPlanes())));
     }
 
 

@@ -47,6 +47,10 @@ public class SelfHealingMetrics {
         decisions.health().forEach((region, health) -> memory.gauge(platform, "lifeline.region.healthy",
                 Tags.of("region", region), "Healthy".equals(health.statusName()) ? 1 : 0));
         memory.gauge(platform, "lifeline.dns.weight", Tags.of("region", localRegion), decisions.localWeight());
+        // 1 while the peer's operator is silent and its service is not shown down (alerted on; never a drain)
+        decisions.health().keySet().stream().filter(region -> !region.equals(localRegion))
+                .forEach(region -> memory.gauge(platform, "lifeline.control.plane.silent", Tags.of("region", region),
+                        decisions.silentControlPlanes().containsKey(region) ? 1 : 0));
     }
 
     /**

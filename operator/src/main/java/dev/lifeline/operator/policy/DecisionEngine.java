@@ -15,6 +15,7 @@ import dev.lifeline.operator.policy.PeerDrainStep.PeerDrains;
 import dev.lifeline.operator.policy.PreScaleStep.PreScale;
 import dev.lifeline.operator.policy.RerouteStep.LocalReroute;
 import dev.lifeline.operator.policy.RestartStep.Restarts;
+import dev.lifeline.operator.policy.ServiceStep.Service;
 
 /**
  * The decision engine: observations, the spec, the previous state and a clock in; decisions and the next state out.
@@ -94,7 +95,8 @@ public final class DecisionEngine {
         Breakers breakers = BreakerStep.sample(in, prev.breakers(), prev.lastSampleAt(), samples);
         Restarts restarts = RestartStep.plan(in, breakers, samples, prev.restarts());
         Breakers breakersNow = restarts.breakers(); // the sampled breakers, with those whose budget is spent opened
-        QuorumPolicy.Verdict quorum = QuorumStep.evaluate(in);
+        Service service = ServiceStep.judge(in, QuorumStep.evaluate(in));
+        QuorumPolicy.Verdict quorum = service.quorum(); // down only where the service is down too
         RegionRoles roles = RegionRoles.of(in, quorum);
         LocalSessions own = LocalSessions.of(in);
         LocalReroute reroute = RerouteStep.plan(in, prev.reroute(), breakersNow, samples, roles, quorum, own);
@@ -102,7 +104,8 @@ public final class DecisionEngine {
         Load load = LoadStep.track(in, prev.forecast(), prev.peerPeaks(), own);
         PreScale preScale = PreScaleStep.plan(in, prev.scaleHistory(), load, roles, reroute.state());
         List<Decision> deletionCosts = DeletionCostStep.plan(in);
-        Map<String, RegionHealth> health = HealthStep.judge(in, breakersNow, samples, quorum);
+        Map<String, RegionHealth> health = HealthStep.judge(in, breakersNow, samples, quorum,
+                service.silentControlPlanes());
 
         EngineState next = new EngineState(now, breakersNow.states(), breakersNow.lastSampleAt(), restarts.budgets(),
                 reroute.state(), peerDrains.issued(), load.forecast(), preScale.history(), load.peerPeaks());
@@ -111,7 +114,7 @@ public final class DecisionEngine {
                 reroute.decisions(), peerDrains.decisions(), deletionCosts);
         List<String> notes = concat(policy.notes(), restarts.notes(), reroute.notes(), peerDrains.notes());
         return new Decisions(now, decisions, next, reroute.state().phase(), reroute.state().weight(), health, quorum,
-                notes);
+                service.silentControlPlanes(), notes);
     }
 
     @SafeVarargs

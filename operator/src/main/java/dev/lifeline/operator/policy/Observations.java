@@ -81,12 +81,26 @@ public record Observations(String localRegion, Map<Component, ComponentObservati
      * @param peerView the region's published view: region → last heartbeat it has seen (used for quorum)
      * @param route53Healthy the status of the region's Route 53 health check, or {@code null}
      * @param dnsWeight the current weight of the region's Route 53 record, or {@code null}
+     * @param service the peer's data plane as seen from outside its operator, gathered only while its operator
+     *        heartbeat is stale here; {@code null} when not gathered (every signal unknown)
      */
     public record RegionObservation(String name, Instant lastHeartbeat, Phase phase, Long activeSessions,
-            Long capacity, Map<String, Instant> peerView, Boolean route53Healthy, Integer dnsWeight) {
+            Long capacity, Map<String, Instant> peerView, Boolean route53Healthy, Integer dnsWeight,
+            ServiceEvidence service) {
         public RegionObservation {
             Objects.requireNonNull(name, "name");
             peerView = peerView == null ? null : Map.copyOf(peerView);
+        }
+
+        /** A region row without data-plane evidence (the operator heartbeat of the region is fresh, or not gathered). */
+        public RegionObservation(String name, Instant lastHeartbeat, Phase phase, Long activeSessions,
+                Long capacity, Map<String, Instant> peerView, Boolean route53Healthy, Integer dnsWeight) {
+            this(name, lastHeartbeat, phase, activeSessions, capacity, peerView, route53Healthy, dnsWeight, null);
+        }
+
+        /** The data-plane evidence, every signal unknown when none was gathered. */
+        public ServiceEvidence serviceOrUnknown() {
+            return service == null ? ServiceEvidence.UNKNOWN : service;
         }
     }
 }

@@ -298,6 +298,51 @@ class DecisionEngineTest {
     }
 
     @Test
+    void aSilentOperatorWhoseServiceAnswersIsAControlPlaneFaultNeverADrain() {
+        Driver us = new Driver(Fixtures.spec(US, EU, AP));
+        us.run(120, 2, now -> {
+            Instant old = now.minusSeconds(60);
+            Snapshot s = new Snapshot(US);
+            Map<String, Instant> v = Map.of(US, now, EU, now, AP, old);
+            s.region(US, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(EU, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(AP, old, Phase.SERVING, 2000L, 5000L, Map.of(US, old, EU, old, AP, old), null, 100);
+            // only the relays' own heartbeats say AP serves; Route 53 and the probe have no verdict
+            s.service(AP, new ServiceEvidence(ServiceSignal.ANSWERS, ServiceSignal.UNKNOWN, ServiceSignal.UNKNOWN));
+            s.healthyLocal(2, 500);
+            return s.build();
+        });
+        assertThat(us.logged(Action.Drain.class)).isEmpty();
+        // its own 1000 sessions need ⌈1000 × 1.2 / 500⌉ = 3; absorbing half of AP's 2000 would need 5
+        assertThat(us.logged(Action.ScaleTo.class)).as("AP's sessions stay where they are")
+                .extracting(Action.ScaleTo::replicas).containsOnly(3);
+        assertThat(us.last.quorum().down()).isEmpty();
+        assertThat(us.last.silentControlPlanes()).containsOnlyKeys(AP);
+        assertThat(us.last.silentControlPlanes().get(AP).service()).isEqualTo(ServiceState.ALIVE);
+        assertThat(us.last.health()).containsEntry(AP, RegionHealth.DEGRADED);
+    }
+
+    @Test
+    void aSilentOperatorWhoseServiceCannotBeJudgedIsADoubtNeverADrain() {
+        Driver us = new Driver(Fixtures.spec(US, EU, AP));
+        us.run(120, 2, now -> {
+            Instant old = now.minusSeconds(60);
+            Snapshot s = new Snapshot(US);
+            Map<String, Instant> v = Map.of(US, now, EU, now, AP, old);
+            s.region(US, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(EU, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(AP, old, Phase.SERVING, 2000L, 5000L, Map.of(US, old, EU, old, AP, old), null, 100);
+            // the table shows no fresh instance, but nothing could be probed: not enough to drain
+            s.service(AP, new ServiceEvidence(ServiceSignal.SILENT, ServiceSignal.SILENT, ServiceSignal.UNKNOWN));
+            s.healthyLocal(2, 500);
+            return s.build();
+        });
+        assertThat(us.logged(Action.Drain.class)).isEmpty();
+        assertThat(us.last.silentControlPlanes().get(AP).service()).isEqualTo(ServiceState.IN_DOUBT);
+        assertThat(us.last.health()).containsEntry(AP, RegionHealth.UNKNOWN);
+    }
+
+    @Test
     void aSilentPeerIsDrainedByQuorumByExactlyOneRegion() {
         Driver us = new Driver(Fixtures.spec(US, EU, AP));
         Driver eu = new Driver(Fixtures.spec(US, EU, AP));
@@ -308,6 +353,7 @@ class DecisionEngineTest {
             s.region(US, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
             s.region(EU, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
             s.region(AP, old, Phase.SERVING, 2000L, 5000L, Map.of(US, old, EU, old, AP, old), false, 100);
+            s.service(AP, Fixtures.SERVICE_DOWN);
             s.healthyLocal(2, 500);
             return s.build();
         };
@@ -680,6 +726,10 @@ class DecisionEngineTest {
                         replicated.put(p.name(o), p.sees(self, r) ? view.get(p.name(o)) : old);
                     }
                     s.region(p.name(r), p.sees(self, r) ? now : old, Phase.SERVING, 1000L, 5000L, replicated, null, 100);
+                    if (!p.sees(self, r)) {
+                        // the worst case for a split brain: each side finds the other's service gone too
+                        s.service(p.name(r), Fixtures.SERVICE_DOWN);
+                    }
                 }
                 s.healthyLocal(2, 500);
                 return s.build();
