@@ -93,7 +93,8 @@ public class SelfHealing {
                 .map(Decisions::localPhase).orElse(Phase.SERVING);
         Map<String, Long> sessionsByPod = load.map(RegionLoad::sessionsByPod).orElse(Map.of());
         Observations observations = SignalCollector.observations(region, platform.getSpec(),
-                PodSignals.observe(media, podsOf(pods, Component.MEDIA_SERVER), sessionsByPod),
+                PodSignals.observe(media, podsOf(pods, Component.MEDIA_SERVER), sessionsByPod,
+                        load.map(RegionLoad::reportsByPod).orElse(Map.of())),
                 PodSignals.observe(signaling, podsOf(pods, Component.SIGNALING), Map.of()),
                 heartbeats, load, phase, localDnsWeight, localRoute53Healthy,
                 peerServices(platform, table, region, heartbeats, now), now);

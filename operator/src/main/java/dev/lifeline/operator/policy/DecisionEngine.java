@@ -38,8 +38,10 @@ import dev.lifeline.operator.policy.ServiceStep.Service;
  *       deadline. When the cause is gone and the region is healthy, the weight comes back in steps.</li>
  *   <li><b>Peer drains</b> ({@link PeerDrainStep}): a peer that is down by quorum is drained by one region.</li>
  *   <li><b>Load</b> ({@link LoadStep}): the local sessions, their forecast, and the peers' recent peaks.</li>
+ *   <li><b>Overload</b> ({@link OverloadStep}): since when most local relays' event loops lag.</li>
  *   <li><b>Pre-scale</b> ({@link PreScaleStep}, {@link PreScalePlanner}): the local media-server absorbs its share of
- *       the sessions of regions that are down, draining or drained; scale-up at once, scale-down stabilized.</li>
+ *       the sessions of regions that are down, draining or drained, and gets one replica more for a sustained
+ *       overload; scale-up at once, scale-down stabilized.</li>
  *   <li><b>Pod deletion cost</b> ({@link DeletionCostStep}) of the local media-server pods from their sessions.</li>
  *   <li><b>Health</b> ({@link HealthStep}) of every region, for the status.</li>
  * </ol>
@@ -102,13 +104,15 @@ public final class DecisionEngine {
         LocalReroute reroute = RerouteStep.plan(in, prev.reroute(), breakersNow, samples, roles, quorum, own);
         PeerDrains peerDrains = PeerDrainStep.plan(in, prev.peerDrainsIssued(), quorum);
         Load load = LoadStep.track(in, prev.forecast(), prev.peerPeaks(), own);
-        PreScale preScale = PreScaleStep.plan(in, prev.scaleHistory(), load, roles, reroute.state());
+        OverloadStep.Overload overload = OverloadStep.track(in, prev.overloadedSince());
+        PreScale preScale = PreScaleStep.plan(in, prev.scaleHistory(), load, roles, reroute.state(), overload);
         List<Decision> deletionCosts = DeletionCostStep.plan(in);
         Map<String, RegionHealth> health = HealthStep.judge(in, breakersNow, samples, quorum,
                 service.silentControlPlanes());
 
         EngineState next = new EngineState(now, breakersNow.states(), breakersNow.lastSampleAt(), restarts.budgets(),
-                reroute.state(), peerDrains.issued(), load.forecast(), preScale.history(), load.peerPeaks());
+                reroute.state(), peerDrains.issued(), load.forecast(), preScale.history(), load.peerPeaks(),
+                preScale.overloadSince());
         // the order to carry them out: breaker transitions, restarts, scaling, DNS, deletion costs
         List<Decision> decisions = concat(breakersNow.transitions(), restarts.decisions(), preScale.decisions(),
                 reroute.decisions(), peerDrains.decisions(), deletionCosts);

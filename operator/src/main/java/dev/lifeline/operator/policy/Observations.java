@@ -62,11 +62,32 @@ public record Observations(String localRegion, Map<Component, ComponentObservati
      * @param oomKilled a container's last termination was OOMKilled (counts for a restart only while not ready)
      * @param activeSessions sessions it carries, from its instance heartbeat, or {@code null}
      * @param deletionCost current {@code controller.kubernetes.io/pod-deletion-cost} annotation, or {@code null}
+     * @param relay what its fresh instance heartbeat says (full or draining, loss, lag); {@link RelayReport#NONE}
+     *        without one
      */
     public record PodObservation(String name, boolean ready, Instant unreadySince, boolean crashLooping,
-            boolean oomKilled, Long activeSessions, Integer deletionCost) {
+            boolean oomKilled, Long activeSessions, Integer deletionCost, RelayReport relay) {
         public PodObservation {
             Objects.requireNonNull(name, "name");
+            relay = relay == null ? RelayReport.NONE : relay;
+        }
+
+        /** A pod without an instance heartbeat. */
+        public PodObservation(String name, boolean ready, Instant unreadySince, boolean crashLooping,
+                boolean oomKilled, Long activeSessions, Integer deletionCost) {
+            this(name, ready, unreadySince, crashLooping, oomKilled, activeSessions, deletionCost, RelayReport.NONE);
+        }
+
+        /** A pod whose instance heartbeat says only whether it is busy. */
+        public PodObservation(String name, boolean ready, Instant unreadySince, boolean crashLooping,
+                boolean oomKilled, Long activeSessions, Integer deletionCost, Busy busy) {
+            this(name, ready, unreadySince, crashLooping, oomKilled, activeSessions, deletionCost,
+                    RelayReport.of(busy));
+        }
+
+        /** Full or draining, as its heartbeat says. */
+        public Busy busy() {
+            return relay.busy();
         }
     }
 
