@@ -55,7 +55,7 @@ public class StatusReporter {
             if (ConditionTypes.RECONCILING.equals(changed.getType()) || ConditionTypes.STALLED.equals(changed.getType())) {
                 continue; // kstatus summaries of the conditions that already got their Event
             }
-            boolean bad = ConditionTypes.DEGRADED.equals(changed.getType())
+            boolean bad = ConditionTypes.trueIsBad(changed.getType())
                     ? ConditionTypes.TRUE.equals(changed.getStatus())
                     : !ConditionTypes.TRUE.equals(changed.getStatus());
             String message = changed.getType() + " is " + changed.getStatus() + ": " + changed.getMessage();
@@ -91,7 +91,7 @@ public class StatusReporter {
                 aws.map(AwsReport::degraded),
                 pass.healing().map(s -> new PlatformStatusBuilder.SelfHealingView(s.decisions().health(),
                         s.decisions().state().breakerStatuses(), s.decisions().localWeight(), pass.history(),
-                        s.coordinationProblem())));
+                        s.coordinationProblem(), s.decisions().silentControlPlanes())));
     }
 
 

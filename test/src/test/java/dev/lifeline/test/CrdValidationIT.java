@@ -103,6 +103,12 @@ class CrdValidationIT {
                 "failover.staleAfterSeconds must be greater than failover.heartbeatIntervalSeconds"));
         cases.add(new Invalid("unknown quorum", s -> s.put("failover", Map.of("quorum", "Most")),
                 "spec.failover.quorum: Unsupported value: \"Most\": supported values: \"All\", \"Majority\""));
+        cases.add(new Invalid("loss threshold above 100 %", s -> s.put("failover",
+                Map.of("relayHealth", Map.of("lossPercentThreshold", 101))),
+                "spec.failover.relayHealth.lossPercentThreshold in body should be less than or equal to 100"));
+        cases.add(new Invalid("event-loop lag threshold of zero", s -> s.put("failover",
+                Map.of("relayHealth", Map.of("eventLoopLagMillisThreshold", 0))),
+                "spec.failover.relayHealth.eventLoopLagMillisThreshold in body should be greater than or equal to 1"));
         cases.add(new Invalid("failure-rate threshold above 100", s -> s.put("failover",
                 Map.of("circuitBreaker", Map.of("failureRateThreshold", 101))),
                 "spec.failover.circuitBreaker.failureRateThreshold in body should be less than or equal to 100"));

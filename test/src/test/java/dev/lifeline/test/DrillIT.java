@@ -29,11 +29,10 @@ class DrillIT {
     static void startRegions() {
         regions = RegionSet.start("drill", List.of("us-east-1", "eu-west-1"), List.of(), platform -> {
             // Restore steps of max(TTL, 10 s × 1) and two of them keep the drill short.
-            HealthCheckSpec healthCheck = new HealthCheckSpec();
+            HealthCheckSpec healthCheck = platform.getSpec().dns.healthCheck; // keeps RegionSet's endpoint port
             healthCheck.intervalSeconds = 10;
             healthCheck.failureThreshold = 1;
-            platform.getSpec().dns.healthCheck = healthCheck;
-            platform.getSpec().failover.reroute.stepPercent = 50;
+                platform.getSpec().failover.reroute.stepPercent = 50;
         });
         regions.awaitSteady("start", Duration.ofSeconds(120));
     }

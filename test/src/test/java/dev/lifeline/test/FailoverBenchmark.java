@@ -33,9 +33,12 @@ import dev.lifeline.testkit.RecordedCall;
  *
  * <p>Three regions (real kube-apiservers, one packaged operator each with its shipped AWS
  * defaults, moto for the session table and Route 53) run the default failover policy. Each trial
- * cuts one region's operator off from DynamoDB (its heartbeats stop reaching the table; it still
- * reaches Route 53), measures, then heals the cut and waits until the region's weight is fully
- * restored and every operator sees every region healthy again. The failed region rotates.
+ * loses one region for real: its operator is cut off from DynamoDB (its heartbeats stop reaching
+ * the table; it still reaches Route 53) and its public endpoints stop answering (the peers' probes
+ * and Route 53's health check fail; it has no relays heartbeating). A silent operator alone is no
+ * longer drained (policy/README.md). The trial measures, then heals both and waits until the
+ * region's weight is fully restored and every operator sees every region healthy again. The
+ * failed region rotates.
  *
  * <p>Measured from the moment the fault is injected:
  * <ul>
@@ -78,6 +81,7 @@ public final class FailoverBenchmark {
                 System.out.printf(Locale.ROOT, "trial %2d  %-15s submitted %6s ms  INSYNC %6s ms  visible %6s ms%n",
                         i, failed, show(trial.submitted()), show(trial.insync()), show(trial.visible()));
                 regions.proxies.get(failed).clearFaults();
+                regions.endpoints.start(failed);
                 regions.awaitSteady("recovery after trial " + i, RECOVERY_TIMEOUT);
             }
         }
@@ -96,16 +100,16 @@ public final class FailoverBenchmark {
      * measured, do not depend on it: spec.failover stays at its defaults.
      */
     private static void fastRestore(dev.lifeline.operator.api.RealtimePlatform platform) {
-        HealthCheckSpec healthCheck = new HealthCheckSpec();
+        HealthCheckSpec healthCheck = platform.getSpec().dns.healthCheck; // keeps RegionSet's endpoint port
         healthCheck.intervalSeconds = 10;
         healthCheck.failureThreshold = 1;
-        platform.getSpec().dns.healthCheck = healthCheck;
     }
 
     private static Trial runTrial(RegionSet regions, int number, String failed) {
         regions.proxies.values().forEach(FaultProxy::clearCalls);
         Instant injected = Instant.now();
         regions.proxies.get(failed).inject(Fault.dropConnection().onService(AwsService.DYNAMODB));
+        regions.endpoints.stop(failed);
 
         Optional<Long> visible = awaitMillis(injected, () -> Long.valueOf(0).equals(regions.weights().get(failed)));
         // The drain by the quorum: the first record change any other region's operator made.

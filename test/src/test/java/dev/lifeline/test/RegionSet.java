@@ -19,6 +19,8 @@ import dev.lifeline.test.harness.OperatorProcess;
 import dev.lifeline.test.harness.Platforms;
 import dev.lifeline.test.harness.SimulatedRegion;
 import dev.lifeline.testkit.FaultProxy;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import dev.lifeline.testkit.MotoServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -30,7 +32,8 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 /**
  * Simulated regions for multi-region tests: per region a real control plane and the packaged
  * operator, all sharing one moto (the session table as a DynamoDB global table, and Route 53),
- * each region's AWS traffic through its own fault proxy. The platform "rtc/meet" is applied in
+ * each region's AWS traffic through its own fault proxy, and each region's public endpoints
+ * ({@link RegionEndpoints}: its DNS target, checked by moto's Route 53 and probed by the peers). The platform "rtc/meet" is applied in
  * every region and its Deployments reported available (no Deployment controller runs here).
  */
 final class RegionSet implements AutoCloseable {
@@ -48,9 +51,12 @@ final class RegionSet implements AutoCloseable {
     final Map<String, OperatorProcess> operators = new LinkedHashMap<>();
     /** Regions with real pods (controller manager, scheduler, kwok nodes); the others report Deployments available by hand. */
     final Map<String, SimulatedRegion> simulated = new LinkedHashMap<>();
+    /** Each region's public endpoints (signaling health, a relay's PING), its DNS target and health-check target. */
+    final RegionEndpoints endpoints;
 
     private RegionSet(List<String> regions) {
         this.regions = regions;
+        this.endpoints = RegionEndpoints.start(regions);
         this.moto = MotoServer.start();
         this.route53 = Route53Client.builder().endpointOverride(moto.endpoint()).region(Region.AWS_GLOBAL)
                 .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
@@ -136,10 +142,9 @@ final class RegionSet implements AutoCloseable {
         platform.getMetadata().setName("meet");
         platform.getMetadata().setNamespace("rtc");
         platform.setSpec(new dev.lifeline.operator.api.RealtimePlatformSpec());
-        int octet = 1;
         for (String region : regions) {
             RegionSpec spec = new RegionSpec(region, 100);
-            spec.endpoint = "192.0.2." + octet++;
+            spec.endpoint = endpoints.address(region);
             platform.getSpec().regions.add(spec);
         }
         platform.getSpec().sessionStore.tableName = "multi-sessions";
@@ -147,6 +152,7 @@ final class RegionSet implements AutoCloseable {
         platform.getSpec().dns.hostedZoneId = zoneId;
         platform.getSpec().dns.recordName = RECORD;
         platform.getSpec().dns.ttlSeconds = 5;
+        platform.getSpec().dns.healthCheck.port = endpoints.healthPort();
         return platform;
     }
 
@@ -183,6 +189,33 @@ final class RegionSet implements AutoCloseable {
                 .until(() -> weights().equals(allAt(100)) && regions.stream().allMatch(this::seesEveryRegionHealthy));
     }
 
+    /** The condition of the given type on the platform's status in {@code region}, or {@code null}. */
+    Condition condition(String region, String type) {
+        RealtimePlatform platform = platformIn(region);
+        if (platform == null || platform.getStatus() == null) {
+            return null;
+        }
+        return platform.getStatus().conditions.stream().filter(c -> type.equals(c.getType())).findFirst()
+                .orElse(null);
+    }
+
+    /** True when the condition of the given type has this status in every one of {@code inRegions}. */
+    boolean conditionIs(String type, String status, String... inRegions) {
+        for (String region : inRegions) {
+            Condition c = condition(region, type);
+            if (c == null || !status.equals(c.getStatus())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Warning Events with this reason on the platform in {@code region}. */
+    List<Event> warnings(String region, String reason) {
+        return planes.get(region).client().v1().events().inNamespace("rtc").list().getItems().stream()
+                .filter(e -> "Warning".equals(e.getType()) && reason.equals(e.getReason())).toList();
+    }
+
     /** Decisions of the given action and outcome taken by the operators of the given regions (status history). */
     List<HistoryEntry> history(String action, String outcome, String... inRegions) {
         List<HistoryEntry> entries = new ArrayList<>();
@@ -207,5 +240,6 @@ final class RegionSet implements AutoCloseable {
         proxies.values().forEach(FaultProxy::close);
         route53.close();
         moto.close();
+        endpoints.close();
     }
 }

@@ -36,8 +36,24 @@ final class RelayHeartbeats implements AutoCloseable {
     /** As the media-server: items outlive their writer briefly; readers judge freshness by updatedAt. */
     private static final Duration ITEM_LIFETIME = Duration.ofSeconds(30);
 
-    /** One relay as it reports itself: ready and not draining, with room for {@code capacity} sessions. */
-    record Relay(String instanceId, long sessions, long capacity) {
+    /**
+     * One relay as it reports itself: not draining, with room for {@code capacity} sessions, reachable at
+     * {@code address} (host:port; peers probe it with a UDP PING while the region's operator is silent), ready
+     * unless it is full.
+     */
+    record Relay(String instanceId, long sessions, long capacity, String address, boolean ready) {
+        Relay(String instanceId, long sessions, long capacity, String address) {
+            this(instanceId, sessions, capacity, address, true);
+        }
+
+        Relay(String instanceId, long sessions, long capacity) {
+            this(instanceId, sessions, capacity, "192.0.2.10:40000");
+        }
+
+        /** A relay at capacity: as the media-server reports it, not ready because it is full. */
+        static Relay full(String instanceId, long capacity) {
+            return new Relay(instanceId, capacity, capacity, "192.0.2.10:40000", false);
+        }
     }
 
     private final URI endpoint;
@@ -67,6 +83,11 @@ final class RelayHeartbeats implements AutoCloseable {
         relaysByRegion.put(region, relays);
     }
 
+    /** From the next round on, {@code region}'s relays write nothing: they are gone (their items go stale). */
+    void silence(String region) {
+        relaysByRegion.remove(region);
+    }
+
     private void round() {
         relaysByRegion.forEach((region, relays) -> {
             try {
@@ -83,7 +104,7 @@ final class RelayHeartbeats implements AutoCloseable {
 
     private static Map<String, AttributeValue> item(String region, Relay relay, long nowMillis) {
         return InstanceHeartbeatCodec.encode(new InstanceHeartbeat(InstanceHeartbeat.MEDIA, region, relay.instanceId(),
-                "192.0.2.10:40000", relay.sessions(), relay.capacity(), relay.sessions() * 100.0, 0.0, 1.0, true, false,
+                relay.address(), relay.sessions(), relay.capacity(), relay.sessions() * 100.0, 0.0, 1.0, relay.ready(), false,
                 Instant.ofEpochMilli(nowMillis)), ITEM_LIFETIME);
     }
 

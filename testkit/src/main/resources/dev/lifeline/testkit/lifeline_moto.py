@@ -295,6 +295,50 @@ def _change_response(self):
 
 r53_responses.Route53.change_resource_record_sets = _change_response
 
+import ipaddress
+import urllib.error
+import urllib.request
+from moto.core.responses import ActionResult
+from moto.core.utils import utcnow
+
+_original_health_check_status = r53_responses.Route53.get_health_check_status
+
+
+def _checked_status(check):
+    url = "http://%s:%d%s" % (check.ip_address, int(check.port), check.resource_path or "/")
+    try:
+        with urllib.request.urlopen(url, timeout=2.0) as response:
+            code = response.status
+        ok = 200 <= code < 400
+        words = "HTTP Status Code: %d" % code
+    except urllib.error.HTTPError as e:
+        ok = False
+        words = "HTTP Status Code: %d" % e.code
+    except Exception as e:  # refused, timed out, reset: the endpoint does not answer
+        ok = False
+        words = "%s" % e
+    if check.inverted:
+        ok = not ok
+    return ("Success: " if ok else "Failure: ") + words
+
+
+def _health_check_status(self):
+    check = self.backend.get_health_check(self._get_param("HealthCheckId"))
+    try:
+        loopback = check.ip_address is not None and ipaddress.ip_address(check.ip_address).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        return _original_health_check_status(self)
+    return ActionResult({"HealthCheckObservations": [{
+        "Region": "us-east-1",
+        "IPAddress": check.ip_address,
+        "StatusReport": {"Status": _checked_status(check), "CheckedTime": utcnow()},
+    }]})
+
+
+r53_responses.Route53.get_health_check_status = _health_check_status
+
 
 if __name__ == "__main__":
     server.main(sys.argv[1:])

@@ -3,6 +3,10 @@ package dev.lifeline.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +51,32 @@ class MotoRoute53FidelityTest {
     void zone() {
         moto.reset();
         zoneId = route53.createHostedZone(b -> b.name("example.com").callerReference("z")).hostedZone().id();
+    }
+
+    @Test
+    void aHealthCheckOfALoopbackEndpointReallyChecksIt() throws Exception {
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        endpoint.createContext("/q/health/ready", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        endpoint.start();
+        int port = endpoint.getAddress().getPort();
+        String id = route53.createHealthCheck(b -> b.callerReference("probe-" + port).healthCheckConfig(
+                HealthCheckConfig.builder().type(HealthCheckType.HTTP).ipAddress("127.0.0.1").port(port)
+                        .resourcePath("/q/health/ready").requestInterval(10).failureThreshold(3).build()))
+                .healthCheck().id();
+        try {
+            assertThat(status(id)).startsWith("Success");
+        } finally {
+            endpoint.stop(0);
+        }
+        assertThat(status(id)).as("nothing answers on the port any more").startsWith("Failure");
+    }
+
+    private static String status(String healthCheckId) {
+        return route53.getHealthCheckStatus(b -> b.healthCheckId(healthCheckId)).healthCheckObservations().get(0)
+                .statusReport().status();
     }
 
     @Test

@@ -32,7 +32,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Carries the decision engine's decisions out: deletes pods (restart), sets pod deletion costs,
+ * Carries the decision engine's decisions out: evicts pods (restart, through the Eviction API so that
+ * PodDisruptionBudgets hold), sets pod deletion costs,
  * changes DNS weights through the DNS API, and records every decision as an Event, a history
  * entry and a metric. Scaling is not done here: the Deployment dependent applies the replica
  * target (see ReplicaTargets), so there is one writer of spec.replicas.
@@ -43,6 +44,7 @@ public class DecisionEffector {
     private static final Logger LOG = Logger.getLogger(DecisionEffector.class);
     private static final String REFUSED = "Refused";
     private static final String UNCHANGED = "Unchanged";
+    private static final String BLOCKED = "Blocked";
 
     private final KubernetesClient client;
     private final AwsResources aws;
@@ -74,7 +76,7 @@ public class DecisionEffector {
                 try {
                     detail = apply(platform, decision.action(), down);
                     outcome = detail.startsWith(REFUSED) ? "Skipped" : detail.startsWith(UNCHANGED) ? "Unchanged"
-                            : "Applied";
+                            : detail.startsWith(BLOCKED) ? BLOCKED : "Applied";
                 } catch (RuntimeException e) {
                     LOG.warnf(e, "Carrying out %s for %s failed", decision.action().kind(), PlatformKey.of(platform));
                     outcome = "Failed";
@@ -115,10 +117,7 @@ public class DecisionEffector {
     private String apply(RealtimePlatform platform, Action action, Set<String> down) {
         String namespace = platform.getMetadata().getNamespace();
         if (action instanceof Action.Restart restart) {
-            for (String pod : restart.pods()) {
-                client.pods().inNamespace(namespace).withName(pod).delete();
-            }
-            return "deleted " + restart.pods();
+            return evicted(namespace, restart.pods());
         }
         if (action instanceof Action.SetPodDeletionCost cost) {
             client.pods().inNamespace(namespace).withName(cost.pod()).edit(p -> new PodBuilder(p).editMetadata()
@@ -144,6 +143,23 @@ public class DecisionEffector {
         return "";
     }
 
+    /**
+     * Restarts go through the Eviction API, so PodDisruptionBudgets hold: a pod whose eviction the budget refuses
+     * (HTTP 429) is reported as blocked, never deleted by force; the restart budget retries it later.
+     */
+    private String evicted(String namespace, List<String> pods) {
+        List<String> evicted = new ArrayList<>();
+        List<String> blocked = new ArrayList<>();
+        for (String pod : pods) {
+            (client.pods().inNamespace(namespace).withName(pod).evict() ? evicted : blocked).add(pod);
+        }
+        if (!blocked.isEmpty()) {
+            return BLOCKED + ": a PodDisruptionBudget allows no disruption now, not evicted " + blocked
+                    + (evicted.isEmpty() ? "" : "; evicted " + evicted);
+        }
+        return "evicted " + evicted;
+    }
+
     private static String routed(RoutingResult result) {
         if (!result.applied()) {
             return REFUSED + ": " + result.outcome().message();
@@ -156,7 +172,7 @@ public class DecisionEffector {
         String message = action.kind() + " " + action.region()
                 + (action.component() == null ? "" : "/" + action.component().statusName()) + " (" + outcome
                 + (detail.isEmpty() ? "" : ", " + detail) + "): " + decision.reason();
-        boolean bad = "Failed".equals(outcome)
+        boolean bad = "Failed".equals(outcome) || BLOCKED.equals(outcome)
                 || (action instanceof Action.BreakerTransition t && t.to() == dev.lifeline.operator.policy.BreakerState.State.OPEN)
                 || (action instanceof Action.Drain drain && drain.cause() != DrainCause.DRILL);
         if (bad) {

@@ -28,7 +28,7 @@ public class FailoverSpec {
     public int staleAfterSeconds = 6;
 
     @Default("Majority")
-    @JsonPropertyDescription("How many live regions must agree that a silent peer is down before it is drained: Majority or All.")
+    @JsonPropertyDescription("How many live regions must agree that a peer's operator is silent before it may be drained: Majority or All. A peer is drained only when its service is down too (its instances' heartbeats, Route 53's health check, the peers' direct probes).")
     public Quorum quorum = Quorum.Majority;
 
     @Default("{}")
@@ -46,4 +46,9 @@ public class FailoverSpec {
     @Default("{}")
     @JsonPropertyDescription("How traffic leaves a failed region and comes back after recovery.")
     public RerouteSpec reroute = new RerouteSpec();
+
+    @Default("{}")
+    @JsonPropertyDescription("Thresholds on the media relays' packet loss and event-loop lag from their heartbeats: "
+            + "sustained loss is a failure, sustained lag asks for more replicas.")
+    public RelayHealthSpec relayHealth = new RelayHealthSpec();
 }

@@ -22,7 +22,7 @@ public class HistoryEntry {
     @JsonPropertyDescription("Why, in words a person can act on.")
     public String reason;
 
-    @JsonPropertyDescription("Applied, DryRun, Skipped or Failed.")
+    @JsonPropertyDescription("Applied, DryRun, Skipped, Unchanged, Recorded, Blocked (a restart's eviction refused by a PodDisruptionBudget) or Failed.")
     public String outcome;
 
     @JsonPropertyDescription("How long carrying it out took, in milliseconds.")

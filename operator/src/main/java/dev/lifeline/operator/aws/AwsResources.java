@@ -9,6 +9,7 @@ import dev.lifeline.operator.aws.call.AwsOutcome;
 import dev.lifeline.operator.aws.call.CleanupResult;
 import dev.lifeline.operator.aws.dns.DnsProvider;
 import dev.lifeline.operator.aws.dns.DnsReconciler;
+import dev.lifeline.operator.aws.dns.DnsRecord;
 import dev.lifeline.operator.aws.dns.HealthStatus;
 import dev.lifeline.operator.aws.dns.RegionRouting;
 import dev.lifeline.operator.aws.dns.RoutingChangeWatch;
@@ -119,6 +120,7 @@ public final class AwsResources {
         schedule.forgetPlatform(key(platform));
         routingChanges.forget(key(platform));
         route53Health.keySet().removeIf(k -> k.startsWith(key(platform)));
+        peerEndpoints.keySet().removeIf(k -> k.startsWith(key(platform)));
     }
 
     /** DNS API: sets a region's weight (0 drains it unless it is the last healthy region). */
@@ -156,6 +158,52 @@ public final class AwsResources {
             }
         }
         return confirmed;
+    }
+
+    /**
+     * A peer region as Route 53 shows it: the target of its record and Route 53's verdict on the record's health check
+     * (true healthy, false unhealthy, null unknown).
+     */
+    public record PeerEndpoint(String target, Boolean route53Healthy) {
+    }
+
+    private record PeerReading(Instant at, PeerEndpoint endpoint) {
+    }
+
+    private final Map<String, PeerReading> peerEndpoints = new ConcurrentHashMap<>();
+
+    /**
+     * A peer region's record target and Route 53's verdict on its health check, read at most once per health-check
+     * interval (asked only while the peer's operator is silent, so steady state makes no call). The verdict is
+     * unknown under Latency and Failover routing (a drained region's check is inverted on purpose) and when Route 53
+     * cannot be read: no verdict is not a bad verdict.
+     */
+    public PeerEndpoint peerEndpoint(RealtimePlatform platform, String peer) {
+        var dnsSpec = platform.getSpec().dns;
+        String key = key(platform) + peer;
+        Instant now = clock.instant();
+        PeerReading last = peerEndpoints.get(key);
+        int interval = dnsSpec.healthCheck == null ? 10 : dnsSpec.healthCheck.intervalSeconds;
+        if (last != null && now.isBefore(last.at().plusSeconds(interval))) {
+            return last.endpoint();
+        }
+        String target = null;
+        Boolean healthy = null;
+        try {
+            Optional<DnsRecord> record = dnsProvider.records(dnsSpec.hostedZoneId, dnsSpec.recordName).stream()
+                    .filter(r -> peer.equals(r.setIdentifier()) && !r.values().isEmpty()).findFirst();
+            target = record.map(r -> r.values().get(0)).orElse(null);
+            String checkId = record.map(DnsRecord::healthCheckId).orElse(null);
+            if (checkId != null && dnsSpec.routingPolicy == DnsSpec.RoutingPolicy.Weighted) {
+                HealthStatus status = dnsProvider.healthStatus(checkId);
+                healthy = status == HealthStatus.UNKNOWN ? null : status == HealthStatus.HEALTHY;
+            }
+        } catch (AwsFailureException e) {
+            // unknown: the Route 53 side of the evidence is a doubt, never a failure verdict
+        }
+        PeerEndpoint endpoint = new PeerEndpoint(target, healthy);
+        peerEndpoints.put(key, new PeerReading(now, endpoint));
+        return endpoint;
     }
 
     /** Route 53's latest verdict on a health check, and when it was read. */

@@ -15,6 +15,14 @@ import dev.lifeline.operator.api.BreakerStatus;
 import dev.lifeline.operator.api.DrillStatus;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RegionSpec;
+import dev.lifeline.operator.aws.AwsResources;
+import dev.lifeline.operator.health.EndpointProbe;
+import dev.lifeline.operator.health.PeerService;
+import dev.lifeline.operator.policy.ServiceEvidence;
+import dev.lifeline.operator.policy.ServiceSignal;
+import dev.lifeline.sessiontable.InstanceHeartbeat;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import dev.lifeline.operator.drill.Drills;
 import dev.lifeline.operator.health.CoordinationStore;
 import dev.lifeline.operator.health.InstanceHeartbeatRead;
@@ -50,15 +58,19 @@ public class SelfHealing {
     private final PlatformMemory memory;
     private final SelfHealingMetrics metrics;
     private final Drills drills;
+    private final AwsResources aws;
+    private final EndpointProbe probe;
     private final Clock clock = Clock.systemUTC();
     private final DecisionEngine engine = new DecisionEngine(clock);
 
     public SelfHealing(CoordinationStore coordination, PlatformMemory memory, SelfHealingMetrics metrics,
-            Drills drills) {
+            Drills drills, AwsResources aws, EndpointProbe probe) {
         this.coordination = coordination;
         this.memory = memory;
         this.metrics = metrics;
         this.drills = drills;
+        this.aws = aws;
+        this.probe = probe;
     }
 
     /**
@@ -81,9 +93,11 @@ public class SelfHealing {
                 .map(Decisions::localPhase).orElse(Phase.SERVING);
         Map<String, Long> sessionsByPod = load.map(RegionLoad::sessionsByPod).orElse(Map.of());
         Observations observations = SignalCollector.observations(region, platform.getSpec(),
-                PodSignals.observe(media, podsOf(pods, Component.MEDIA_SERVER), sessionsByPod),
+                PodSignals.observe(media, podsOf(pods, Component.MEDIA_SERVER), sessionsByPod,
+                        load.map(RegionLoad::reportsByPod).orElse(Map.of())),
                 PodSignals.observe(signaling, podsOf(pods, Component.SIGNALING), Map.of()),
-                heartbeats, load, phase, localDnsWeight, localRoute53Healthy, now);
+                heartbeats, load, phase, localDnsWeight, localRoute53Healthy,
+                peerServices(platform, table, region, heartbeats, now), now);
         // Scale ahead by as long as a media-server pod takes to serve; and any drill of this region.
         Drills.Begun drill = drills.begin(platform, region, now);
         observations = new Observations(observations.localRegion(), observations.components(), observations.regions(),
@@ -110,6 +124,50 @@ public class SelfHealing {
             problems.add("Reading the peers' heartbeats from table " + table + " failed: " + e.getMessage());
             return Map.of();
         }
+    }
+
+    /**
+     * The data plane of each peer whose operator heartbeat is stale here, from signals its operator does not write:
+     * its instances' heartbeats, Route 53's health check of its endpoint, and a direct probe of its endpoints. Peers
+     * with a fresh heartbeat are not probed, so steady state costs nothing.
+     */
+    private Map<String, ServiceEvidence> peerServices(RealtimePlatform platform, String table, String region,
+            Map<String, OperatorHeartbeat> heartbeats, Instant now) {
+        Duration staleAfter = Duration.ofSeconds(platform.getSpec().failover.staleAfterSeconds);
+        Map<String, ServiceEvidence> evidence = new LinkedHashMap<>();
+        for (RegionSpec peer : platform.getSpec().regions) {
+            OperatorHeartbeat heartbeat = heartbeats.get(peer.name);
+            if (peer.name.equals(region) || (heartbeat != null && !now.isAfter(heartbeat.at().plus(staleAfter)))) {
+                continue;
+            }
+            evidence.put(peer.name, peerService(platform, table, region, peer, now, staleAfter));
+        }
+        return evidence;
+    }
+
+    private ServiceEvidence peerService(RealtimePlatform platform, String table, String region, RegionSpec peer,
+            Instant now, Duration staleAfter) {
+        ServiceSignal instances;
+        List<InetSocketAddress> relays;
+        try {
+            List<InstanceHeartbeat> written = coordination.readInstances(table, peer.name).heartbeats();
+            instances = PeerService.instances(written, now, staleAfter);
+            relays = PeerService.relayAddresses(written);
+        } catch (RuntimeException e) {
+            instances = ServiceSignal.UNKNOWN; // the table is unreadable from here: no verdict either way
+            relays = List.of();
+        }
+        AwsResources.PeerEndpoint endpoint = aws.peerEndpoint(platform, peer.name);
+        String target = peer.endpoint != null ? peer.endpoint : endpoint.target();
+        var healthCheck = platform.getSpec().dns.healthCheck;
+        EndpointProbe.Target probeTarget = new EndpointProbe.Target(healthCheck == null ? null
+                : PeerService.signalingHealth(target, healthCheck.port, healthCheck.path), relays);
+        ServiceSignal probed = probeTarget.isEmpty() ? ServiceSignal.UNKNOWN
+                : ServiceSignal.of(probe.anyAnswers(probeTarget));
+        ServiceEvidence result = new ServiceEvidence(instances, ServiceSignal.of(endpoint.route53Healthy()), probed);
+        LOG.debugf("%s: %s's operator is silent; seen from %s: %s", PlatformKey.of(platform), peer.name, region,
+                result);
+        return result;
     }
 
     /** This region's sessions and capacity from its relays' heartbeats; unknown (not zero) when unreadable. */

@@ -59,6 +59,10 @@ public class SelfHealingMetrics {
         decisions.health().forEach((region, health) -> memory.gauge(platform, MetricNames.REGION_HEALTHY,
                 Tags.of("region", region), "Healthy".equals(health.statusName()) ? 1 : 0));
         memory.gauge(platform, MetricNames.DNS_WEIGHT, Tags.of("region", localRegion), decisions.localWeight());
+        // 1 while the peer's operator is silent and its service is not shown down (alerted on; never a drain)
+        decisions.health().keySet().stream().filter(region -> !region.equals(localRegion))
+                .forEach(region -> memory.gauge(platform, MetricNames.CONTROL_PLANE_SILENT, Tags.of("region", region),
+                        decisions.silentControlPlanes().containsKey(region) ? 1 : 0));
         registerFailoverTimers(platform, decisions);
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.lifeline.operator.policy.RelayReport;
 import dev.lifeline.operator.policy.Observations.ComponentObservation;
 import dev.lifeline.operator.policy.Observations.PodObservation;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -30,6 +31,12 @@ public final class PodSignals {
      */
     public static Optional<ComponentObservation> observe(Optional<Deployment> deployment, Collection<Pod> pods,
             Map<String, Long> sessionsByPod) {
+        return observe(deployment, pods, sessionsByPod, Map.of());
+    }
+
+    /** @param reportsByPod what each pod's fresh instance heartbeat says (full or draining, loss, lag) */
+    public static Optional<ComponentObservation> observe(Optional<Deployment> deployment, Collection<Pod> pods,
+            Map<String, Long> sessionsByPod, Map<String, RelayReport> reportsByPod) {
         if (deployment.isEmpty()) {
             return Optional.empty();
         }
@@ -40,12 +47,17 @@ public final class PodSignals {
         List<PodObservation> observed = pods.stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
-                .map(p -> pod(p, sessionsByPod.get(p.getMetadata().getName())))
+                .map(p -> pod(p, sessionsByPod.get(p.getMetadata().getName()),
+                        reportsByPod.getOrDefault(p.getMetadata().getName(), RelayReport.NONE)))
                 .toList();
         return Optional.of(new ComponentObservation(desired, ready, observed));
     }
 
     static PodObservation pod(Pod pod, Long sessions) {
+        return pod(pod, sessions, RelayReport.NONE);
+    }
+
+    static PodObservation pod(Pod pod, Long sessions, RelayReport relay) {
         Optional<PodCondition> readyCondition = pod.getStatus() == null || pod.getStatus().getConditions() == null
                 ? Optional.empty()
                 : pod.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
@@ -63,7 +75,7 @@ public final class PodSignals {
         Integer deletionCost = Optional.ofNullable(pod.getMetadata().getAnnotations())
                 .map(a -> a.get(DELETION_COST_ANNOTATION)).map(PodSignals::parseIntOrNull).orElse(null);
         return new PodObservation(pod.getMetadata().getName(), ready, unreadySince, crashLooping, oomKilled, sessions,
-                deletionCost);
+                deletionCost, relay);
     }
 
     private static Instant creation(Pod pod) {

@@ -14,6 +14,7 @@ import dev.lifeline.operator.policy.Observations;
 import dev.lifeline.operator.policy.Observations.ComponentObservation;
 import dev.lifeline.operator.policy.Observations.RegionObservation;
 import dev.lifeline.operator.policy.Phase;
+import dev.lifeline.operator.policy.ServiceEvidence;
 
 /**
  * Pure: the decision engine's observations from the local components (informer caches), the local
@@ -30,6 +31,16 @@ public final class SignalCollector {
             Optional<ComponentObservation> mediaServer, Optional<ComponentObservation> signaling,
             Map<String, OperatorHeartbeat> heartbeats, Optional<RegionLoad> localLoad, Phase localPhase,
             Integer localDnsWeight, Boolean localRoute53Healthy, Instant now) {
+        return observations(localRegion, spec, mediaServer, signaling, heartbeats, localLoad, localPhase,
+                localDnsWeight, localRoute53Healthy, Map.of(), now);
+    }
+
+    /** As above, with the data-plane evidence gathered of the peers whose operator is silent. */
+    public static Observations observations(String localRegion, RealtimePlatformSpec spec,
+            Optional<ComponentObservation> mediaServer, Optional<ComponentObservation> signaling,
+            Map<String, OperatorHeartbeat> heartbeats, Optional<RegionLoad> localLoad, Phase localPhase,
+            Integer localDnsWeight, Boolean localRoute53Healthy, Map<String, ServiceEvidence> peerServices,
+            Instant now) {
         Map<Component, ComponentObservation> components = new EnumMap<>(Component.class);
         mediaServer.ifPresent(m -> components.put(Component.MEDIA_SERVER, m));
         signaling.ifPresent(s -> components.put(Component.SIGNALING, s));
@@ -43,9 +54,11 @@ public final class SignalCollector {
                         peerView(localRegion, spec, heartbeats), localRoute53Healthy, localDnsWeight));
             } else if (heartbeat != null) {
                 regions.put(region.name, new RegionObservation(region.name, heartbeat.at(), heartbeat.phase(),
-                        heartbeat.activeSessions(), heartbeat.capacity(), heartbeat.peerView(), null, null));
+                        heartbeat.activeSessions(), heartbeat.capacity(), heartbeat.peerView(), null, null,
+                        peerServices.get(region.name)));
             } else {
-                regions.put(region.name, new RegionObservation(region.name, null, null, null, null, null, null, null));
+                regions.put(region.name, new RegionObservation(region.name, null, null, null, null, null, null, null,
+                        peerServices.get(region.name)));
             }
         }
         return new Observations(localRegion, components, regions, null);

@@ -23,6 +23,11 @@ public final class MetricNames {
     public static final String REGION_HEALTHY = "lifeline.region.healthy";
     /** Gauge: the DNS weight this region's operator intends for its own record (0 = drained). */
     public static final String DNS_WEIGHT = "lifeline.dns.weight";
+    /**
+     * Gauge per peer region: 1 while its operator is silent but its service is not shown down (the
+     * ControlPlaneSilent condition: an alert, never a drain), 0 otherwise.
+     */
+    public static final String CONTROL_PLANE_SILENT = "lifeline.control.plane.silent";
     /** Gauges of this region's load, from its relays' heartbeats. */
     public static final String REGION_SESSIONS = "lifeline.region.sessions";
     public static final String REGION_CAPACITY = "lifeline.region.capacity";

@@ -15,6 +15,7 @@ import dev.lifeline.operator.policy.PeerDrainStep.PeerDrains;
 import dev.lifeline.operator.policy.PreScaleStep.PreScale;
 import dev.lifeline.operator.policy.RerouteStep.LocalReroute;
 import dev.lifeline.operator.policy.RestartStep.Restarts;
+import dev.lifeline.operator.policy.ServiceStep.Service;
 
 /**
  * The decision engine: observations, the spec, the previous state and a clock in; decisions and the next state out.
@@ -37,8 +38,10 @@ import dev.lifeline.operator.policy.RestartStep.Restarts;
  *       deadline. When the cause is gone and the region is healthy, the weight comes back in steps.</li>
  *   <li><b>Peer drains</b> ({@link PeerDrainStep}): a peer that is down by quorum is drained by one region.</li>
  *   <li><b>Load</b> ({@link LoadStep}): the local sessions, their forecast, and the peers' recent peaks.</li>
+ *   <li><b>Overload</b> ({@link OverloadStep}): since when most local relays' event loops lag.</li>
  *   <li><b>Pre-scale</b> ({@link PreScaleStep}, {@link PreScalePlanner}): the local media-server absorbs its share of
- *       the sessions of regions that are down, draining or drained; scale-up at once, scale-down stabilized.</li>
+ *       the sessions of regions that are down, draining or drained, and gets one replica more for a sustained
+ *       overload; scale-up at once, scale-down stabilized.</li>
  *   <li><b>Pod deletion cost</b> ({@link DeletionCostStep}) of the local media-server pods from their sessions.</li>
  *   <li><b>Health</b> ({@link HealthStep}) of every region, for the status.</li>
  * </ol>
@@ -94,24 +97,28 @@ public final class DecisionEngine {
         Breakers breakers = BreakerStep.sample(in, prev.breakers(), prev.lastSampleAt(), samples);
         Restarts restarts = RestartStep.plan(in, breakers, samples, prev.restarts());
         Breakers breakersNow = restarts.breakers(); // the sampled breakers, with those whose budget is spent opened
-        QuorumPolicy.Verdict quorum = QuorumStep.evaluate(in);
+        Service service = ServiceStep.judge(in, QuorumStep.evaluate(in));
+        QuorumPolicy.Verdict quorum = service.quorum(); // down only where the service is down too
         RegionRoles roles = RegionRoles.of(in, quorum);
         LocalSessions own = LocalSessions.of(in);
         LocalReroute reroute = RerouteStep.plan(in, prev.reroute(), breakersNow, samples, roles, quorum, own);
         PeerDrains peerDrains = PeerDrainStep.plan(in, prev.peerDrainsIssued(), quorum);
         Load load = LoadStep.track(in, prev.forecast(), prev.peerPeaks(), own);
-        PreScale preScale = PreScaleStep.plan(in, prev.scaleHistory(), load, roles, reroute.state());
+        OverloadStep.Overload overload = OverloadStep.track(in, prev.overloadedSince());
+        PreScale preScale = PreScaleStep.plan(in, prev.scaleHistory(), load, roles, reroute.state(), overload);
         List<Decision> deletionCosts = DeletionCostStep.plan(in);
-        Map<String, RegionHealth> health = HealthStep.judge(in, breakersNow, samples, quorum);
+        Map<String, RegionHealth> health = HealthStep.judge(in, breakersNow, samples, quorum,
+                service.silentControlPlanes());
 
         EngineState next = new EngineState(now, breakersNow.states(), breakersNow.lastSampleAt(), restarts.budgets(),
-                reroute.state(), peerDrains.issued(), load.forecast(), preScale.history(), load.peerPeaks());
+                reroute.state(), peerDrains.issued(), load.forecast(), preScale.history(), load.peerPeaks(),
+                preScale.overloadSince());
         // the order to carry them out: breaker transitions, restarts, scaling, DNS, deletion costs
         List<Decision> decisions = concat(breakersNow.transitions(), restarts.decisions(), preScale.decisions(),
                 reroute.decisions(), peerDrains.decisions(), deletionCosts);
         List<String> notes = concat(policy.notes(), restarts.notes(), reroute.notes(), peerDrains.notes());
         return new Decisions(now, decisions, next, reroute.state().phase(), reroute.state().weight(), health, quorum,
-                notes);
+                service.silentControlPlanes(), notes);
     }
 
     @SafeVarargs

@@ -15,14 +15,18 @@ import java.util.stream.Collectors;
  * @param localPhase the local record's reroute phase — publish it in this region's heartbeat, so that peers pre-scale
  * @param localWeight the weight this operator intends for the local record — the DNS dependent should apply it
  * @param health every region's health, for {@code status.regions[].health}
- * @param quorum the quorum verdict (which peers are down, which are live, whether this region is isolated)
+ * @param quorum the quorum verdict (which peers are down — operator silent and service down —, which are live,
+ *        whether this region is isolated)
+ * @param silentControlPlanes peers whose operator is silent while their service is alive or in doubt, by region
  * @param notes why things did not happen (waiting for capacity, hold-down, backoff, ...), for logs and debugging
  */
 public record Decisions(Instant at, List<Decision> decisions, EngineState state, Phase localPhase, int localWeight,
-        Map<String, RegionHealth> health, QuorumPolicy.Verdict quorum, List<String> notes) {
+        Map<String, RegionHealth> health, QuorumPolicy.Verdict quorum,
+        Map<String, SilentControlPlane> silentControlPlanes, List<String> notes) {
 
     public Decisions {
         decisions = List.copyOf(decisions);
+        silentControlPlanes = Map.copyOf(silentControlPlanes);
         health = Map.copyOf(health);
         notes = List.copyOf(notes);
     }

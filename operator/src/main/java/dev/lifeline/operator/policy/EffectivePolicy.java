@@ -18,6 +18,7 @@ import dev.lifeline.operator.api.PreScaleSpec;
 import dev.lifeline.operator.api.RealtimePlatformSpec;
 import dev.lifeline.operator.api.RegionSpec;
 import dev.lifeline.operator.api.ReplicaRange;
+import dev.lifeline.operator.api.RelayHealthSpec;
 import dev.lifeline.operator.api.RerouteSpec;
 import dev.lifeline.operator.api.RestartSpec;
 import dev.lifeline.operator.policy.Decision.Execution;
@@ -41,7 +42,15 @@ import dev.lifeline.operator.policy.Decision.Execution;
  */
 public record EffectivePolicy(Map<String, Region> regions, Duration heartbeatInterval, Duration staleAfter,
         FailoverSpec.Quorum quorum, BreakerPolicy breaker, RestartPolicy restart, ReroutePolicy reroute,
-        PreScale preScale, MediaServer mediaServer, boolean paused, boolean dryRun) {
+        PreScale preScale, MediaServer mediaServer, RelayHealth relayHealth, boolean paused, boolean dryRun) {
+
+    /**
+     * @param lossRatio a relay reporting more loss than this (0..1) is lossy
+     * @param lagMillis a relay whose event loop lags more than this is overloaded
+     * @param overloadFor how long most relays must stay overloaded before one more replica
+     */
+    public record RelayHealth(double lossRatio, double lagMillis, Duration overloadFor) {
+    }
 
     /** One region of the spec, as a value (the spec's {@link RegionSpec} is mutable). */
     public record Region(String name, int weight, boolean drain) {
@@ -81,7 +90,13 @@ public record EffectivePolicy(Map<String, Region> regions, Duration heartbeatInt
                 Duration.ofSeconds(Math.max(1, failover.staleAfterSeconds)),
                 orDefault(failover.quorum, () -> FailoverSpec.Quorum.Majority), breaker, restart, reroute,
                 new PreScale(ps.headroomPercent, ps.forecast, Duration.ofSeconds(ps.horizonSeconds)),
-                new MediaServer(range.min, range.max, ms.sessionsPerReplica), spec.paused, spec.dryRun);
+                new MediaServer(range.min, range.max, ms.sessionsPerReplica),
+                relayHealth(orDefault(failover.relayHealth, RelayHealthSpec::new)), spec.paused, spec.dryRun);
+    }
+
+    private static RelayHealth relayHealth(RelayHealthSpec spec) {
+        return new RelayHealth(spec.lossPercentThreshold / 100.0, spec.eventLoopLagMillisThreshold,
+                Duration.ofSeconds(Math.max(1, spec.overloadSeconds)));
     }
 
     private static Map<String, Region> regions(List<RegionSpec> specs) {

@@ -25,11 +25,13 @@ import dev.lifeline.operator.api.Component;
  * @param peerDrainsIssued when this operator last decided to drain each quorum-down peer's record
  * @param forecast the sessions forecast of the local region, {@code null} until the first sample
  * @param scaleHistory media-server replica recommendations, {@code null} until the first decision
+ * @param overloadedSince since when most local relays' event loops lag (or the last replica added for it), or
+ *        {@code null}
  */
 public record EngineState(Instant lastDecisionAt, Map<Component, BreakerState> breakers,
         Map<Component, Instant> lastSampleAt, Map<Component, RestartBudget.State> restarts, RerouteState reroute,
         Map<String, Instant> peerDrainsIssued, HoltForecast forecast, ScaleHistory scaleHistory,
-        Map<String, PeerPeak> peerPeaks) {
+        Map<String, PeerPeak> peerPeaks, Instant overloadedSince) {
 
     public EngineState {
         breakers = immutableEnumMap(breakers);
@@ -41,13 +43,13 @@ public record EngineState(Instant lastDecisionAt, Map<Component, BreakerState> b
 
     /** No memory: a fresh operator. */
     public static EngineState initial() {
-        return new EngineState(null, Map.of(), Map.of(), Map.of(), null, Map.of(), null, null, Map.of());
+        return new EngineState(null, Map.of(), Map.of(), Map.of(), null, Map.of(), null, null, Map.of(), null);
     }
 
     /** A fresh operator that continues the breakers persisted in {@code status.regions[local].breakers}. */
     public static EngineState fromStatus(List<BreakerStatus> localBreakers, Instant now) {
         return new EngineState(null, BreakerStatusCodec.fromStatus(localBreakers, now), Map.of(), Map.of(), null,
-                Map.of(), null, null, Map.of());
+                Map.of(), null, null, Map.of(), null);
     }
 
     /** The breakers for {@code status.regions[local].breakers}. */

@@ -9,7 +9,7 @@ import dev.lifeline.operator.policy.Observations.RegionObservation;
 
 /**
  * Step 9, health: the verdict for {@code status.regions[].health}: the local region from its breakers and current
- * samples, each peer from the quorum verdict, its Route 53 health check and the phase it publishes.
+ * samples, each peer from the quorum and service verdicts, its Route 53 health check and the phase it publishes.
  */
 final class HealthStep {
 
@@ -18,12 +18,13 @@ final class HealthStep {
 
     /** @param breakers the local breakers after the restart step */
     static Map<String, RegionHealth> judge(DecisionInput in, Breakers breakers, Samples samples,
-            QuorumPolicy.Verdict quorum) {
+            QuorumPolicy.Verdict quorum, Map<String, SilentControlPlane> silentControlPlanes) {
         Map<String, RegionHealth> out = new LinkedHashMap<>();
         for (String r : in.policy().regions().keySet()) {
             RegionObservation ro = in.observed(r);
             boolean r53Bad = ro != null && Boolean.FALSE.equals(ro.route53Healthy());
-            out.put(r, r.equals(in.local()) ? local(breakers, samples, r53Bad) : peer(r, ro, r53Bad, quorum));
+            out.put(r, r.equals(in.local()) ? local(breakers, samples, r53Bad)
+                    : peer(r, ro, r53Bad, quorum, silentControlPlanes.get(r)));
         }
         return out;
     }
@@ -38,9 +39,14 @@ final class HealthStep {
         return samples.anyKnown() ? RegionHealth.HEALTHY : RegionHealth.UNKNOWN;
     }
 
-    private static RegionHealth peer(String r, RegionObservation ro, boolean r53Bad, QuorumPolicy.Verdict quorum) {
+    private static RegionHealth peer(String r, RegionObservation ro, boolean r53Bad, QuorumPolicy.Verdict quorum,
+            SilentControlPlane silent) {
         if (quorum.isDown(r)) {
             return RegionHealth.DOWN;
+        }
+        if (silent != null) {
+            // Serving without its operator: nothing heals it, so not healthy; but not down either.
+            return silent.service() == ServiceState.ALIVE ? RegionHealth.DEGRADED : RegionHealth.UNKNOWN;
         }
         if (!quorum.live().contains(r)) {
             return RegionHealth.UNKNOWN;

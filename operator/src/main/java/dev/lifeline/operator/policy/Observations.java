@@ -62,11 +62,32 @@ public record Observations(String localRegion, Map<Component, ComponentObservati
      * @param oomKilled a container's last termination was OOMKilled (counts for a restart only while not ready)
      * @param activeSessions sessions it carries, from its instance heartbeat, or {@code null}
      * @param deletionCost current {@code controller.kubernetes.io/pod-deletion-cost} annotation, or {@code null}
+     * @param relay what its fresh instance heartbeat says (full or draining, loss, lag); {@link RelayReport#NONE}
+     *        without one
      */
     public record PodObservation(String name, boolean ready, Instant unreadySince, boolean crashLooping,
-            boolean oomKilled, Long activeSessions, Integer deletionCost) {
+            boolean oomKilled, Long activeSessions, Integer deletionCost, RelayReport relay) {
         public PodObservation {
             Objects.requireNonNull(name, "name");
+            relay = relay == null ? RelayReport.NONE : relay;
+        }
+
+        /** A pod without an instance heartbeat. */
+        public PodObservation(String name, boolean ready, Instant unreadySince, boolean crashLooping,
+                boolean oomKilled, Long activeSessions, Integer deletionCost) {
+            this(name, ready, unreadySince, crashLooping, oomKilled, activeSessions, deletionCost, RelayReport.NONE);
+        }
+
+        /** A pod whose instance heartbeat says only whether it is busy. */
+        public PodObservation(String name, boolean ready, Instant unreadySince, boolean crashLooping,
+                boolean oomKilled, Long activeSessions, Integer deletionCost, Busy busy) {
+            this(name, ready, unreadySince, crashLooping, oomKilled, activeSessions, deletionCost,
+                    RelayReport.of(busy));
+        }
+
+        /** Full or draining, as its heartbeat says. */
+        public Busy busy() {
+            return relay.busy();
         }
     }
 
@@ -81,12 +102,26 @@ public record Observations(String localRegion, Map<Component, ComponentObservati
      * @param peerView the region's published view: region → last heartbeat it has seen (used for quorum)
      * @param route53Healthy the status of the region's Route 53 health check, or {@code null}
      * @param dnsWeight the current weight of the region's Route 53 record, or {@code null}
+     * @param service the peer's data plane as seen from outside its operator, gathered only while its operator
+     *        heartbeat is stale here; {@code null} when not gathered (every signal unknown)
      */
     public record RegionObservation(String name, Instant lastHeartbeat, Phase phase, Long activeSessions,
-            Long capacity, Map<String, Instant> peerView, Boolean route53Healthy, Integer dnsWeight) {
+            Long capacity, Map<String, Instant> peerView, Boolean route53Healthy, Integer dnsWeight,
+            ServiceEvidence service) {
         public RegionObservation {
             Objects.requireNonNull(name, "name");
             peerView = peerView == null ? null : Map.copyOf(peerView);
+        }
+
+        /** A region row without data-plane evidence (the operator heartbeat of the region is fresh, or not gathered). */
+        public RegionObservation(String name, Instant lastHeartbeat, Phase phase, Long activeSessions,
+                Long capacity, Map<String, Instant> peerView, Boolean route53Healthy, Integer dnsWeight) {
+            this(name, lastHeartbeat, phase, activeSessions, capacity, peerView, route53Healthy, dnsWeight, null);
+        }
+
+        /** The data-plane evidence, every signal unknown when none was gathered. */
+        public ServiceEvidence serviceOrUnknown() {
+            return service == null ? ServiceEvidence.UNKNOWN : service;
         }
     }
 }

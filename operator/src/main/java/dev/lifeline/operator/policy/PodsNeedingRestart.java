@@ -13,7 +13,8 @@ import dev.lifeline.operator.policy.Observations.PodObservation;
 
 /**
  * The pods of one component that a restart would help, each with why: crash-looping, OOM-killed and not ready, or
- * unready past the grace (a pod that is starting or warming up gets the grace first).
+ * unready past the grace (a pod that is starting or warming up gets the grace first). Busy is not broken: a relay
+ * unready because it is full, or draining within the drain deadline ({@link Busy}), is never picked.
  *
  * @param why pod name → reason, in the order the pods were observed
  */
@@ -24,6 +25,16 @@ record PodsNeedingRestart(Map<String, String> why) {
     }
 
     static PodsNeedingRestart of(ComponentObservation co, Instant now, Duration unreadyGrace) {
+        return of(co, now, unreadyGrace, Duration.ZERO, Double.MAX_VALUE);
+    }
+
+    /**
+     * @param drainDeadline how long a draining relay may stay unready before it counts as stuck (the reroute's drain
+     *        deadline); a full or overloaded relay is never restarted for being unready
+     * @param lagMillis event-loop lag above which a relay is overloaded
+     */
+    static PodsNeedingRestart of(ComponentObservation co, Instant now, Duration unreadyGrace, Duration drainDeadline,
+            double lagMillis) {
         Map<String, String> out = new LinkedHashMap<>();
         if (co == null) {
             return new PodsNeedingRestart(out);
@@ -33,11 +44,32 @@ record PodsNeedingRestart(Map<String, String> why) {
                 out.put(p.name(), "CrashLoopBackOff");
             } else if (p.oomKilled() && !p.ready()) {
                 out.put(p.name(), "OOMKilled");
+            } else if (busyNotBroken(p, now, drainDeadline, lagMillis)) {
+                continue; // full or draining: it asks for more replicas, a restart would drop its calls
             } else if (!p.ready() && p.unreadySince() != null && !now.isBefore(p.unreadySince().plus(unreadyGrace))) {
                 out.put(p.name(), "unready for " + Duration.between(p.unreadySince(), now).toSeconds() + " s");
             }
         }
         return new PodsNeedingRestart(out);
+    }
+
+    /**
+     * Unready because full or overloaded (always), or because draining (until the drain deadline; after it, a stuck
+     * drain).
+     */
+    static boolean busyNotBroken(PodObservation p, Instant now, Duration drainDeadline, double lagMillis) {
+        if (p.ready()) {
+            return false;
+        }
+        if (p.relay().overloaded(lagMillis) && p.busy() != Busy.DRAINING) {
+            return true; // its event loop lags: the media-server reports itself not ready, it needs company
+        }
+        return switch (p.busy()) {
+            case FULL -> true;
+            case DRAINING -> p.unreadySince() == null
+                    || now.isBefore(p.unreadySince().plus(drainDeadline));
+            case NO -> false;
+        };
     }
 
     boolean isEmpty() {

@@ -17,8 +17,9 @@ final class PreScaleStep {
     /**
      * @param history the replica recommendations of the trailing window, for the next decision
      * @param decisions the scaling of the local media-server, if any
+     * @param overloadSince the overload's clock for the next decision: restarted when a replica was added for it
      */
-    record PreScale(ScaleHistory history, List<Decision> decisions) {
+    record PreScale(ScaleHistory history, List<Decision> decisions, Instant overloadSince) {
         PreScale {
             decisions = List.copyOf(decisions);
         }
@@ -32,7 +33,7 @@ final class PreScaleStep {
      * @param reroute the local record's state after this decision's reroute step (a shedding region absorbs nothing)
      */
     static PreScale plan(DecisionInput in, ScaleHistory previous, LoadStep.Load load, RegionRoles roles,
-            RerouteState reroute) {
+            RerouteState reroute, OverloadStep.Overload overload) {
         EffectivePolicy.MediaServer ms = in.policy().mediaServer();
         EffectivePolicy.PreScale ps = in.policy().preScale();
         Share share = share(in, load, roles, reroute);
@@ -42,23 +43,38 @@ final class PreScaleStep {
                 ms.maxReplicas(), ms.sessionsPerReplica(), ps.headroomPercent());
         Instant now = in.now();
         Duration window = in.settings().scaleDownStabilization();
-        ScaleHistory history = (previous == null ? ScaleHistory.start(now) : previous).add(now, plan.desired(), window);
         ComponentObservation co = in.observed(Component.MEDIA_SERVER);
+        int current = co == null ? 0 : co.desiredReplicas();
+        // Sustained overload: one replica more than the sessions ask for, then the overload's clock starts again.
+        boolean forOverload = co != null && !in.paused()
+                && overload.sustained(now, in.policy().relayHealth().overloadFor())
+                && plan.desired() <= current && current < ms.maxReplicas();
+        int desired = forOverload ? current + 1 : plan.desired();
+        Instant overloadSince = forOverload ? now : overload.since();
+        ScaleHistory history = (previous == null ? ScaleHistory.start(now) : previous).add(now, desired, window);
         if (co == null || in.paused()) {
-            return new PreScale(history, List.of());
+            return new PreScale(history, List.of(), overloadSince);
         }
-        int current = co.desiredReplicas();
         String basis = "own sessions " + own + (share.sessions() > 0 ? " + share " + share.sessions() + " of "
                 + share.absorbed() + " sessions of draining/down regions" : "") + (predicted != null ? ", forecast "
                 + Math.round(predicted) : "") + ", " + ms.sessionsPerReplica() + " per replica, headroom "
                 + ps.headroomPercent() + "%";
         String local = in.local();
+        if (forOverload) {
+            return new PreScale(history, List.of(new Decision(
+                    new Action.ScaleTo(local, Component.MEDIA_SERVER, current, desired),
+                    "media-server of " + local + " overloaded: " + overload.overloaded() + " of " + overload.reporting()
+                            + " relays' event loops lag more than "
+                            + Math.round(in.policy().relayHealth().lagMillis()) + " ms for "
+                            + in.policy().relayHealth().overloadFor().toSeconds() + " s; one replica more (" + basis
+                            + ")", in.mode())), overloadSince);
+        }
         if (plan.desired() > current) {
             return new PreScale(history, List.of(new Decision(
                     new Action.ScaleTo(local, Component.MEDIA_SERVER, current, plan.desired()),
                     "media-server of " + local + " needs " + plan.desired() + " replicas (reactive "
                             + plan.reactiveReplicas() + ", predictive " + plan.predictiveReplicas() + ", max "
-                            + ms.maxReplicas() + "): " + basis, in.mode())));
+                            + ms.maxReplicas() + "): " + basis, in.mode())), overloadSince);
         }
         if (plan.desired() < current && history.covers(now, window)) {
             int to = Math.max(plan.desired(), history.stabilized(now, window));
@@ -66,10 +82,10 @@ final class PreScaleStep {
                 return new PreScale(history, List.of(new Decision(
                         new Action.ScaleTo(local, Component.MEDIA_SERVER, current, to),
                         "media-server of " + local + " needed at most " + to + " replicas for the last "
-                                + window.toSeconds() + " s: " + basis, in.mode())));
+                                + window.toSeconds() + " s: " + basis, in.mode())), overloadSince);
             }
         }
-        return new PreScale(history, List.of());
+        return new PreScale(history, List.of(), overloadSince);
     }
 
     /**

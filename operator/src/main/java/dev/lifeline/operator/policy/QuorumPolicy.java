@@ -62,6 +62,20 @@ public final class QuorumPolicy {
             return down.contains(region);
         }
 
+        /**
+         * This verdict with only {@code stillDown} (a subset of {@link #down}) down, with these reasons; the regions
+         * left out keep their votes and stay not live.
+         */
+        public Verdict onlyDown(Set<String> stillDown, Map<String, String> newReasons) {
+            Set<String> kept = new LinkedHashSet<>(down);
+            kept.retainAll(stillDown);
+            Map<String, String> keptCoordinator = new LinkedHashMap<>(coordinator);
+            keptCoordinator.keySet().retainAll(kept);
+            Map<String, String> keptReasons = new LinkedHashMap<>(newReasons);
+            keptReasons.keySet().retainAll(kept);
+            return new Verdict(kept, live, isolated, keptCoordinator, keptReasons, upVotes, need);
+        }
+
         /** True when a quorum of regions (this one included) currently sees {@code region} alive. */
         public boolean quorumSeesUp(String region) {
             return upVotes.getOrDefault(region, 0) >= need;

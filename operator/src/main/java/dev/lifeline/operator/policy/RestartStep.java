@@ -42,7 +42,8 @@ final class RestartStep {
         List<String> notes = new ArrayList<>();
         Breakers out = breakers;
         for (Component c : Component.values()) {
-            PodsNeedingRestart bad = PodsNeedingRestart.of(in.observed(c), in.now(), in.settings().unreadyGrace());
+            PodsNeedingRestart bad = PodsNeedingRestart.of(in.observed(c), in.now(), in.settings().unreadyGrace(),
+                    in.policy().reroute().drainDeadline(), in.policy().relayHealth().lagMillis());
             RestartBudget.State rs = RestartBudget.observe(previous.getOrDefault(c, RestartBudget.State.EMPTY),
                     in.now(), !bad.isEmpty());
             if (bad.isEmpty()) {

@@ -32,7 +32,9 @@ record Samples(Map<Component, Boolean> good) {
     }
 
     /**
-     * Bad when fewer than half of the desired replicas are ready (or none is); for signaling also when the region's
+     * Bad when fewer than half of the desired replicas are ready or busy (or none is) — a relay unready because it is
+     * full, overloaded or draining counts as serving, see {@link Busy}; for the media-server also when more than half
+     * of its relays report more packet loss than {@code failover.relayHealth}; for signaling also when the region's
      * Route 53 health check, which probes signaling, fails. {@code null} when the component was not observed.
      */
     private static Boolean judge(DecisionInput in, Component c) {
@@ -49,7 +51,19 @@ record Samples(Map<Component, Boolean> good) {
         if (co.desiredReplicas() <= 0) {
             return true;
         }
-        return co.readyReplicas() > 0 && 2L * co.readyReplicas() >= co.desiredReplicas();
+        // busy is not broken: a relay unready because full or draining (within the deadline) serves its calls
+        EffectivePolicy.RelayHealth relayHealth = in.policy().relayHealth();
+        long busy = co.pods().stream().filter(p -> PodsNeedingRestart.busyNotBroken(p, in.now(),
+                in.policy().reroute().drainDeadline(), relayHealth.lagMillis())).count();
+        long serving = co.readyReplicas() + busy;
+        return serving > 0 && 2L * serving >= co.desiredReplicas() && !mostlyLossy(co, relayHealth.lossRatio());
+    }
+
+    /** More than half of the pods whose relays report their loss report more than {@code threshold}. */
+    private static boolean mostlyLossy(ComponentObservation co, double threshold) {
+        long reporting = co.pods().stream().filter(p -> p.relay().lossRatio() != null).count();
+        long lossy = co.pods().stream().filter(p -> p.relay().lossy(threshold)).count();
+        return reporting > 0 && 2 * lossy > reporting;
     }
 
     /** Good, bad, or {@code null} when unknown. */

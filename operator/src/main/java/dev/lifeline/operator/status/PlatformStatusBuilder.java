@@ -16,6 +16,8 @@ import dev.lifeline.operator.api.SessionStoreStatus;
 import dev.lifeline.operator.api.RealtimePlatformStatus;
 import dev.lifeline.operator.api.RegionSpec;
 import dev.lifeline.operator.api.RegionStatus;
+import dev.lifeline.operator.policy.ServiceState;
+import dev.lifeline.operator.policy.SilentControlPlane;
 import dev.lifeline.operator.workload.RegionListedCondition;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -47,7 +49,13 @@ public final class PlatformStatusBuilder {
      * DNS weight, the decisions carried out (history), and a coordination problem if any.
      */
     public record SelfHealingView(Map<String, RegionHealth> health, List<BreakerStatus> localBreakers, int localWeight,
-            List<HistoryEntry> newHistory, Optional<String> coordinationProblem) {
+            List<HistoryEntry> newHistory, Optional<String> coordinationProblem,
+            Map<String, SilentControlPlane> silentControlPlanes) {
+
+        public SelfHealingView(Map<String, RegionHealth> health, List<BreakerStatus> localBreakers, int localWeight,
+                List<HistoryEntry> newHistory, Optional<String> coordinationProblem) {
+            this(health, localBreakers, localWeight, newHistory, coordinationProblem, Map.of());
+        }
     }
 
     /** status.history keeps this many decisions, newest last. */
@@ -82,6 +90,7 @@ public final class PlatformStatusBuilder {
         desired.addAll(causes);
         desired.addAll(ProgressConditions.afterReconcile(causes, rollingOut(observation)));
         observation.selfHealing().ifPresent(view -> desired.add(regionsHealthy(view)));
+        observation.selfHealing().ifPresent(view -> desired.add(controlPlaneSilent(view)));
         desired.add(observation.externalDegraded().filter(c -> ConditionTypes.TRUE.equals(c.getStatus()))
                 .orElse(Conditions.of(ConditionTypes.DEGRADED, ConditionTypes.FALSE, "AsExpected",
                         "No failure observed in the last reconciliation.")));
@@ -167,6 +176,23 @@ public final class PlatformStatusBuilder {
         }
         return Conditions.of(ConditionTypes.REGIONS_HEALTHY, ConditionTypes.FALSE, "RegionsUnhealthy",
                 "Not healthy: " + String.join(", ", unhealthy) + ". See status.regions and status.history.");
+    }
+
+    /** True while a peer's operator is silent and its service alive or in doubt: never drained, but nothing heals it. */
+    static Condition controlPlaneSilent(SelfHealingView view) {
+        if (view.silentControlPlanes().isEmpty()) {
+            return Conditions.of(ConditionTypes.CONTROL_PLANE_SILENT, ConditionTypes.FALSE, "OperatorsHeartbeating",
+                    "Every peer's operator is heartbeating, or its region's service is down too.");
+        }
+        List<String> silent = view.silentControlPlanes().values().stream()
+                .sorted(java.util.Comparator.comparing(SilentControlPlane::region))
+                .map(SilentControlPlane::describe).toList();
+        boolean anyDoubt = view.silentControlPlanes().values().stream()
+                .anyMatch(s -> s.service() != ServiceState.ALIVE);
+        return Conditions.of(ConditionTypes.CONTROL_PLANE_SILENT, ConditionTypes.TRUE,
+                anyDoubt ? "ServiceInDoubt" : "ServiceAlive",
+                String.join("; ", silent) + ". Not drained: a region is drained only when its service is down. Check "
+                        + "the operator Deployment of the silent region (crash loop, rollout, lost leader Lease).");
     }
 
     static Condition ready(Condition workloads, List<Condition> external) {

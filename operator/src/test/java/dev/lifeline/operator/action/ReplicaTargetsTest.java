@@ -55,6 +55,6 @@ class ReplicaTargetsTest {
 
     private static Optional<Decisions> decisions(Decision decision) {
         return Optional.of(new Decisions(Instant.EPOCH, List.of(decision), EngineState.initial(), Phase.SERVING, 100,
-                Map.of(), new QuorumPolicy.Verdict(java.util.Set.of(), java.util.Set.of(), false, Map.of(), Map.of(), Map.of(), 0), List.of()));
+                Map.of(), new QuorumPolicy.Verdict(java.util.Set.of(), java.util.Set.of(), false, Map.of(), Map.of(), Map.of(), 0), Map.of(), List.of()));
     }
 }

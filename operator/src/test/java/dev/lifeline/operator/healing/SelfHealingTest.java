@@ -32,6 +32,14 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.lifeline.operator.aws.AwsResources;
+import dev.lifeline.operator.aws.dns.InMemoryDnsProvider;
+import dev.lifeline.operator.aws.table.InMemoryTableProvider;
+import dev.lifeline.operator.health.InMemoryEndpointProbe;
+import dev.lifeline.operator.policy.ServiceEvidence;
+import dev.lifeline.operator.policy.ServiceSignal;
+import java.time.Clock;
+import java.time.Duration;
 
 /** One self-healing step with the in-process coordination store: instance heartbeats in, heartbeat and decisions out. */
 class SelfHealingTest {
@@ -45,8 +53,41 @@ class SelfHealingTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final PlatformMemory memory = TestMemory.with(meters);
     // No drill is annotated here, so the drills never emit an Event and need no API server.
+    private final InMemoryEndpointProbe probe = new InMemoryEndpointProbe();
     private final SelfHealing selfHealing = new SelfHealing(store, memory, new SelfHealingMetrics(meters, memory),
-            new Drills(new EventRecorder(null), memory));
+            new Drills(new EventRecorder(null), memory), new AwsResources(new InMemoryTableProvider(),
+                    new InMemoryDnsProvider(), Duration.ofSeconds(60), Duration.ofSeconds(5), Clock.systemUTC()),
+            probe);
+
+    @Test
+    void aSilentPeersServiceIsJudgedByItsInstancesAndAProbeNotByItsOperator() {
+        Instant now = Instant.now();
+        // EU's operator never wrote a heartbeat; its relays did, and one of them answers a PING.
+        store.publishInstance(table, new InstanceHeartbeat(InstanceHeartbeat.MEDIA, EU, "meet-media-server-eu",
+                "198.51.100.7:40000", 10, 500, null, null, null, true, false, now));
+        probe.answers("198.51.100.7:40000", true);
+
+        selfHealing.decide(platform, US, Optional.of(media(US, 2)), Optional.empty(), List.of(), 100, null);
+
+        ServiceEvidence eu = memory.observations("rtc", "meet").orElseThrow().regions().get(EU).service();
+        assertThat(eu).isEqualTo(new ServiceEvidence(ServiceSignal.ANSWERS, ServiceSignal.UNKNOWN,
+                ServiceSignal.ANSWERS));
+        assertThat(memory.observations("rtc", "meet").orElseThrow().regions().get(US).service())
+                .as("the local region is never probed").isNull();
+    }
+
+    @Test
+    void aSilentPeerWithStaleInstancesAndNoAnswerHasItsServiceSilent() {
+        Instant now = Instant.now();
+        store.publishInstance(table, new InstanceHeartbeat(InstanceHeartbeat.MEDIA, EU, "meet-media-server-eu",
+                "198.51.100.7:40000", 10, 500, null, null, null, true, false, now.minusSeconds(60)));
+
+        selfHealing.decide(platform, US, Optional.of(media(US, 2)), Optional.empty(), List.of(), 100, null);
+
+        ServiceEvidence eu = memory.observations("rtc", "meet").orElseThrow().regions().get(EU).service();
+        assertThat(eu.instances()).isEqualTo(ServiceSignal.SILENT);
+        assertThat(eu.probe()).as("the stale relay's address is still probed").isEqualTo(ServiceSignal.SILENT);
+    }
 
     @Test
     void relaysHeartbeatsBecomeTheRegionsPublishedLoadAndThePodsSessions() {

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.lifeline.operator.policy.Busy;
 import dev.lifeline.sessiontable.InstanceHeartbeat;
 
 class RegionLoadTest {
@@ -30,6 +31,21 @@ class RegionLoadTest {
         assertThat(load.capacity()).as("only ready, non-draining relays take more").isEqualTo(500);
         assertThat(load.liveRelays()).isEqualTo(3);
         assertThat(load.staleRelays()).isZero();
+    }
+
+    @Test
+    void relaysThatSayTheyAreFullOrDrainingAreBusyNotBroken() {
+        List<InstanceHeartbeat> heartbeats = List.of(
+                relay("media-ok", 120, 500, true, false, NOW),
+                relay("media-full", 500, 500, false, false, NOW), // at capacity: not ready because full
+                relay("media-unready", 10, 500, false, false, NOW), // not ready for another reason
+                relay("media-draining", 30, 500, false, true, NOW),
+                relay("media-gone", 500, 500, false, false, NOW.minus(STALE_AFTER).minusSeconds(1)));
+
+        RegionLoad load = RegionLoad.of(heartbeats, NOW, STALE_AFTER);
+
+        assertThat(load.busyByPod()).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("media-full", Busy.FULL, "media-draining", Busy.DRAINING));
     }
 
     @Test

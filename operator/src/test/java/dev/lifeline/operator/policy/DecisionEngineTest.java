@@ -297,6 +297,137 @@ class DecisionEngineTest {
         assertThat(d.logged(Action.ScaleTo.class)).containsExactly(new Action.ScaleTo(EU, Component.MEDIA_SERVER, 10, 3));
     }
 
+    /** Two media pods unready since {@code since}, each saying in its heartbeat it is {@code busy}. */
+    private static Function<Instant, Observations> mediaUnready(Instant since, Busy busy) {
+        return now -> {
+            Snapshot s = new Snapshot(US).allAlive(now, List.of(US, EU), 1000, 1000);
+            s.healthyLocal(2, 500);
+            s.component(Component.MEDIA_SERVER, 2, 0, List.of(
+                    new PodObservation("media-0", false, since, false, false, 500L, null, busy),
+                    new PodObservation("media-1", false, since, false, false, 500L, null, busy)));
+            return s.build();
+        };
+    }
+
+    @Test
+    void fullRelaysAreNeverRestartedNeverABadSampleAndAskForMoreReplicas() {
+        Driver d = new Driver(Fixtures.spec(US, EU));
+        d.run(600, 2, mediaUnready(d.clock.instant(), Busy.FULL));
+        assertThat(d.logged(Action.Restart.class)).isEmpty();
+        assertThat(d.logged(Action.BreakerTransition.class)).isEmpty();
+        assertThat(d.logged(Action.Drain.class)).isEmpty();
+        // 1000 sessions × 1.2 / 500 per replica = 3 replicas
+        assertThat(d.logged(Action.ScaleTo.class)).contains(new Action.ScaleTo(US, Component.MEDIA_SERVER, 2, 3));
+    }
+
+    @Test
+    void theSameRelaysUnreadyWithoutSayingWhyAreRestarted() {
+        Driver d = new Driver(Fixtures.spec(US, EU));
+        d.run(600, 2, mediaUnready(d.clock.instant(), Busy.NO));
+        assertThat(d.logged(Action.Restart.class)).isNotEmpty();
+        assertThat(d.logged(Action.BreakerTransition.class)).isNotEmpty();
+    }
+
+    @Test
+    void aDrainingRelayIsBusyUntilTheDrainDeadlineThenAStuckDrainIsRestarted() {
+        Driver d = new Driver(Fixtures.spec(US, EU));
+        Instant since = d.clock.instant();
+        Duration deadline = Duration.ofSeconds(d.spec.failover.reroute.drainDeadlineSeconds);
+        d.run(deadline.toSeconds() - 2, 2, mediaUnready(since, Busy.DRAINING));
+        assertThat(d.logged(Action.Restart.class)).as("within the drain deadline").isEmpty();
+        assertThat(d.logged(Action.BreakerTransition.class)).isEmpty();
+        d.run(600, 2, mediaUnready(since, Busy.DRAINING));
+        assertThat(d.logged(Action.Restart.class)).as("a drain stuck past its deadline").isNotEmpty();
+    }
+
+    /** Two media pods, each reporting this loss and lag in its heartbeat. */
+    private static Function<Instant, Observations> relaysReporting(boolean ready, double loss, double lagMillis) {
+        return now -> {
+            Snapshot s = new Snapshot(US).allAlive(now, List.of(US, EU), 100, 1000);
+            s.healthyLocal(2, 50);
+            RelayReport report = new RelayReport(Busy.NO, loss, lagMillis);
+            s.component(Component.MEDIA_SERVER, 2, ready ? 2 : 0, List.of(
+                    new PodObservation("media-0", ready, ready ? null : Instant.EPOCH, false, false, 50L, null, report),
+                    new PodObservation("media-1", ready, ready ? null : Instant.EPOCH, false, false, 50L, null,
+                            report)));
+            return s.build();
+        };
+    }
+
+    @Test
+    void sustainedPacketLossOnMostRelaysIsABadSampleAndOpensTheBreaker() {
+        Driver lossy = new Driver(Fixtures.spec(US, EU));
+        lossy.run(120, 2, relaysReporting(true, 0.20, 1));
+        assertThat(lossy.logged(Action.BreakerTransition.class))
+                .anySatisfy(t -> assertThat(t.to()).isEqualTo(State.OPEN));
+
+        Driver fine = new Driver(Fixtures.spec(US, EU));
+        fine.run(120, 2, relaysReporting(true, 0.04, 1)); // under the default 5 %
+        assertThat(fine.logged(Action.BreakerTransition.class)).isEmpty();
+    }
+
+    @Test
+    void sustainedEventLoopLagScalesUpOneReplicaPerPeriodAndRestartsNothing() {
+        Driver d = new Driver(Fixtures.spec(US, EU));
+        Instant start = d.clock.instant();
+        d.run(28, 2, relaysReporting(false, 0, 500));
+        assertThat(d.logged(Action.ScaleTo.class)).as("not sustained for 30 s yet").isEmpty();
+        d.run(100, 2, relaysReporting(false, 0, 500));
+        List<Action.ScaleTo> scaled = d.logged(Action.ScaleTo.class);
+        // the Deployment stays at 2 here (nothing applies the decision): at most one replica more per 30 s
+        assertThat(scaled).isNotEmpty().allSatisfy(x -> assertThat(x).isEqualTo(
+                new Action.ScaleTo(US, Component.MEDIA_SERVER, 2, 3)));
+        assertThat(scaled).hasSizeBetween(3, 5);
+        assertThat(d.timeOf(scaled.get(0))).isAfterOrEqualTo(start.plusSeconds(30));
+        assertThat(d.logged(Action.Restart.class)).as("lagging relays are busy, not broken").isEmpty();
+        assertThat(d.logged(Action.BreakerTransition.class)).isEmpty();
+    }
+
+    @Test
+    void aSilentOperatorWhoseServiceAnswersIsAControlPlaneFaultNeverADrain() {
+        Driver us = new Driver(Fixtures.spec(US, EU, AP));
+        us.run(120, 2, now -> {
+            Instant old = now.minusSeconds(60);
+            Snapshot s = new Snapshot(US);
+            Map<String, Instant> v = Map.of(US, now, EU, now, AP, old);
+            s.region(US, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(EU, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(AP, old, Phase.SERVING, 2000L, 5000L, Map.of(US, old, EU, old, AP, old), null, 100);
+            // only the relays' own heartbeats say AP serves; Route 53 and the probe have no verdict
+            s.service(AP, new ServiceEvidence(ServiceSignal.ANSWERS, ServiceSignal.UNKNOWN, ServiceSignal.UNKNOWN));
+            s.healthyLocal(2, 500);
+            return s.build();
+        });
+        assertThat(us.logged(Action.Drain.class)).isEmpty();
+        // its own 1000 sessions need ⌈1000 × 1.2 / 500⌉ = 3; absorbing half of AP's 2000 would need 5
+        assertThat(us.logged(Action.ScaleTo.class)).as("AP's sessions stay where they are")
+                .extracting(Action.ScaleTo::replicas).containsOnly(3);
+        assertThat(us.last.quorum().down()).isEmpty();
+        assertThat(us.last.silentControlPlanes()).containsOnlyKeys(AP);
+        assertThat(us.last.silentControlPlanes().get(AP).service()).isEqualTo(ServiceState.ALIVE);
+        assertThat(us.last.health()).containsEntry(AP, RegionHealth.DEGRADED);
+    }
+
+    @Test
+    void aSilentOperatorWhoseServiceCannotBeJudgedIsADoubtNeverADrain() {
+        Driver us = new Driver(Fixtures.spec(US, EU, AP));
+        us.run(120, 2, now -> {
+            Instant old = now.minusSeconds(60);
+            Snapshot s = new Snapshot(US);
+            Map<String, Instant> v = Map.of(US, now, EU, now, AP, old);
+            s.region(US, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(EU, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(AP, old, Phase.SERVING, 2000L, 5000L, Map.of(US, old, EU, old, AP, old), null, 100);
+            // the table shows no fresh instance, but nothing could be probed: not enough to drain
+            s.service(AP, new ServiceEvidence(ServiceSignal.SILENT, ServiceSignal.SILENT, ServiceSignal.UNKNOWN));
+            s.healthyLocal(2, 500);
+            return s.build();
+        });
+        assertThat(us.logged(Action.Drain.class)).isEmpty();
+        assertThat(us.last.silentControlPlanes().get(AP).service()).isEqualTo(ServiceState.IN_DOUBT);
+        assertThat(us.last.health()).containsEntry(AP, RegionHealth.UNKNOWN);
+    }
+
     @Test
     void aSilentPeerIsDrainedByQuorumByExactlyOneRegion() {
         Driver us = new Driver(Fixtures.spec(US, EU, AP));
@@ -308,6 +439,7 @@ class DecisionEngineTest {
             s.region(US, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
             s.region(EU, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
             s.region(AP, old, Phase.SERVING, 2000L, 5000L, Map.of(US, old, EU, old, AP, old), false, 100);
+            s.service(AP, Fixtures.SERVICE_DOWN);
             s.healthyLocal(2, 500);
             return s.build();
         };
@@ -680,6 +812,10 @@ class DecisionEngineTest {
                         replicated.put(p.name(o), p.sees(self, r) ? view.get(p.name(o)) : old);
                     }
                     s.region(p.name(r), p.sees(self, r) ? now : old, Phase.SERVING, 1000L, 5000L, replicated, null, 100);
+                    if (!p.sees(self, r)) {
+                        // the worst case for a split brain: each side finds the other's service gone too
+                        s.service(p.name(r), Fixtures.SERVICE_DOWN);
+                    }
                 }
                 s.healthyLocal(2, 500);
                 return s.build();

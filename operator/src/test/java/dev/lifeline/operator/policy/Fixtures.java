@@ -42,6 +42,13 @@ final class Fixtures {
         return pods;
     }
 
+    /** A region whose service is gone: its instances silent, its endpoints unanswered, Route 53 failing it. */
+    static final ServiceEvidence SERVICE_DOWN = new ServiceEvidence(ServiceSignal.SILENT, ServiceSignal.SILENT,
+            ServiceSignal.SILENT);
+    /** A region whose service still runs: its relays heartbeat and answer, Route 53 passes it. */
+    static final ServiceEvidence SERVICE_ALIVE = new ServiceEvidence(ServiceSignal.ANSWERS, ServiceSignal.ANSWERS,
+            ServiceSignal.ANSWERS);
+
     /** Mutable builder of one snapshot, for the local region and its peers. */
     static final class Snapshot {
         final String local;
@@ -67,6 +74,14 @@ final class Fixtures {
         Snapshot region(String name, Instant heartbeat, Phase phase, Long sessions, Long capacity,
                 Map<String, Instant> view, Boolean r53, Integer weight) {
             regions.put(name, new RegionObservation(name, heartbeat, phase, sessions, capacity, view, r53, weight));
+            return this;
+        }
+
+        /** The region (added before) with this data-plane evidence, as gathered while its operator is silent. */
+        Snapshot service(String name, ServiceEvidence evidence) {
+            RegionObservation r = regions.get(name);
+            regions.put(name, new RegionObservation(name, r.lastHeartbeat(), r.phase(), r.activeSessions(),
+                    r.capacity(), r.peerView(), r.route53Healthy(), r.dnsWeight(), evidence));
             return this;
         }
 

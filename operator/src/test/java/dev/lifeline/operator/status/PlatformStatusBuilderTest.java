@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+
+import dev.lifeline.operator.api.RegionHealth;
+import dev.lifeline.operator.policy.ServiceEvidence;
+import dev.lifeline.operator.policy.ServiceSignal;
+import dev.lifeline.operator.policy.ServiceState;
+import dev.lifeline.operator.policy.SilentControlPlane;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +46,32 @@ class PlatformStatusBuilderTest {
         assertThat(status.regions).extracting(r -> r.name + "=" + r.health)
                 .containsExactly("us-east-1=Healthy", "eu-west-1=Unknown");
         assertThat(status.healthyRegions).isEqualTo("1/2");
+    }
+
+    @Test
+    void aPeerWhoseOperatorIsSilentWhileItsServiceAnswersIsControlPlaneSilent() {
+        var silent = new SilentControlPlane("eu-west-1", ServiceState.ALIVE, new ServiceEvidence(ServiceSignal.ANSWERS,
+                ServiceSignal.UNKNOWN, ServiceSignal.ANSWERS), "heartbeat older than 6 s as seen by 2 of 3 regions");
+        var view = new PlatformStatusBuilder.SelfHealingView(Map.of("us-east-1", RegionHealth.HEALTHY, "eu-west-1",
+                RegionHealth.DEGRADED), List.of(), 100, List.of(), Optional.empty(), Map.of("eu-west-1", silent));
+        var observation = new PlatformStatusBuilder.Observation(platform, "us-east-1",
+                Optional.of(available(MediaServerDeploymentDependent.build(platform, "us-east-1"))),
+                Optional.of(available(SignalingDeploymentDependent.build(platform, "us-east-1"))), List.of(),
+                Optional.empty(), Optional.of(view));
+
+        RealtimePlatformStatus status = PlatformStatusBuilder.build(observation, null, NOW);
+
+        Condition c = condition(status, "ControlPlaneSilent");
+        assertThat(c.getStatus()).isEqualTo("True");
+        assertThat(c.getReason()).isEqualTo("ServiceAlive");
+        assertThat(c.getMessage()).contains("eu-west-1", "instance heartbeats alive", "Not drained");
+        assertThat(condition(status, "Ready").getStatus()).as("this region's own readiness").isEqualTo("True");
+        assertThat(ConditionTypes.trueIsBad("ControlPlaneSilent")).as("a Warning Event when it turns True").isTrue();
+
+        var quiet = new PlatformStatusBuilder.SelfHealingView(Map.of(), List.of(), 100, List.of(), Optional.empty());
+        assertThat(condition(PlatformStatusBuilder.build(new PlatformStatusBuilder.Observation(platform, "us-east-1",
+                Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.of(quiet)), status, NOW),
+                "ControlPlaneSilent").getStatus()).isEqualTo("False");
     }
 
     @Test
