@@ -48,7 +48,7 @@ final class BatchRelayLoop implements Runnable, AutoCloseable {
     BatchRelayLoop(RelayCore core, InetSocketAddress bindTo, int index, AtomicLong maxLagNanos) throws IOException {
         this.core = core;
         this.maxLagNanos = maxLagNanos;
-        this.socket = BatchUdpSocket.open(bindTo, 4 << 20, RECEIVE_TIMEOUT_MILLIS);
+        this.socket = BatchUdpSocket.open(bindTo, true, 4 << 20, RECEIVE_TIMEOUT_MILLIS);
         this.in = new MessageArray(BATCH, RelayServer.DATAGRAM_SLOT);
         this.out = new MessageArray(SEND_BATCH, RelayServer.DATAGRAM_SLOT);
         this.thread = new Thread(this, "relay-" + index);

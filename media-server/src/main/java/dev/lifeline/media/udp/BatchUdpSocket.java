@@ -10,7 +10,7 @@ import io.netty.buffer.Unpooled;
 
 /**
  * One blocking IPv4 UDP socket read with {@code recvmmsg} and written with {@code sendmmsg}.
- * Opened with SO_REUSEPORT so that several of them share a port, one per relay thread.
+ * The relay opens several on one port (SO_REUSEPORT), one per relay thread.
  */
 public final class BatchUdpSocket implements AutoCloseable {
 
@@ -22,8 +22,13 @@ public final class BatchUdpSocket implements AutoCloseable {
         this.port = port;
     }
 
-    /** Opens and binds; {@code receiveTimeoutMillis} bounds each blocking receive so the owner can look up. */
-    public static BatchUdpSocket open(InetSocketAddress bindTo, int bufferBytes, int receiveTimeoutMillis) throws IOException {
+    /**
+     * Opens and binds; {@code receiveTimeoutMillis} bounds each blocking receive so the owner can look
+     * up. {@code sharedPort}: SO_REUSEPORT, for the relay's sockets on one port. Not for clients: with it,
+     * binding to port 0 may hand two sockets the same ephemeral port.
+     */
+    public static BatchUdpSocket open(InetSocketAddress bindTo, boolean sharedPort, int bufferBytes,
+                                      int receiveTimeoutMillis) throws IOException {
         if (!(bindTo.getAddress() instanceof Inet4Address)) {
             throw new IOException("batched UDP socket is IPv4 only, not " + bindTo);
         }
@@ -32,7 +37,9 @@ public final class BatchUdpSocket implements AutoCloseable {
         ByteBuf scratch = Unpooled.directBuffer(32);
         try {
             long at = scratch.memoryAddress();
-            setInt(fd, scratch, LinuxUdp.SO_REUSEPORT, 1);
+            if (sharedPort) {
+                setInt(fd, scratch, LinuxUdp.SO_REUSEPORT, 1);
+            }
             setInt(fd, scratch, LinuxUdp.SO_RCVBUF, bufferBytes);
             setInt(fd, scratch, LinuxUdp.SO_SNDBUF, bufferBytes);
             scratch.setLongLE(0, receiveTimeoutMillis / 1000).setLongLE(8, (receiveTimeoutMillis % 1000) * 1000L);
