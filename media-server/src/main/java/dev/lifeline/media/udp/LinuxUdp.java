@@ -31,6 +31,11 @@ public final class LinuxUdp {
             if (!Platform.isLinux() || !(Platform.isIntel() || Platform.isARM()) || !Platform.is64Bit()) {
                 throw new UnsupportedOperationException("needs Linux on 64-bit x86 or ARM, this is " + Platform.ARCH);
             }
+            if (System.getProperty("jna.tmpdir") == null) {
+                // JNA unpacks its native part under the user's cache directory by default; the relay's
+                // pod has a read-only root file system with a writable /tmp (java.io.tmpdir).
+                System.setProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"));
+            }
             Native.register(LinuxUdp.class, Platform.C_LIBRARY_NAME);
         } catch (Throwable t) {
             cause = t;

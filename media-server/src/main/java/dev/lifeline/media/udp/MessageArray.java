@@ -1,7 +1,6 @@
 package dev.lifeline.media.udp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 
 /**
@@ -9,9 +8,9 @@ import io.netty.buffer.Unpooled;
  * message with one {@code iovec} over its own data slot and one {@code sockaddr_in}. Everything is
  * allocated once; filling and reading messages allocates nothing.
  *
- * <p>Slots are pooled direct buffers so that the relay core's {@code retainedDuplicate()} of a
- * received slot is a recycled wrapper, not a new object. Offsets are those of the 64-bit Linux
- * ABI (x86-64 and AArch64 agree): {@code msghdr} is 56 bytes, {@code mmsghdr} 64.
+ * <p>Slots are direct buffers with a memory address, so that the system calls read and write them in
+ * place. Offsets are those of the 64-bit Linux ABI (x86-64 and AArch64 agree): {@code msghdr} is
+ * 56 bytes, {@code mmsghdr} 64.
  */
 public final class MessageArray implements AutoCloseable {
 
@@ -46,7 +45,7 @@ public final class MessageArray implements AutoCloseable {
         this.addresses = iovecs + (long) capacity * IOVEC;
         this.slots = new ByteBuf[capacity];
         for (int i = 0; i < capacity; i++) {
-            slots[i] = PooledByteBufAllocator.DEFAULT.directBuffer(slotSize, slotSize);
+            slots[i] = Unpooled.directBuffer(slotSize, slotSize);
             int header = i * MMSGHDR;
             headers.setLongLE(header + MSG_NAME, addresses + (long) i * SOCKADDR_IN);
             headers.setIntLE(header + MSG_NAMELEN, SOCKADDR_IN);
