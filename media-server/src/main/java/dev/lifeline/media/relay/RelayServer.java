@@ -57,16 +57,21 @@ public final class RelayServer implements AutoCloseable {
     private int port;
 
     public RelayServer(RelayCore core, int threads, String host) {
+        this(core, threads, host, true);
+    }
+
+    /** {@code batchedAllowed} false: Netty even where the batched path works (tests of the fallback). */
+    RelayServer(RelayCore core, int threads, String host, boolean batchedAllowed) {
         this.core = core;
         this.threads = threads;
         this.nativeEpoll = Epoll.isAvailable();
         boolean ipv4 = new InetSocketAddress(host, 0).getAddress() instanceof java.net.Inet4Address;
-        if (LinuxUdp.available() && ipv4) {
+        if (batchedAllowed && LinuxUdp.available() && ipv4) {
             this.transport = Transport.BATCHED;
             this.group = null;
         } else {
-            LOG.warnf("batched UDP unavailable (%s): relay runs on Netty", ipv4 ? LinuxUdp.unavailabilityCause()
-                    : "bind address " + host + " is not IPv4");
+            LOG.warnf("batched UDP unavailable (%s): relay runs on Netty", !batchedAllowed ? "not allowed"
+                    : ipv4 ? LinuxUdp.unavailabilityCause() : "bind address " + host + " is not IPv4");
             this.transport = nativeEpoll ? Transport.EPOLL : Transport.NIO;
             this.group = nativeEpoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(1);
             if (!nativeEpoll) {
