@@ -134,7 +134,8 @@ final class BatchRelayLoop implements Runnable, AutoCloseable {
     public void close() {
         running = false;
         try {
-            thread.join(TimeUnit.MILLISECONDS.toMillis(RECEIVE_TIMEOUT_MILLIS * 20L));
+            // A receive returns within its timeout, so the thread sees running = false soon.
+            thread.join(RECEIVE_TIMEOUT_MILLIS * 20L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
