@@ -86,7 +86,13 @@ final class BatchRelayLoop implements Runnable, AutoCloseable {
             }
             long received = System.nanoTime();
             for (int i = 0; i < count; i++) {
-                core.onDatagram(in.received(i), sender(in.ipv4(i), in.port(i)), egress);
+                try {
+                    core.onDatagram(in.received(i), sender(in.ipv4(i), in.port(i)), egress);
+                } catch (RuntimeException e) {
+                    // The core counts bad input instead of throwing; should a bug throw anyway, one
+                    // datagram is lost, not the thread (Netty's pipeline gave the same guarantee).
+                    LOG.errorf(e, "relay dropped a datagram it failed to handle");
+                }
             }
             if (goAwayRequested.getAndSet(false)) {
                 core.sendGoAway(egress);
