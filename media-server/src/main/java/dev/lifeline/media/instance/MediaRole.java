@@ -42,7 +42,7 @@ public class MediaRole implements RoleStats {
                 config.media().capacity() * config.media().maxParticipantsPerSession());
         core = new RelayCore(instanceId, tokens, new BindingTable(maxBindings), counters, RelayCore.EpochClock.SYSTEM);
         int threads = config.media().threads() > 0 ? config.media().threads() : Runtime.getRuntime().availableProcessors();
-        server = new RelayServer(core, threads).start(config.media().bindHost(), config.media().udpPort());
+        server = new RelayServer(core, threads, config.media().bindHost()).start(config.media().bindHost(), config.media().udpPort());
         registerMetrics();
     }
 
@@ -137,6 +137,8 @@ public class MediaRole implements RoleStats {
         Gauge.builder("lifeline.relay.bindings", core.table(), t -> t.bindingCount()).register(registry);
         Gauge.builder("lifeline.relay.sockets", server, s -> s.sockets()).register(registry);
         Gauge.builder("lifeline.relay.native.epoll", server, s -> s.nativeEpoll() ? 1 : 0).register(registry);
+        Gauge.builder("lifeline.relay.batched.io", server, s -> s.transport() == RelayServer.Transport.BATCHED ? 1 : 0)
+                .register(registry);
     }
 
 }

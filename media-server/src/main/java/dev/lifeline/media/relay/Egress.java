@@ -8,8 +8,9 @@ import io.netty.buffer.ByteBuf;
 public interface Egress {
 
     /**
-     * Queues {@code packet} (ownership passes to the egress) for {@code to}. Returns false, having
-     * released the packet, when the socket is backed up: the relay drops rather than queue without bound.
+     * Queues {@code packet} (one reference passes to the egress) for {@code to}. Returns false, having
+     * released it, when the socket is backed up: the relay drops rather than queue without bound. The
+     * same buffer may be sent to several addresses: read it, never move its reader or writer index.
      */
     boolean send(ByteBuf packet, InetSocketAddress to);
 

@@ -15,8 +15,8 @@ import io.netty.buffer.ByteBuf;
  * an {@link Egress}. MEDIA from a bound address is forwarded unchanged to the other members of its
  * session; everything else that is not a valid control packet is dropped and counted.
  *
- * <p>Steady-state MEDIA forwarding allocates no buffers: each copy is a retained duplicate of the
- * received buffer (Netty recycles those wrappers).
+ * <p>Steady-state MEDIA forwarding allocates nothing: each copy is the received buffer retained
+ * once more, not a duplicate (Netty's recycler, which backs duplicates, can allocate as it queues).
  */
 public final class RelayCore {
 
@@ -83,7 +83,8 @@ public final class RelayCore {
         Binding[] members = BindingTable.roomOf(from);
         for (Binding to : members) {
             if (to != from) {
-                if (egress.send(packet.retainedDuplicate(), to.address)) {
+                // The same buffer once more (no wrapper object): egresses only read it, never move its indices.
+                if (egress.send(packet.retain(), to.address)) {
                     counters.forwarded.increment();
                 } else {
                     counters.overloadDropped.increment();

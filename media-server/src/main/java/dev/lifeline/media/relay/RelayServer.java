@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import dev.lifeline.media.udp.LinuxUdp;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -29,34 +30,60 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 
 /**
- * The UDP side of the relay: one datagram socket per event-loop thread, all bound to the same
- * port with SO_REUSEPORT, so the kernel spreads clients across cores and each thread only ever
- * writes to its own socket. Falls back to a single NIO socket where native epoll is unavailable.
+ * The UDP side of the relay: one datagram socket per relay thread, all bound to the same port with
+ * SO_REUSEPORT, so the kernel spreads clients across cores and each thread only ever writes to its
+ * own socket. On Linux (64-bit x86/ARM) with an IPv4 bind address each thread is a
+ * {@link BatchRelayLoop}: batched {@code recvmmsg}/{@code sendmmsg} on reused message arrays, no
+ * allocation per datagram. Elsewhere it runs on Netty: native epoll, or a single NIO socket.
  */
 public final class RelayServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RelayServer.class);
     private static final long LAG_PROBE_MILLIS = 50;
     /** Larger than any valid packet, so an oversize datagram is still seen as oversize (then dropped). */
-    private static final int DATAGRAM_SLOT = 1536;
+    static final int DATAGRAM_SLOT = 1536;
+
+    /** How the relay's sockets are driven, best first. */
+    public enum Transport { BATCHED, EPOLL, NIO }
 
     private final RelayCore core;
+    private final int threads;
+    private final Transport transport;
     private final EventLoopGroup group;
+    private final List<BatchRelayLoop> batchLoops = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
     private final boolean nativeEpoll;
     private final AtomicLong maxLagNanos = new AtomicLong();
     private int port;
 
-    public RelayServer(RelayCore core, int threads) {
+    public RelayServer(RelayCore core, int threads, String host) {
+        this(core, threads, host, true);
+    }
+
+    /** {@code batchedAllowed} false: Netty even where the batched path works (tests of the fallback). */
+    RelayServer(RelayCore core, int threads, String host, boolean batchedAllowed) {
         this.core = core;
+        this.threads = threads;
         this.nativeEpoll = Epoll.isAvailable();
-        this.group = nativeEpoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(1);
-        if (!nativeEpoll) {
-            LOG.warnf("native epoll unavailable (%s): relay runs on one NIO socket", Epoll.unavailabilityCause());
+        boolean ipv4 = new InetSocketAddress(host, 0).getAddress() instanceof java.net.Inet4Address;
+        if (batchedAllowed && LinuxUdp.available() && ipv4) {
+            this.transport = Transport.BATCHED;
+            this.group = null;
+        } else {
+            LOG.warnf("batched UDP unavailable (%s): relay runs on Netty", !batchedAllowed ? "not allowed"
+                    : ipv4 ? LinuxUdp.unavailabilityCause() : "bind address " + host + " is not IPv4");
+            this.transport = nativeEpoll ? Transport.EPOLL : Transport.NIO;
+            this.group = nativeEpoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(1);
+            if (!nativeEpoll) {
+                LOG.warnf("native epoll unavailable (%s): relay runs on one NIO socket", Epoll.unavailabilityCause());
+            }
         }
     }
 
     public RelayServer start(String host, int requestedPort) throws InterruptedException {
+        if (transport == Transport.BATCHED) {
+            return startBatched(host, requestedPort);
+        }
         int sockets = nativeEpoll ? countLoops() : 1;
         int bindPort = requestedPort;
         for (int i = 0; i < sockets; i++) {
@@ -93,16 +120,44 @@ public final class RelayServer implements AutoCloseable {
         return this;
     }
 
+    private RelayServer startBatched(String host, int requestedPort) {
+        int bindPort = requestedPort;
+        try {
+            for (int i = 0; i < threads; i++) {
+                BatchRelayLoop loop = new BatchRelayLoop(core, new InetSocketAddress(host, bindPort), i, maxLagNanos);
+                batchLoops.add(loop.start());
+                bindPort = loop.port();
+            }
+        } catch (java.io.IOException e) {
+            close();
+            throw new IllegalStateException("relay cannot open its UDP socket on " + host + ":" + requestedPort, e);
+        }
+        port = bindPort;
+        LOG.infof("relay %s listening on udp %s:%d with %d batched (recvmmsg/sendmmsg) socket(s)", core.relayId(), host,
+                port, threads);
+        return this;
+    }
+
     public int port() {
         return port;
     }
 
+    /** Ids of the batched relay threads (empty on Netty), for allocation and CPU accounting. */
+    long[] threadIds() {
+        return batchLoops.stream().mapToLong(BatchRelayLoop::threadId).toArray();
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Native Linux socket I/O (batched or Netty epoll), as opposed to the portable NIO fallback. */
     public boolean nativeEpoll() {
-        return nativeEpoll;
+        return transport != Transport.NIO;
     }
 
     public int sockets() {
-        return channels.size();
+        return transport == Transport.BATCHED ? batchLoops.size() : channels.size();
     }
 
     /** Largest event-loop lag since the last call, in milliseconds. */
@@ -112,6 +167,11 @@ public final class RelayServer implements AutoCloseable {
 
     /** Sends GOAWAY to every bound client from the first socket (same port, so clients accept it). */
     public void sendGoAway() {
+        if (transport == Transport.BATCHED) {
+            // One loop tells every bound client (the table is shared); all sockets share the port.
+            batchLoops.get(0).requestGoAway();
+            return;
+        }
         Channel channel = channels.get(0);
         channel.eventLoop().execute(() -> {
             core.sendGoAway(new ChannelEgress(channel));
@@ -121,6 +181,12 @@ public final class RelayServer implements AutoCloseable {
 
     @Override
     public void close() {
+        for (BatchRelayLoop loop : batchLoops) {
+            loop.close();
+        }
+        if (group == null) {
+            return;
+        }
         for (Channel channel : channels) {
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
