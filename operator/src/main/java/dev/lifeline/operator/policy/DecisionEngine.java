@@ -102,7 +102,8 @@ public final class DecisionEngine {
         RegionRoles roles = RegionRoles.of(in, quorum);
         LocalSessions own = LocalSessions.of(in);
         LocalReroute reroute = RerouteStep.plan(in, prev.reroute(), breakersNow, samples, roles, quorum, own);
-        PeerDrains peerDrains = PeerDrainStep.plan(in, prev.peerDrainsIssued(), quorum);
+        PeerDrains peerDrains = PeerDrainStep.plan(in, prev.peerDrainsIssued(), quorum,
+                service.silentControlPlanes().keySet());
         Load load = LoadStep.track(in, prev.forecast(), prev.peerPeaks(), own);
         OverloadStep.Overload overload = OverloadStep.track(in, prev.overloadedSince());
         PreScale preScale = PreScaleStep.plan(in, prev.scaleHistory(), load, roles, reroute.state(), overload);

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.lifeline.operator.policy.Observations.RegionObservation;
 
@@ -32,12 +33,18 @@ final class PeerDrainStep {
     private PeerDrainStep() {
     }
 
-    /** @param previouslyIssued the previous decision's {@link PeerDrains#issued} */
-    static PeerDrains plan(DecisionInput in, Map<String, Instant> previouslyIssued, QuorumPolicy.Verdict quorum) {
+    /**
+     * @param previouslyIssued the previous decision's {@link PeerDrains#issued}
+     * @param quorum the verdict of the service step: down = operator silent and service down
+     * @param stillSilent peers whose operator is still silent (down or not): a drain issued for one of them is
+     *        remembered through a moment of doubt (a read that failed), so the same outage is not counted twice
+     */
+    static PeerDrains plan(DecisionInput in, Map<String, Instant> previouslyIssued, QuorumPolicy.Verdict quorum,
+            Set<String> stillSilent) {
         Map<String, Instant> issued = new LinkedHashMap<>();
         previouslyIssued.forEach((region, at) -> {
-            if (quorum.isDown(region)) {
-                issued.put(region, at); // forget regions that are back
+            if (quorum.isDown(region) || stillSilent.contains(region)) {
+                issued.put(region, at); // forget regions whose operator is heard again
             }
         });
         List<Decision> decisions = new ArrayList<>();

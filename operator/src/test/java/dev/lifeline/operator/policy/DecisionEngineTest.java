@@ -429,6 +429,29 @@ class DecisionEngineTest {
     }
 
     @Test
+    void aMomentOfDoubtDuringAnOutageDoesNotMakeItANewOne() {
+        Driver us = new Driver(Fixtures.spec(US, EU, AP));
+        Function<ServiceEvidence, Function<Instant, Observations>> view = evidence -> now -> {
+            Instant old = now.minusSeconds(60);
+            Snapshot s = new Snapshot(US);
+            Map<String, Instant> v = Map.of(US, now, EU, now, AP, old);
+            s.region(US, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(EU, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(AP, old, Phase.SERVING, 2000L, 5000L, Map.of(US, old, EU, old, AP, old), false, 100);
+            s.service(AP, evidence);
+            s.healthyLocal(2, 500);
+            return s.build();
+        };
+        us.run(4, 2, view.apply(Fixtures.SERVICE_DOWN));
+        assertThat(us.logged(Action.Drain.class)).hasSize(1);
+        // one interval the instance heartbeats could not be read: in doubt, not drained again, not forgotten
+        us.run(2, 2, view.apply(new ServiceEvidence(ServiceSignal.UNKNOWN, ServiceSignal.SILENT, ServiceSignal.SILENT)));
+        assertThat(us.state.peerDrainsIssued()).containsKey(AP);
+        us.run(4, 2, view.apply(Fixtures.SERVICE_DOWN));
+        assertThat(us.logged(Action.Drain.class)).as("re-asserted only after the step interval").hasSize(1);
+    }
+
+    @Test
     void aSilentPeerIsDrainedByQuorumByExactlyOneRegion() {
         Driver us = new Driver(Fixtures.spec(US, EU, AP));
         Driver eu = new Driver(Fixtures.spec(US, EU, AP));
