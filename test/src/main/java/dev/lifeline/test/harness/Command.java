@@ -1,6 +1,7 @@
 package dev.lifeline.test.harness;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -9,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a command-line tool (helm, kubectl kustomize) to completion and keeps what it printed. */
+/** Runs a command-line tool (helm, kubectl kustomize, promtool) to completion and keeps what it printed. */
 public final class Command {
 
     /** Exit code and everything printed: stdout and stderr kept apart, since YAML goes to stdout. */
@@ -32,9 +33,16 @@ public final class Command {
     }
 
     public static Result run(Path workDir, Duration timeout, String... command) {
+        return runWithInput(workDir, timeout, "", command);
+    }
+
+    /** As {@link #run(Path, Duration, String...)}, with {@code stdin} written to the tool's standard input. */
+    public static Result runWithInput(Path workDir, Duration timeout, String stdin, String... command) {
         try {
             Process process = new ProcessBuilder(command).directory(workDir.toFile()).start();
-            process.getOutputStream().close();
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process, false));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process, true));
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

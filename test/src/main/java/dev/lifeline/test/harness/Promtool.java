@@ -1,14 +1,9 @@
 package dev.lifeline.test.harness;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Prometheus' own tools, built by {@code test/scripts/promtool.sh} (pinned, cached outside the
@@ -18,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Promtool {
 
-    private static final long TIMEOUT_SECONDS = 600; // a cold build of promtool takes minutes
+    private static final Duration TIMEOUT = Duration.ofMinutes(10); // a cold build of promtool takes minutes
 
     private final Path bin;
 
@@ -55,33 +50,7 @@ public final class Promtool {
     }
 
     private static Result run(List<String> command, String stdin) {
-        try {
-            Process process = new ProcessBuilder(command).start();
-            // Both streams read at once: a full pipe would block the tool.
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process, false));
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process, true));
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(command + " did not finish in " + TIMEOUT_SECONDS + " s");
-            }
-            return new Result(process.exitValue(), out.join(), err.join());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String read(Process process, boolean stderr) {
-        try {
-            return new String((stderr ? process.getErrorStream() : process.getInputStream()).readAllBytes(),
-                    StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Command.Result result = Command.runWithInput(RepoPaths.root(), TIMEOUT, stdin, command.toArray(String[]::new));
+        return new Result(result.exitCode(), result.stdout(), result.stderr());
     }
 }
