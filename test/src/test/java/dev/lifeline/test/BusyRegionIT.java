@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.lifeline.test.RelayHeartbeats.Relay;
 import dev.lifeline.test.harness.FaultInjection;
 import dev.lifeline.test.harness.PodFault;
+import dev.lifeline.test.harness.Teardown;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -45,20 +46,12 @@ class BusyRegionIT {
             failover.preScale.forecast = false;
             platform.getSpec().mediaServer.sessionsPerReplica = SESSIONS_PER_REPLICA;
         });
-        await("both regions serving, us-east-1's pods running").atMost(Duration.ofSeconds(180))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> regions.weights().equals(regions.allAt(100))
-                        && regions.seesEveryRegionHealthy("us-east-1"));
+        regions.awaitServing("us-east-1", Duration.ofSeconds(180));
     }
 
     @AfterAll
     static void stopRegions() {
-        if (relays != null) {
-            relays.close();
-        }
-        if (regions != null) {
-            regions.close();
-        }
+        Teardown.closeAll(relays, regions);
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.lifeline.operator.health.PodSignals;
 import dev.lifeline.test.RelayHeartbeats.Relay;
 import dev.lifeline.test.harness.FaultInjection;
 import dev.lifeline.test.harness.Platforms;
+import dev.lifeline.test.harness.Teardown;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -66,20 +67,12 @@ class CrashLoopIT {
             // Step interval = max(TTL, health-check interval x threshold) = 10 s.
             platform.getSpec().dns.healthCheck.failureThreshold = 1;
         });
-        await("both regions serving, us-east-1's pods running").atMost(Duration.ofSeconds(180))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> regions.weights().equals(regions.allAt(100))
-                        && regions.seesEveryRegionHealthy("us-east-1"));
+        regions.awaitServing("us-east-1", Duration.ofSeconds(180));
     }
 
     @AfterAll
     static void stopRegions() {
-        if (relays != null) {
-            relays.close();
-        }
-        if (regions != null) {
-            regions.close();
-        }
+        Teardown.closeAll(relays, regions);
     }
 
     @Test

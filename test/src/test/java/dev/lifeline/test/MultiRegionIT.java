@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.lifeline.operator.status.ConditionTypes;
 import dev.lifeline.test.RelayHeartbeats.Relay;
+import dev.lifeline.test.harness.Teardown;
 import dev.lifeline.testkit.AwsService;
 import dev.lifeline.testkit.Fault;
 
@@ -56,12 +57,7 @@ class MultiRegionIT {
 
     @AfterAll
     static void stopRegions() {
-        if (relays != null) {
-            relays.close();
-        }
-        if (regions != null) {
-            regions.close();
-        }
+        Teardown.closeAll(relays, regions);
     }
 
     @Test

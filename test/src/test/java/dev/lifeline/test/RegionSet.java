@@ -189,6 +189,13 @@ final class RegionSet implements AutoCloseable {
                 .until(() -> weights().equals(allAt(100)) && regions.stream().allMatch(this::seesEveryRegionHealthy));
     }
 
+    /** Waits until every region serves at weight 100 and {@code region}'s operator sees every region healthy. */
+    void awaitServing(String region, Duration timeout) {
+        Awaitility.await("every region at weight 100, " + region + "'s operator seeing every region healthy")
+                .atMost(timeout).pollInterval(Duration.ofSeconds(1))
+                .until(() -> weights().equals(allAt(100)) && seesEveryRegionHealthy(region));
+    }
+
     /** The condition of the given type on the platform's status in {@code region}, or {@code null}. */
     Condition condition(String region, String type) {
         RealtimePlatform platform = platformIn(region);
