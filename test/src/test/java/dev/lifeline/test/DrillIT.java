@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.lifeline.operator.api.DrillStatus;
-import dev.lifeline.operator.api.HealthCheckSpec;
 import dev.lifeline.operator.api.RealtimePlatform;
 
 /**
@@ -27,13 +26,7 @@ class DrillIT {
 
     @BeforeAll
     static void startRegions() {
-        regions = RegionSet.start("drill", List.of("us-east-1", "eu-west-1"), List.of(), platform -> {
-            // Restore steps of max(TTL, 10 s × 1) and two of them keep the drill short.
-            HealthCheckSpec healthCheck = platform.getSpec().dns.healthCheck; // keeps RegionSet's endpoint port
-            healthCheck.intervalSeconds = 10;
-            healthCheck.failureThreshold = 1;
-                platform.getSpec().failover.reroute.stepPercent = 50;
-        });
+        regions = RegionSet.start("drill", List.of("us-east-1", "eu-west-1"), List.of(), RegionSet::shortDrills);
         regions.awaitSteady("start", Duration.ofSeconds(120));
     }
 

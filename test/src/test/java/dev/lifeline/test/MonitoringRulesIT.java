@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.lifeline.operator.api.HealthCheckSpec;
 import dev.lifeline.test.harness.OperatorProcess;
 import dev.lifeline.test.harness.Promtool;
 import dev.lifeline.test.harness.RepoPaths;
@@ -64,12 +63,7 @@ class MonitoringRulesIT {
     static void start() throws IOException {
         tools = Promtool.provide();
         work = Files.createDirectories(RepoPaths.root().resolve("test/target/monitoring"));
-        regions = RegionSet.start("monitoring", List.of("us-east-1", "eu-west-1"), List.of(), platform -> {
-            HealthCheckSpec healthCheck = new HealthCheckSpec();
-            healthCheck.intervalSeconds = 10;
-            healthCheck.failureThreshold = 1;
-            platform.getSpec().dns.healthCheck = healthCheck;
-        });
+        regions = RegionSet.start("monitoring", List.of("us-east-1", "eu-west-1"), List.of(), RegionSet::shortDrills);
         regions.awaitSteady("start", Duration.ofSeconds(120));
         // A drill drains us-east-1 on purpose: weight, decision and INSYNC series get values.
         assertThat(regions.operators.get("us-east-1").post(PLATFORM_PATH + "/drill?holdSeconds=60").statusCode())

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import org.awaitility.Awaitility;
 
+import dev.lifeline.operator.api.HealthCheckSpec;
 import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RegionSpec;
@@ -65,6 +66,17 @@ final class RegionSet implements AutoCloseable {
     }
 
     /** Starts the regions and applies the platform (adjusted by {@code customize}) in each. */
+    /**
+     * Drills that end in about 20 s: restore steps of max(TTL, 10 s health-check interval x 1) and two of
+     * them (50 %). Edits the health check in place, so that it keeps the endpoint port RegionSet gave it.
+     */
+    static void shortDrills(RealtimePlatform platform) {
+        HealthCheckSpec healthCheck = platform.getSpec().dns.healthCheck;
+        healthCheck.intervalSeconds = 10;
+        healthCheck.failureThreshold = 1;
+        platform.getSpec().failover.reroute.stepPercent = 50;
+    }
+
     static RegionSet start(String name, List<String> regions, Consumer<RealtimePlatform> customize) {
         return start(name, regions, List.of(), customize);
     }

@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lifeline.operator.api.DrillStatus;
-import dev.lifeline.operator.api.HealthCheckSpec;
 import dev.lifeline.test.harness.ApiTokens;
 import dev.lifeline.test.harness.RepoPaths;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,14 +41,7 @@ class StatusPageIT {
 
     @BeforeAll
     static void startRegions() {
-        regions = RegionSet.start("status-page", List.of("us-east-1", "eu-west-1"), List.of(), platform -> {
-            // As DrillIT: restore steps of max(TTL, 10 s × 1), two of them, keep the drill short.
-            HealthCheckSpec healthCheck = new HealthCheckSpec();
-            healthCheck.intervalSeconds = 10;
-            healthCheck.failureThreshold = 1;
-            platform.getSpec().dns.healthCheck = healthCheck;
-            platform.getSpec().failover.reroute.stepPercent = 50;
-        });
+        regions = RegionSet.start("status-page", List.of("us-east-1", "eu-west-1"), List.of(), RegionSet::shortDrills);
         regions.awaitSteady("start", Duration.ofSeconds(120));
     }
 
