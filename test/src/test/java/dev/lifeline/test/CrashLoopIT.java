@@ -36,7 +36,7 @@ class CrashLoopIT {
             "app.kubernetes.io/instance", "meet", "app.kubernetes.io/component", "media-server");
     private static final String MEDIA_DEPLOYMENT = "meet-media-server";
     private static final int SESSIONS_PER_REPLICA = 100;
-    private static final int HEADROOM_PERCENT = 20;
+    static final int HEADROOM_PERCENT = 20;
     /** Each region's two relays carry 80 sessions of 100: (80 + 80) × 1.2 / 100 → 2 replicas, the minimum. */
     private static final long SESSIONS_PER_RELAY = 80;
     private static final int RELAYS_BEFORE = 2;
@@ -46,28 +46,35 @@ class CrashLoopIT {
     @BeforeAll
     static void startRegions() {
         regions = RegionSet.start("crash", List.of("us-east-1", "eu-west-1"), List.of("us-east-1"), platform -> {
-            var failover = platform.getSpec().failover;
-            failover.heartbeatIntervalSeconds = 1;
-            failover.staleAfterSeconds = 4;
-            failover.restart.maxRestartsPerHour = 2;
-            failover.restart.backoffSeconds = 1;
-            failover.restart.maxBackoffSeconds = 2;
-            failover.circuitBreaker.slidingWindowSeconds = 10;
-            failover.circuitBreaker.minimumSamples = 4;
-            failover.circuitBreaker.openSeconds = 5;
-            failover.circuitBreaker.halfOpenProbes = 2;
-            failover.reroute.stepPercent = 50;
-            // Long enough that the drain goes ahead because eu-west-1's new capacity is ready, not by the deadline.
-            failover.reroute.drainDeadlineSeconds = 30;
-            failover.preScale.headroomPercent = HEADROOM_PERCENT;
-            // Reactive pre-scale only, so that the survivor's replicas are exactly the formula's (the relays'
-            // sessions appear as a step when the test starts writing them; predictive scaling is unit-tested).
-            failover.preScale.forecast = false;
+            crashLoopPolicy(platform);
             platform.getSpec().mediaServer.sessionsPerReplica = SESSIONS_PER_REPLICA;
-            // Step interval = max(TTL, health-check interval x threshold) = 10 s.
-            platform.getSpec().dns.healthCheck.failureThreshold = 1;
         });
         regions.awaitServing("us-east-1", Duration.ofSeconds(180));
+    }
+
+    /**
+     * A failover policy that gets through a crash loop in a test's time: a restart budget of 2 with 1-2 s backoff,
+     * a 10 s breaker window of at least 4 samples, open for 5 s, 2 probes to close; restore in steps of 50 %;
+     * reactive pre-scale only (the survivor's replicas are exactly the formula's; predictive scaling is
+     * unit-tested); a health check failing at once, so a restore step takes max(TTL, 10 s x 1) = 10 s.
+     */
+    static void crashLoopPolicy(dev.lifeline.operator.api.RealtimePlatform platform) {
+        var failover = platform.getSpec().failover;
+        failover.heartbeatIntervalSeconds = 1;
+        failover.staleAfterSeconds = 4;
+        failover.restart.maxRestartsPerHour = 2;
+        failover.restart.backoffSeconds = 1;
+        failover.restart.maxBackoffSeconds = 2;
+        failover.circuitBreaker.slidingWindowSeconds = 10;
+        failover.circuitBreaker.minimumSamples = 4;
+        failover.circuitBreaker.openSeconds = 5;
+        failover.circuitBreaker.halfOpenProbes = 2;
+        failover.reroute.stepPercent = 50;
+        // Long enough that the drain goes ahead because the survivor's new capacity is ready, not by the deadline.
+        failover.reroute.drainDeadlineSeconds = 30;
+        failover.preScale.headroomPercent = HEADROOM_PERCENT;
+        failover.preScale.forecast = false;
+        platform.getSpec().dns.healthCheck.failureThreshold = 1;
     }
 
     @AfterAll

@@ -8,28 +8,35 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-import dev.lifeline.test.harness.ControlPlane;
-import dev.lifeline.test.harness.OperatorProcess;
+import dev.lifeline.test.harness.Platforms;
 
-/** The README's local-run command (scripts/local-run.sh runs LocalRun) works and prints what it created. */
+/**
+ * The README's local run (scripts/local-run.sh runs LocalRun) on a machine without real nodes:
+ * kwok's simulated nodes, every sample applied, and the newcomer sees the platforms Ready.
+ * {@link LocalRunE2E} covers the same command with real pods and calls.
+ */
 class LocalRunIT {
 
     @Test
-    void localRunAppliesSamplesAndPrintsWhatWasCreatedAndTheStatus() {
+    void withoutRealNodesTheLocalRunFallsBackToKwokSaysSoAndReachesReady() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try (ControlPlane plane = ControlPlane.start("local-run-it");
-                OperatorProcess operator = LocalRun.run(plane, "us-east-1",
-                        new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+        try (LocalRun.Running running = LocalRun.startOnKwok("us-east-1", "(LocalRunIT: real nodes not used)",
+                new PrintStream(printed, true, StandardCharsets.UTF_8))) {
             String output = printed.toString(StandardCharsets.UTF_8);
-            assertThat(output).contains("applied   RealtimePlatform/demo", "applied   RealtimePlatform/meet",
+            assertThat(output).contains("No real nodes on this machine", "(LocalRunIT: real nodes not used)",
+                    "applied   RealtimePlatform/demo", "applied   RealtimePlatform/meet",
                     "created   Deployment/meet-media-server", "created   Service/meet-signaling (LoadBalancer",
-                    "created   PodDisruptionBudget/demo-signaling", "WorkloadsAvailable", "get rtp -A");
-            assertThat(operator.isAlive()).isTrue();
-            assertThat(output).contains("Status page: " + operator.baseUrl() + "/status/?namespace=rtc&name=meet",
+                    "created   PodDisruptionBudget/demo-signaling", "get rtp -A -w", "/realtimeplatforms/demo/health");
+            assertThat(running.operator().isAlive()).isTrue();
+            assertThat(running.calls()).isEmpty();
+            var demo = Platforms.of(running.plane().client()).inNamespace(LocalRun.NAMESPACE).withName(LocalRun.DEMO).get();
+            assertThat(Platforms.condition(demo, "Ready")).get().satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+            assertThat(output).containsPattern("Ready +True");
+            assertThat(output).contains("Status page:", running.operator().baseUrl() + "/status/?namespace=rtc&name=demo",
                     "create token <serviceaccount>");
             String token = output.lines().dropWhile(l -> !l.startsWith("Token for the page")).skip(1).findFirst()
                     .orElseThrow().trim();
-            assertThat(operator.request("GET", "/api/v1/namespaces/rtc/realtimeplatforms/meet/history", token)
+            assertThat(running.operator().request("GET", "/api/v1/namespaces/rtc/realtimeplatforms/demo/health", token)
                     .statusCode()).as("the printed token reads the REST API").isEqualTo(200);
         }
     }

@@ -3,14 +3,24 @@ package dev.lifeline.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,159 +28,80 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import dev.lifeline.operator.api.ComputeResources;
+import dev.lifeline.media.load.AudioParticipant;
+import dev.lifeline.media.load.CallLoad;
+import dev.lifeline.media.load.Disruption;
+import dev.lifeline.media.token.TokenCodec;
 import dev.lifeline.operator.api.MediaServerSpec;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.ReplicaRange;
-import dev.lifeline.operator.api.ResourceAmounts;
 import dev.lifeline.sessiontable.InstanceHeartbeat;
-import dev.lifeline.sessiontable.InstanceHeartbeatCodec;
-import dev.lifeline.sessiontable.ItemKeys;
-import dev.lifeline.sessiontable.TableSchema;
-import dev.lifeline.test.harness.OperatorProcess;
 import dev.lifeline.test.harness.Platforms;
-import dev.lifeline.test.harness.RealNode;
 import dev.lifeline.test.harness.RepoPaths;
-import dev.lifeline.test.harness.SimulatedRegion;
 import dev.lifeline.test.harness.Teardown;
-import dev.lifeline.testkit.MotoServer;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.route53.Route53Client;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 
 /**
- * The operator deploys its own media server on a real node: one simulated region whose only
- * schedulable node is a real kubelet (kwok's fake node is cordoned), moto for DynamoDB and Route 53
- * bound to the node's address so that pods reach it, and the packaged operator as a process.
- * The media-server image built by {@code scripts/build-images.sh} (or {@code -Pimages}) is imported
- * into the node; the media-server and signaling pods run it under the operator's hardened pod
- * template (read-only root, uid 10001, no capabilities), become Ready through their real HTTP
- * probes, heartbeat into the session table the operator created, and the platform's {@code Ready}
- * condition follows from their real available replicas. Then a relay's JVM is SIGKILLed from
- * the host and the kubelet restarts the container.
+ * The operator deploys its own media server on a real node ({@link RealPodsStack}: one simulated
+ * region whose only schedulable node is a real kubelet, moto bound to the node's address, the
+ * packaged operator as a process). In order, sharing that one platform:
+ * <ol>
+ *   <li>the media-server and signaling pods run the built image under the operator's hardened pod
+ *       template, become Ready through their real HTTP probes, heartbeat into the session table the
+ *       operator created, and the platform's {@code Ready} follows from their real available replicas;</li>
+ *   <li>the client library on the host makes 20 two-party calls through the signaling pod and the two
+ *       relays (pod IPs); the JVM of the relay with the most calls is SIGKILLed from the host: every one
+ *       of its calls has media again through the other relay (time per call written to
+ *       {@code target/harness/real-pods-relay-kill.txt}), and the kubelet restarts the container;</li>
+ *   <li>new calls land mostly on the restarted, emptier relay; the operator's pod-deletion-cost ranks it
+ *       below the other, so scaling the media server down to one replica makes the real ReplicaSet
+ *       delete it; on SIGTERM it answers its readiness probe with 503 while it drains, its calls move
+ *       with none dropped, and it exits within terminationGracePeriodSeconds.</li>
+ * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealPodsE2E {
 
-    private static final String REGION = "us-east-1";
-    private static final String NODE = "us-east-1a-real-1";
-    private static final String NAMESPACE = "rtc";
-    private static final String NAME = "meet";
-    private static final String TABLE = "meet-sessions";
-    private static final String AWS_SECRET = "lifeline-aws";
-    private static final StaticCredentialsProvider CREDENTIALS =
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("lifeline-test", "lifeline-test"));
-    private static final Duration PODS_READY = Duration.ofSeconds(150);
+    private static final Logger LOG = LoggerFactory.getLogger(RealPodsE2E.class);
+    private static final String REGION = RealPodsStack.REGION;
+    private static final String NODE = RealPodsStack.NODE;
+    private static final String NAMESPACE = RealPodsStack.NAMESPACE;
+    private static final String NAME = RealPodsStack.NAME;
 
-    private static SimulatedRegion region;
-    private static RealNode node;
-    private static MotoServer moto;
-    private static OperatorProcess operator;
-    private static DynamoDbClient dynamo;
+    private static final int CALLS = 20;
+    private static final int EXTRA_CALLS = 8;
+
+    private static RealPodsStack stack;
+    private static CallLoad calls;
+    private static CallLoad extraCalls;
     private static KubernetesClient client;
-
-    /** The archive of the media-server image, named as the operator's default image. */
-    static Path mediaServerArchive() {
-        String tag = MediaServerSpec.DEFAULT_IMAGE.substring(MediaServerSpec.DEFAULT_IMAGE.lastIndexOf(':') + 1);
-        Path archive = RepoPaths.root().resolve("target/images/lifeline-media-server-" + tag + ".tar");
-        if (!Files.isRegularFile(archive)) {
-            throw new IllegalStateException("The media-server image is not built: " + archive + " is missing. Run"
-                    + " scripts/build-images.sh (or build with -Pimages, as scripts/test.sh does).");
-        }
-        return archive;
-    }
 
     @BeforeAll
     static void start() {
-        Path archive = mediaServerArchive();
-        region = SimulatedRegion.start(REGION, SimulatedRegion.Options.defaults().withZones("a").withRealNodes());
-        client = region.client();
-        // The region's pods must land on the real node: kwok's fake node only pretends to run them.
-        for (String fake : region.nodeNames()) {
-            client.nodes().withName(fake).edit(n -> {
-                n.getSpec().setUnschedulable(true);
-                return n;
-            });
-        }
-        node = RealNode.start(region, NODE, REGION + "a");
-        node.importImage(archive);
-        // Pods cannot reach the host's loopback: moto listens on the node's address.
-        moto = MotoServer.start(node.nodeIp());
-        dynamo = DynamoDbClient.builder().endpointOverride(moto.endpoint()).region(Region.of(REGION))
-                .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
-
-        region.controlPlane().installCrds();
-        region.controlPlane().createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
-        region.controlPlane().createNamespace(NAMESPACE);
-        // What the README's install asks of the user: the signing key; here also the emulator's credentials.
-        client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(NAME + "-signing")
-                .endMetadata().withStringData(Map.of("token-secret", "real-pods-e2e-0123456789abcdef")).build()).create();
-        client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(AWS_SECRET)
-                .endMetadata().withStringData(Map.of("AWS_ACCESS_KEY_ID", "lifeline-test",
-                        "AWS_SECRET_ACCESS_KEY", "lifeline-test", "AWS_EC2_METADATA_DISABLED", "true")).build())
-                .create();
-
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("LIFELINE_DNS_PROVIDER", "route53");
-        env.put("LIFELINE_SESSION_STORE_PROVIDER", "dynamodb");
-        env.put("LIFELINE_AWS_ENDPOINT_OVERRIDE", moto.endpoint().toString());
-        env.put("LIFELINE_AWS_DRIFT_INTERVAL", "5s");
-        env.put("LIFELINE_AWS_PENDING_POLL_INTERVAL", "500ms");
-        env.put("AWS_ACCESS_KEY_ID", "lifeline-test");
-        env.put("AWS_SECRET_ACCESS_KEY", "lifeline-test");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        // The configuration this test is about: what the operator hands its pods for an emulator.
-        env.put("LIFELINE_WORKLOAD_DYNAMODB_ENDPOINT", moto.endpoint().toString());
-        env.put("LIFELINE_WORKLOAD_AWS_CREDENTIALS_SECRET", AWS_SECRET);
-        operator = OperatorProcess.start("real-pods", region.kubeconfig(), REGION, env);
+        stack = RealPodsStack.start("real-pods");
+        client = stack.client;
     }
 
     @AfterAll
     static void stop() {
-        Teardown.closeAll(operator, dynamo, moto, node, region);
+        Teardown.closeAll(extraCalls, calls, stack);
     }
 
     @Test
     @Order(1)
     void theOperatorsPodsRunTheBuiltImageBecomeReadyAndHeartbeat() {
-        String zoneId;
-        try (Route53Client route53 = Route53Client.builder().endpointOverride(moto.endpoint()).region(Region.AWS_GLOBAL)
-                .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build()) {
-            zoneId = route53.createHostedZone(b -> b.name("example.com").callerReference("real-pods"))
-                    .hostedZone().id().replace("/hostedzone/", "");
-        }
-        RealtimePlatform platform = Platforms.typed(NAME, NAMESPACE, REGION);
-        platform.getSpec().regions.get(0).endpoint = "192.0.2.10";
-        platform.getSpec().dns.hostedZoneId = zoneId;
-        // One JVM per pod on a 2-core machine: one replica each, small requests.
-        platform.getSpec().mediaServer.replicas = new ReplicaRange(1, 2);
-        platform.getSpec().mediaServer.resources = new ComputeResources(new ResourceAmounts("100m", "256Mi"),
-                new ResourceAmounts("1", "512Mi"));
-        platform.getSpec().signaling.replicas = new ReplicaRange(1, 2);
-        platform.getSpec().signaling.resources = new ComputeResources(new ResourceAmounts("100m", "256Mi"),
-                new ResourceAmounts("1", "512Mi"));
-        Platforms.of(client).resource(platform).create();
+        stack.createPlatform();
 
-        try {
-            await("platform Ready from real available replicas").atMost(PODS_READY).pollInterval(Duration.ofSeconds(1))
-                    .ignoreExceptions().until(() -> Platforms.condition(
-                            Platforms.of(client).inNamespace(NAMESPACE).withName(NAME).get(), "Ready")
-                            .filter(c -> "True".equals(c.getStatus())).isPresent());
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "\n" + diagnosis(), e);
-        }
-
-        List<Pod> pods = pods();
-        assertThat(pods).hasSize(2).allSatisfy(pod -> {
+        List<Pod> pods = stack.pods();
+        assertThat(pods).hasSize(3).allSatisfy(pod -> {
             assertThat(pod.getSpec().getNodeName()).isEqualTo(NODE);
             assertThat(pod.getStatus().getPodIP()).startsWith("10.244.");
             assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo(MediaServerSpec.DEFAULT_IMAGE);
@@ -180,7 +111,7 @@ class RealPodsE2E {
         assertThat(Platforms.condition(seen, "WorkloadsAvailable")).get().satisfies(c -> assertThat(c.getStatus())
                 .isEqualTo("True"));
         assertThat(seen.getStatus().regions).filteredOn(r -> REGION.equals(r.name)).singleElement()
-                .satisfies(r -> assertThat(r.readyReplicas).isEqualTo(1));
+                .satisfies(r -> assertThat(r.readyReplicas).isEqualTo(2));
 
         // Both roles heartbeat into the table the operator made, as the session-table codec reads them.
         Map<String, String> podOfRole = new LinkedHashMap<>();
@@ -188,84 +119,181 @@ class RealPodsE2E {
                 .filter(e -> "LIFELINE_ROLE".equals(e.getName())).findFirst().orElseThrow().getValue(),
                 p.getMetadata().getName()));
         await("INSTANCE# heartbeats of both pods").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(heartbeats()).extracting(InstanceHeartbeat::role,
+                .untilAsserted(() -> assertThat(stack.heartbeats()).extracting(InstanceHeartbeat::role,
                         InstanceHeartbeat::instanceId).contains(
                         org.assertj.core.groups.Tuple.tuple(InstanceHeartbeat.MEDIA, podOfRole.get("media")),
                         org.assertj.core.groups.Tuple.tuple(InstanceHeartbeat.SIGNALING, podOfRole.get("signaling"))));
-        InstanceHeartbeat relay = heartbeat(InstanceHeartbeat.MEDIA, podOfRole.get("media"));
+        InstanceHeartbeat relay = stack.heartbeat(InstanceHeartbeat.MEDIA, podOfRole.get("media"));
         assertThat(relay.ready()).isTrue();
         assertThat(relay.region()).isEqualTo(REGION);
-        assertThat(relay.address()).startsWith(pod(podOfRole.get("media")).getStatus().getPodIP());
+        assertThat(relay.address()).startsWith(stack.pod(podOfRole.get("media")).getStatus().getPodIP());
         assertThat(relay.updatedAt()).isAfter(Instant.now().minusSeconds(10));
     }
 
     @Test
     @Order(2)
-    void aRelayKilledFromTheHostIsRestartedByTheKubelet() {
-        Pod relay = pods().stream().filter(p -> p.getMetadata().getName().startsWith(NAME + "-media-server-"))
-                .findFirst().orElseThrow();
+    void callsThroughRealPodsResumeOnAnotherRelayWhenARelayProcessIsKilled() throws Exception {
+        calls = CallLoad.start(List.of(stack.signalingUri()),
+                new TokenCodec(RealPodsStack.TOKEN_SECRET.getBytes(StandardCharsets.UTF_8)), CALLS, 2);
+        awaitMediaFlowing(calls);
+        Map<String, List<List<AudioParticipant>>> byRelay = calls.callsByRelay();
+        assertThat(byRelay.keySet()).as("calls spread over both relays").containsExactlyInAnyOrderElementsOf(
+                stack.mediaPods().stream().map(p -> p.getMetadata().getName()).toList());
+        String victim = byRelay.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()))
+                .orElseThrow().getKey();
+        Pod relay = stack.pod(victim);
         ContainerStatus before = relay.getStatus().getContainerStatuses().get(0);
-        String containerId = before.getContainerID().replaceFirst("^[a-z]+://", "");
+        List<Long> pids = stack.containerPids(victim);
+        assertThat(pids).as("the relay container's processes on the host").hasSize(1);
 
-        node.ctr("tasks", "kill", "-s", "SIGKILL", containerId);
+        // The JVM's own process, as a crash or the kernel's OOM killer would end it: no pod object is touched.
+        Disruption kill = calls.disruption("SIGKILL", victim);
+        ProcessHandle.of(pids.get(0)).orElseThrow().destroyForcibly();
 
-        await("relay container restarted and Ready again").atMost(Duration.ofSeconds(90))
+        try {
+            await("every call of the killed relay has media again through another relay").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100)).until(kill::allBack);
+        } finally {
+            writeOutcomes("real-pods-relay-kill.txt", kill, "relay process (host pid " + pids.get(0) + ") SIGKILLed");
+        }
+        assertThat(kill.affected()).hasSizeGreaterThanOrEqualTo(CALLS / 2);
+        assertThat(kill.lost()).isEmpty();
+        assertThat(calls.callsByRelay().keySet()).as("every call now on the survivor").doesNotContain(victim);
+
+        await("relay container restarted by the kubelet and Ready again").atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofSeconds(1)).until(() -> {
-                    Pod now = pod(relay.getMetadata().getName());
-                    ContainerStatus status = now.getStatus().getContainerStatuses().get(0);
+                    ContainerStatus status = stack.pod(victim).getStatus().getContainerStatuses().get(0);
                     return status.getRestartCount() == before.getRestartCount() + 1 && Boolean.TRUE.equals(status.getReady());
                 });
-        ContainerStatus after = pod(relay.getMetadata().getName()).getStatus().getContainerStatuses().get(0);
+        ContainerStatus after = stack.pod(victim).getStatus().getContainerStatuses().get(0);
         assertThat(after.getLastState().getTerminated()).isNotNull();
         assertThat(after.getLastState().getTerminated().getExitCode()).isEqualTo(137);
         assertThat(after.getContainerID()).isNotEqualTo(before.getContainerID());
-        // Same pod, same instance id: its heartbeat carries on.
-        Instant killedAt = Instant.now();
-        await("relay heartbeats again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> heartbeat(InstanceHeartbeat.MEDIA, relay.getMetadata().getName()).updatedAt()
-                        .isAfter(killedAt));
+        // Same pod, same instance id: its heartbeat carries on, ready for new sessions.
+        Instant restartedAt = Instant.now();
+        await("restarted relay heartbeats again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> stack.heartbeat(InstanceHeartbeat.MEDIA, victim).updatedAt().isAfter(restartedAt));
     }
 
-    private static List<Pod> pods() {
-        return client.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/instance", NAME).list().getItems()
-                .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    @Test
+    @Order(3)
+    void scaleDownRemovesTheRelayWithFewestSessionsWhichDrainsOnSigtermWithoutDroppingACall() throws Exception {
+        // After the kill every call sits on the survivor; the restarted, empty relay takes most new calls.
+        await("both relays heartbeat ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> stack.relaysReady(2));
+        extraCalls = CallLoad.start(List.of(stack.signalingUri()),
+                new TokenCodec(RealPodsStack.TOKEN_SECRET.getBytes(StandardCharsets.UTF_8)), EXTRA_CALLS, 2);
+        awaitMediaFlowing(calls, extraCalls);
+        Map<String, Integer> callsPerRelay = new LinkedHashMap<>();
+        stack.mediaPods().forEach(p -> callsPerRelay.put(p.getMetadata().getName(), 0));
+        for (CallLoad load : List.of(calls, extraCalls)) {
+            load.callsByRelay().forEach((relay, hosted) -> callsPerRelay.merge(relay, hosted.size(), Integer::sum));
+        }
+        String emptiest = callsPerRelay.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String fuller = callsPerRelay.keySet().stream().filter(r -> !r.equals(emptiest)).findFirst().orElseThrow();
+        assertThat(callsPerRelay.get(emptiest)).as("calls on the emptiest relay " + callsPerRelay).isPositive()
+                .isLessThan(callsPerRelay.get(fuller));
+
+        // The operator writes each relay's pod-deletion-cost from the sessions in its heartbeat.
+        await("pod-deletion-cost ranks " + emptiest + " below " + fuller).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> deletionCost(emptiest) < deletionCost(fuller));
+
+        Pod leaving = stack.pod(emptiest);
+        long grace = leaving.getSpec().getTerminationGracePeriodSeconds();
+        URI readiness = URI.create("http://" + leaving.getStatus().getPodIP() + ":8080/q/health/ready");
+        List<Pod> seen = new CopyOnWriteArrayList<>();
+        List<Integer> readinessAnswers = new CopyOnWriteArrayList<>();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+        ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor();
+        try (Watch watch = client.pods().inNamespace(NAMESPACE).withName(emptiest).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                seen.add(pod);
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            // What the kubelet's readiness probe asks, asked as often as a test can: the answers while draining.
+            prober.scheduleWithFixedDelay(() -> {
+                try {
+                    readinessAnswers.add(http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofMillis(500))
+                            .build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+                } catch (Exception e) {
+                    // Not listening (any more): nothing to record.
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            Disruption drainOfCalls = calls.disruption("SIGTERM", emptiest);
+            Disruption drainOfExtraCalls = extraCalls.disruption("SIGTERM", emptiest);
+            Instant scaledDownAt = Instant.now();
+            Platforms.of(client).inNamespace(NAMESPACE).withName(NAME).edit(p -> {
+                p.getSpec().mediaServer.replicas = new ReplicaRange(1, 1);
+                return p;
+            });
+
+            await("the ReplicaSet removes " + emptiest + " after its drain").atMost(Duration.ofSeconds(grace + 30))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> stack.pod(emptiest) == null);
+            Duration removedAfter = Duration.between(scaledDownAt, Instant.now());
+            String note = String.format("%s gone %d ms after the spec change (terminationGracePeriodSeconds %d),"
+                    + " readiness answers while it drained %s", emptiest, removedAfter.toMillis(), grace,
+                    readinessAnswers.stream().distinct().toList());
+            try {
+                await("every call of the drained relay has media through the other").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> drainOfCalls.allBack() && drainOfExtraCalls.allBack());
+            } finally {
+                writeOutcomes("real-pods-scale-down-calls.txt", drainOfCalls, note);
+                writeOutcomes("real-pods-scale-down-extra-calls.txt", drainOfExtraCalls, note);
+            }
+            assertThat(removedAfter).isLessThan(Duration.ofSeconds(grace));
+            assertThat(stack.pod(fuller)).as("the fuller relay stays").isNotNull();
+            assertThat(drainOfCalls.lost()).isEmpty();
+            assertThat(drainOfExtraCalls.lost()).isEmpty();
+            assertThat(readinessAnswers).as("readiness while the relay drained").contains(503);
+            // The JVM drained and exited on SIGTERM; the kubelet did not have to SIGKILL it at the grace period's end.
+            assertThat(seen).as("container states seen while the pod went away")
+                    .map(p -> p.getStatus().getContainerStatuses().get(0).getState().getTerminated())
+                    .filteredOn(Objects::nonNull).isNotEmpty()
+                    .allSatisfy(t -> assertThat(t.getExitCode()).isNotEqualTo(137));
+        } finally {
+            prober.shutdownNow();
+        }
+        awaitMediaFlowing(calls, extraCalls);
+        assertThat(calls.callsByRelay().keySet()).containsOnly(fuller);
+        assertThat(extraCalls.callsByRelay().keySet()).containsOnly(fuller);
     }
 
-    private static Pod pod(String name) {
-        return client.pods().inNamespace(NAMESPACE).withName(name).get();
+    /** Every participant of these loads receives media from now on (its count grows); also for other *E2E tests. */
+    static void awaitMediaFlowing(CallLoad... loads) {
+        Map<AudioParticipant, Long> before = new java.util.HashMap<>();
+        for (CallLoad load : loads) {
+            load.participants().forEach(p -> before.put(p, p.stats().received()));
+        }
+        await("media flowing for every participant").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> before.entrySet().stream().allMatch(e -> e.getKey().stats().received() > e.getValue()));
+    }
+
+    private static int deletionCost(String podName) {
+        String cost = stack.pod(podName).getMetadata().getAnnotations().get("controller.kubernetes.io/pod-deletion-cost");
+        return cost == null ? Integer.MAX_VALUE : Integer.parseInt(cost);
+    }
+
+    /** Per call: how long until media flowed again, or that it did not; written beside the harness logs. */
+    private static void writeOutcomes(String file, Disruption disruption, String note) throws java.io.IOException {
+        StringBuilder out = new StringBuilder("# " + disruption.kind() + " of relay " + disruption.relayId() + ", "
+                + disruption.affected().size() + " calls affected; " + note + "\n");
+        for (Disruption.CallOutcome call : disruption.outcomes()) {
+            out.append(call.sessionId()).append(' ').append(call.mediaAgainAfter().map(d -> d.toMillis() + " ms")
+                    .orElse("not back")).append('\n');
+        }
+        Path path = RepoPaths.workDir().resolve(file);
+        Files.writeString(path, out);
+        LOG.info("{}: media again per call, written to {}\n{}", disruption.kind(), path, out);
     }
 
     private static boolean ready(Pod pod) {
         return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
                 .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    private static List<InstanceHeartbeat> heartbeats() {
-        return dynamo.query(b -> b.tableName(TABLE).keyConditionExpression("#pk = :pk")
-                .expressionAttributeNames(Map.of("#pk", TableSchema.PARTITION_KEY))
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ItemKeys.instancePk(REGION)))))
-                .items().stream().map(InstanceHeartbeatCodec::decode).toList();
-    }
-
-    private static InstanceHeartbeat heartbeat(String role, String instanceId) {
-        return heartbeats().stream().filter(h -> role.equals(h.role()) && instanceId.equals(h.instanceId()))
-                .findFirst().orElseThrow();
-    }
-
-    /** What to look at when the pods do not become Ready: their states and the platform's conditions. */
-    private static String diagnosis() {
-        StringBuilder out = new StringBuilder();
-        try {
-            for (Pod pod : client.pods().inNamespace(NAMESPACE).list().getItems()) {
-                out.append("pod ").append(pod.getMetadata().getName()).append(" on ").append(pod.getSpec().getNodeName())
-                        .append(": ").append(pod.getStatus().getPhase()).append(' ')
-                        .append(Objects.toString(pod.getStatus().getContainerStatuses())).append('\n');
-            }
-            RealtimePlatform p = Platforms.of(client).inNamespace(NAMESPACE).withName(NAME).get();
-            out.append("conditions: ").append(p == null || p.getStatus() == null ? "-" : p.getStatus().conditions);
-        } catch (RuntimeException e) {
-            out.append("(diagnosis failed: ").append(e).append(')');
-        }
-        return out.toString();
     }
 }

@@ -18,6 +18,7 @@ import dev.lifeline.operator.api.RegionSpec;
 import dev.lifeline.test.harness.ControlPlane;
 import dev.lifeline.test.harness.OperatorProcess;
 import dev.lifeline.test.harness.Platforms;
+import dev.lifeline.test.harness.RealPodsRegion;
 import dev.lifeline.test.harness.SimulatedRegion;
 import dev.lifeline.testkit.FaultProxy;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -55,10 +56,13 @@ final class RegionSet implements AutoCloseable {
     /** Each region's public endpoints (signaling health, a relay's PING), its DNS target and health-check target. */
     final RegionEndpoints endpoints;
 
-    private RegionSet(List<String> regions) {
+    /** A region whose pods run on a real node, when one was asked for ({@link #startWithRealPods}). */
+    final Map<String, RealPodsRegion> realPods = new LinkedHashMap<>();
+
+    private RegionSet(List<String> regions, String motoHost) {
         this.regions = regions;
         this.endpoints = RegionEndpoints.start(regions);
-        this.moto = MotoServer.start();
+        this.moto = MotoServer.start(motoHost);
         this.route53 = Route53Client.builder().endpointOverride(moto.endpoint()).region(Region.AWS_GLOBAL)
                 .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
         this.zoneId = route53.createHostedZone(b -> b.name("multi.example.com")
@@ -93,12 +97,36 @@ final class RegionSet implements AutoCloseable {
      */
     static RegionSet start(String name, List<String> regions, List<String> withPods,
             Consumer<RealtimePlatform> customize, Map<String, String> awsTuning) {
-        RegionSet set = new RegionSet(regions);
+        return start(name, regions, withPods, null, null, customize, awsTuning);
+    }
+
+    /**
+     * As {@link #start(String, List, List, Consumer)}, with {@code realPodsRegion}'s pods on a real node
+     * ({@link RealPodsRegion}, node {@code <region>a-real-1}) running the built media-server image, its
+     * relays and signaling heartbeating into moto (which then listens on the machine's address, where pods
+     * reach it, bypassing the region's fault proxy); its namespace gets the signing key {@code tokenSecret}.
+     */
+    static RegionSet startWithRealPods(String name, List<String> regions, String realPodsRegion, List<String> withPods,
+            String tokenSecret, Consumer<RealtimePlatform> customize) {
+        return start(name, regions, withPods, realPodsRegion, tokenSecret, customize, TEST_TUNING);
+    }
+
+    private static RegionSet start(String name, List<String> regions, List<String> withPods, String realPodsRegion,
+            String tokenSecret, Consumer<RealtimePlatform> customize, Map<String, String> awsTuning) {
+        RegionSet set = new RegionSet(regions, realPodsRegion == null ? "127.0.0.1" : RealPodsRegion.machineAddress());
         for (String region : regions) {
             FaultProxy proxy = FaultProxy.start(set.moto.endpoint());
             set.proxies.put(region, proxy);
             ControlPlane plane;
-            if (withPods.contains(region)) {
+            Map<String, String> env = new LinkedHashMap<>(awsEnvironment(proxy.endpoint(), awsTuning));
+            if (region.equals(realPodsRegion)) {
+                RealPodsRegion real = RealPodsRegion.start(region, region + "a-real-1");
+                set.realPods.put(region, real);
+                set.simulated.put(region, real.region());
+                plane = real.region().controlPlane();
+                real.prepareNamespace("rtc", "meet", tokenSecret);
+                env.putAll(RealPodsRegion.workloadEnvironment(set.moto.endpoint()));
+            } else if (withPods.contains(region)) {
                 SimulatedRegion simulatedRegion = SimulatedRegion.start(region);
                 set.simulated.put(region, simulatedRegion);
                 plane = simulatedRegion.controlPlane();
@@ -108,9 +136,10 @@ final class RegionSet implements AutoCloseable {
             set.planes.put(region, plane);
             plane.installCrds();
             plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
-            plane.createNamespace("rtc");
-            set.operators.put(region, OperatorProcess.start(name + "-" + region, plane.kubeconfig(), region,
-                    awsEnvironment(proxy.endpoint(), awsTuning)));
+            if (!set.realPods.containsKey(region)) {
+                plane.createNamespace("rtc");
+            }
+            set.operators.put(region, OperatorProcess.start(name + "-" + region, plane.kubeconfig(), region, env));
         }
         RealtimePlatform platform = set.platform();
         customize.accept(platform);
@@ -250,7 +279,9 @@ final class RegionSet implements AutoCloseable {
     public void close() {
         operators.values().forEach(OperatorProcess::close);
         planes.forEach((region, plane) -> {
-            if (simulated.containsKey(region)) {
+            if (realPods.containsKey(region)) {
+                realPods.get(region).close();
+            } else if (simulated.containsKey(region)) {
                 simulated.get(region).close();
             } else {
                 plane.close();

@@ -13,7 +13,10 @@ public final class AudioParticipant implements AutoCloseable {
     private final int index;
     private final ReceiveStats stats;
     private final ByteBuffer packet = AudioPacket.allocate();
-    private LifelineClient client;
+    private volatile LifelineClient client;
+    private volatile String leftRelayId;
+    private volatile long leftAtNanos;
+    private volatile long mediaAgainNanos;
     private int sequence;
     private long sent;
     private long unsent;
@@ -28,9 +31,34 @@ public final class AudioParticipant implements AutoCloseable {
             @Override
             public void onMedia(ByteBuffer media, long receivedNanos) {
                 stats.onMedia(media, receivedNanos);
+                noteMediaAgain(receivedNanos);
             }
         }, "p" + index);
         return this;
+    }
+
+    /**
+     * From {@code atNanos} on, waits for media through a relay other than {@code relayId} (which failed or
+     * drains): a packet still in flight through the old relay does not count.
+     */
+    public void awaitMediaAwayFrom(String relayId, long atNanos) {
+        mediaAgainNanos = 0;
+        leftAtNanos = atNanos;
+        leftRelayId = relayId;
+    }
+
+    /** When media first arrived through another relay after {@link #awaitMediaAwayFrom}; 0 while it has not. */
+    public long mediaAgainNanos() {
+        return mediaAgainNanos;
+    }
+
+    private void noteMediaAgain(long receivedNanos) {
+        String left = leftRelayId;
+        LifelineClient current = client;
+        if (left != null && mediaAgainNanos == 0 && current != null && receivedNanos >= leftAtNanos
+                && !left.equals(current.assignment().relayId())) {
+            mediaAgainNanos = receivedNanos;
+        }
     }
 
     /** Sends the next packet; one caller thread at a time. While resuming, packets are counted as unsent. */

@@ -62,11 +62,16 @@ public final class PodSignals {
                 ? Optional.empty()
                 : pod.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
         boolean ready = readyCondition.map(c -> "True".equals(c.getStatus())).orElse(false);
-        Instant unreadySince = ready ? null
-                : readyCondition.map(PodCondition::getLastTransitionTime).map(Instant::parse)
-                        .orElse(creation(pod));
         List<ContainerStatus> containers = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
                 ? List.of() : pod.getStatus().getContainerStatuses();
+        // Running but its startup probe has not passed yet: starting, and the kubelet is the judge (it restarts the
+        // container when that probe gives up). On a busy real node the JVM took over 90 s to listen, and a restart
+        // then only starts it over.
+        boolean starting = containers.stream().anyMatch(c -> c.getState() != null && c.getState().getRunning() != null
+                && Boolean.FALSE.equals(c.getStarted()));
+        Instant unreadySince = ready || starting ? null
+                : readyCondition.map(PodCondition::getLastTransitionTime).map(Instant::parse)
+                        .orElse(creation(pod));
         boolean crashLooping = containers.stream().anyMatch(c -> c.getState() != null && c.getState().getWaiting() != null
                 && "CrashLoopBackOff".equals(c.getState().getWaiting().getReason()));
         boolean oomKilled = containers.stream().anyMatch(c -> c.getLastState() != null

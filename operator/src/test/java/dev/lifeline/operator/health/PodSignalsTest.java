@@ -51,6 +51,27 @@ class PodSignalsTest {
     }
 
     @Test
+    void aContainerWhoseStartupProbeHasNotPassedIsStartingNotUnready() {
+        Pod starting = pod("starting").withNewStatus()
+                .addNewCondition().withType("Ready").withStatus("False").withLastTransitionTime("2026-01-01T00:00:00Z")
+                .endCondition()
+                .addNewContainerStatus().withName("server").withStarted(false).withNewState().withNewRunning()
+                .withStartedAt("2026-01-01T00:00:00Z").endRunning().endState().endContainerStatus().endStatus().build();
+        Pod startedButUnready = pod("unready").withNewStatus()
+                .addNewCondition().withType("Ready").withStatus("False").withLastTransitionTime("2026-01-01T00:00:00Z")
+                .endCondition()
+                .addNewContainerStatus().withName("server").withStarted(true).withNewState().withNewRunning()
+                .withStartedAt("2026-01-01T00:00:00Z").endRunning().endState().endContainerStatus().endStatus().build();
+
+        ComponentObservation observed = PodSignals.observe(Optional.of(deployment), List.of(starting, startedButUnready),
+                Map.of()).orElseThrow();
+
+        assertThat(observed.pods()).extracting(PodObservation::name, PodObservation::ready, PodObservation::unreadySince)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("starting", false, null),
+                        org.assertj.core.groups.Tuple.tuple("unready", false, Instant.parse("2026-01-01T00:00:00Z")));
+    }
+
+    @Test
     void terminatingPodsAndMalformedAnnotationsDoNotCount() {
         Pod terminating = pod("gone").build();
         terminating.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");

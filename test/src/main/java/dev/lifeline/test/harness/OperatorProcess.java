@@ -50,6 +50,21 @@ public final class OperatorProcess implements AutoCloseable {
         this.kubeconfig = kubeconfig;
     }
 
+    /**
+     * The operator's AWS settings for an emulator at {@code endpoint} (moto): DynamoDB for the session
+     * store, the endpoint override, dummy credentials; Route 53 or the in-memory DNS as {@code dnsProvider} says.
+     */
+    public static Map<String, String> awsEmulator(java.net.URI endpoint, String dnsProvider) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LIFELINE_DNS_PROVIDER", dnsProvider);
+        env.put("LIFELINE_SESSION_STORE_PROVIDER", "dynamodb");
+        env.put("LIFELINE_AWS_ENDPOINT_OVERRIDE", endpoint.toString());
+        env.put("AWS_ACCESS_KEY_ID", "lifeline-test");
+        env.put("AWS_SECRET_ACCESS_KEY", "lifeline-test");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        return env;
+    }
+
     public static Path applicationJar() {
         Path jar = RepoPaths.root().resolve("operator/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {

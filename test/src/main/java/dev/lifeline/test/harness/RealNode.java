@@ -367,7 +367,7 @@ public final class RealNode implements AutoCloseable {
 
     private void startNode(Path pauseImage) {
         long started = System.nanoTime();
-        nodeIp = hostAddress();
+        nodeIp = machineAddress();
         try {
             deleteTree(dir);
             for (String sub : List.of("containerd/root", "containerd/state", "containerd/opt", "runc", "cni/conf",
@@ -439,7 +439,7 @@ public final class RealNode implements AutoCloseable {
     }
 
     /** The machine's own address: the kubelet rejects loopback, and the API server reaches the kubelet there. */
-    private static String hostAddress() {
+    public static String machineAddress() {
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 String nicName = nic.getName();
