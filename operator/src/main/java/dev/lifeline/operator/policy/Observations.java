@@ -85,6 +85,14 @@ public record Observations(String localRegion, Map<Component, ComponentObservati
                     RelayReport.of(busy));
         }
 
+        /**
+         * Running, its startup probe not passed yet: the kubelet is its judge. PodSignals gives such a pod no unready
+         * time (and a crash-looping pod is not starting: it is waiting in back-off).
+         */
+        public boolean starting() {
+            return !ready && unreadySince == null && !crashLooping;
+        }
+
         /** Full or draining, as its heartbeat says. */
         public Busy busy() {
             return relay.busy();

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.policy.Observations.ComponentObservation;
+import dev.lifeline.operator.policy.Observations.PodObservation;
 import dev.lifeline.operator.policy.Observations.RegionObservation;
 
 /**
@@ -32,7 +33,7 @@ record Samples(Map<Component, Boolean> good) {
     }
 
     /**
-     * Bad when fewer than half of the desired replicas are ready or busy (or none is) — a relay unready because it is
+     * Bad when fewer than half of the desired replicas that are not starting are ready or busy (or none is) — a relay unready because it is
      * full, overloaded or draining counts as serving, see {@link Busy}; for the media-server also when more than half
      * of its relays report more packet loss than {@code failover.relayHealth}; for signaling also when the region's
      * Route 53 health check, which probes signaling, fails. {@code null} when the component was not observed.
@@ -56,7 +57,13 @@ record Samples(Map<Component, Boolean> good) {
         long busy = co.pods().stream().filter(p -> PodsNeedingRestart.busyNotBroken(p, in.now(),
                 in.policy().reroute().drainDeadline(), relayHealth.lagMillis())).count();
         long serving = co.readyReplicas() + busy;
-        return serving > 0 && 2L * serving >= co.desiredReplicas() && !mostlyLossy(co, relayHealth.lossRatio());
+        // A replica still starting is neither serving nor failing, so it is left out of the count: a new platform,
+        // a scale-up or a slow JVM on a busy node is no bad sample (a breaker opened by it could drain a new region).
+        long judged = co.desiredReplicas() - co.pods().stream().filter(PodObservation::starting).count();
+        if (serving == 0 && judged <= 0) {
+            return null; // every replica starting: no verdict yet
+        }
+        return serving > 0 && 2L * serving >= judged && !mostlyLossy(co, relayHealth.lossRatio());
     }
 
     /** More than half of the pods whose relays report their loss report more than {@code threshold}. */

@@ -152,6 +152,26 @@ class DecisionEngineTest {
     }
 
     @Test
+    void replicasStillStartingAreNoBadSampleSoANewRegionIsNeitherRestartedNorDrained() {
+        Driver d = new Driver(Fixtures.spec(US, EU, AP));
+        // A new platform on a busy node: all four relays run but their startup probes take two minutes to pass.
+        List<PodObservation> starting = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            starting.add(new PodObservation("media-" + i, false, null, false, false, null, null));
+        }
+        d.run(120, 2, now -> usWith(now, starting, 0, 100));
+        // then one of them is up while three still start
+        List<PodObservation> oneUp = new ArrayList<>(Fixtures.healthyPods("media", 1, 250));
+        oneUp.addAll(starting.subList(1, 4));
+        d.run(30, 2, now -> usWith(now, oneUp, 1, 100));
+
+        assertThat(d.logged(Action.BreakerTransition.class)).isEmpty();
+        assertThat(d.logged(Action.Restart.class)).isEmpty();
+        assertThat(d.logged(Action.Drain.class)).isEmpty();
+        assertThat(d.last.localWeight()).isEqualTo(100);
+    }
+
+    @Test
     void lowReadinessOpensTheBreakerByFailureRate() {
         Driver d = new Driver(Fixtures.spec(US, EU, AP));
         // 1 of 4 media pods ready (others starting, unready for less than the grace): bad samples every 2 s
