@@ -146,7 +146,11 @@ class ReconcileIT {
                                 && c.getMessage().contains("signaling 0/2"));
         assertThat(workloads.getStatus()).isEqualTo("False");
         assertThat(workloads.getReason()).isEqualTo("Progressing");
-        RealtimePlatform reconciled = Platforms.of(client).inNamespace("alpha").withName("alpha").get();
+        // WorkloadsAvailable is judged on the Deployments just applied; the region's health on the operator's
+        // informer cache, which may see them one reconcile later: wait for that verdict too.
+        RealtimePlatform reconciled = await("us-east-1 judged from its Deployments").atMost(Platforms.RECONCILE_TIMEOUT)
+                .until(() -> Platforms.of(client).inNamespace("alpha").withName("alpha").get(),
+                        p -> p.getStatus().regions.stream().anyMatch(r -> "us-east-1".equals(r.name) && !"Unknown".equals(r.health)));
         assertThat(reconciled.getStatus().observedGeneration).isEqualTo(reconciled.getMetadata().getGeneration());
         assertThat(Platforms.condition(reconciled, "Ready")).get().extracting(Condition::getStatus).isEqualTo("False");
         assertThat(reconciled.getStatus().regions).extracting(r -> r.name + "=" + r.health)
