@@ -107,10 +107,7 @@ class RealCrashLoopE2E {
 
         String servingRelay = mediaPods(us).get(0).getMetadata().getName();
         // The bad change, applied to us-east-1's cluster (a region at a time, as a careful rollout would).
-        Platforms.of(us).inNamespace("rtc").withName("meet").edit(p -> {
-            p.getSpec().mediaServer.resources = TOO_SMALL;
-            return p;
-        });
+        Platforms.editSpec(us, "rtc", "meet", spec -> spec.mediaServer.resources = TOO_SMALL);
 
         await("the kubelet reports the new relay container killed for memory, again and again")
                 .atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
@@ -138,10 +135,7 @@ class RealCrashLoopE2E {
         RealPodsE2E.awaitMediaFlowing(calls);
 
         // The fix.
-        Platforms.of(us).inNamespace("rtc").withName("meet").edit(p -> {
-            p.getSpec().mediaServer.resources = FITS;
-            return p;
-        });
+        Platforms.editSpec(us, "rtc", "meet", spec -> spec.mediaServer.resources = FITS);
         await("weight restored after recovery").atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     Long weight = regions.weights().get(US);

@@ -227,10 +227,7 @@ class RealPodsE2E {
             Disruption drainOfCalls = calls.disruption("SIGTERM", emptiest);
             Disruption drainOfExtraCalls = extraCalls.disruption("SIGTERM", emptiest);
             Instant scaledDownAt = Instant.now();
-            Platforms.of(client).inNamespace(NAMESPACE).withName(NAME).edit(p -> {
-                p.getSpec().mediaServer.replicas = new ReplicaRange(1, 1);
-                return p;
-            });
+            Platforms.editSpec(client, NAMESPACE, NAME, spec -> spec.mediaServer.replicas = new ReplicaRange(1, 1));
 
             await("the ReplicaSet removes " + emptiest + " after its drain").atMost(Duration.ofSeconds(grace + 30))
                     .pollInterval(Duration.ofMillis(500)).until(() -> stack.pod(emptiest) == null);
