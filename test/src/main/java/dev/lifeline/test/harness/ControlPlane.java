@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubeapitest.KubeAPITestException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -81,8 +82,36 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     static ControlPlane start(String name, boolean realNodes) {
+        ControlPlaneOutput.capture();
+        try {
+            return startOnce(name, realNodes);
+        } catch (KubeAPITestException first) {
+            // kube-api-test picks random ports it finds free, and another process can bind one before
+            // etcd or the API server does; a second start draws new ports. Its output says if that was it.
+            LOG.warn("Control plane '{}' did not start ({}); starting it again on new ports. Last output of etcd and "
+                    + "kube-apiserver:\n{}", name, first.getMessage(), ControlPlaneOutput.tail());
+            try {
+                return startOnce(name, realNodes);
+            } catch (KubeAPITestException second) {
+                second.addSuppressed(first);
+                throw new IllegalStateException("Control plane '" + name + "' did not start twice: " + second.getMessage()
+                        + ". Last output of etcd and kube-apiserver:\n" + ControlPlaneOutput.tail(), second);
+            }
+        }
+    }
+
+    private static ControlPlane startOnce(String name, boolean realNodes) {
         ControlPlane plane = new ControlPlane(name, realNodes);
-        plane.server.start();
+        try {
+            plane.server.start();
+        } catch (KubeAPITestException e) {
+            try {
+                plane.server.stop();
+            } catch (RuntimeException stopFailed) {
+                e.addSuppressed(stopFailed);
+            }
+            throw e;
+        }
         String yaml = plane.server.getKubeConfigYaml();
         plane.kubeconfig = RepoPaths.workDir().resolve("kubeconfig-" + name + ".yaml");
         try {
@@ -94,6 +123,11 @@ public final class ControlPlane implements AutoCloseable {
         LOG.info("Control plane '{}' is kube-apiserver {} (kubeconfig {})", name,
                 plane.client.getKubernetesVersion().getGitVersion(), plane.kubeconfig);
         return plane;
+    }
+
+    /** The last lines etcd and kube-apiserver printed (of every control plane in this JVM), for diagnosis. */
+    public static String recentOutput() {
+        return ControlPlaneOutput.tail();
     }
 
     public KubernetesClient client() {
