@@ -11,14 +11,25 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Probes a peer region's endpoints for real: an HTTP GET of signaling's health (2xx or 3xx answers, as Route 53
  * counts it) and a UDP PING to each relay (the relay answers PONG with the same nonce; wire format in the
- * media-server's {@code PacketFormat}). Stops at the first answer. Each probe waits at most {@link #TIMEOUT}.
+ * media-server's {@code PacketFormat}). The probes run at once and the first answer ends them, so a silent region
+ * costs the self-healing loop one {@link #TIMEOUT}, not one per endpoint.
  */
 @ApplicationScoped
 public class SocketEndpointProbe implements EndpointProbe {
@@ -32,13 +43,41 @@ public class SocketEndpointProbe implements EndpointProbe {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "endpoint-probe");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Override
     public boolean anyAnswers(Target target) {
-        if (target.signalingHealth() != null && httpAnswers(target.signalingHealth())) {
-            return true;
+        List<Callable<Boolean>> checks = new ArrayList<>();
+        if (target.signalingHealth() != null) {
+            checks.add(() -> httpAnswers(target.signalingHealth()));
         }
-        return target.relays().stream().limit(MAX_RELAYS).anyMatch(SocketEndpointProbe::pingAnswered);
+        target.relays().stream().limit(MAX_RELAYS).forEach(relay -> checks.add(() -> pingAnswered(relay)));
+        CompletionService<Boolean> answers = new ExecutorCompletionService<>(probes);
+        List<Future<Boolean>> running = checks.stream().map(answers::submit).toList();
+        try {
+            for (int i = 0; i < running.size(); i++) {
+                if (answers.take().get()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (ExecutionException e) {
+            return false; // the checks catch what a probe can throw; anything else is no answer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            running.forEach(f -> f.cancel(true));
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        probes.shutdownNow();
     }
 
     private boolean httpAnswers(String url) {
