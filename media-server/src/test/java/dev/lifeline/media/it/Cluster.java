@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 final class Cluster implements AutoCloseable {
 
     final String region;
-    final URI dynamoEndpoint = MotoServer.shared().endpoint();
+    /** Where the instances reach the table: moto, or a recording proxy in front of it. */
+    final URI dynamoEndpoint;
     final DynamoDbClient dynamo;
     final String table = "sessions-" + UUID.randomUUID().toString().substring(0, 8);
     final DynamoSessionStore store;
@@ -42,8 +43,14 @@ final class Cluster implements AutoCloseable {
 
     /** {@code region} must be a real AWS region name (the instances' SDK uses it); one per test keeps tests apart. */
     Cluster(String region) {
+        this(region, MotoServer.shared().endpoint());
+    }
+
+    /** The instances reach the table at {@code instanceEndpoint}; the test itself goes to moto directly. */
+    Cluster(String region, URI instanceEndpoint) {
         this.region = region;
-        this.dynamo = SessionTable.client(dynamoEndpoint, region);
+        this.dynamoEndpoint = instanceEndpoint;
+        this.dynamo = SessionTable.client(MotoServer.shared().endpoint(), region);
         SessionTable.create(dynamo, table);
         store = new DynamoSessionStore(dynamo, table, region, Duration.ofHours(1), Duration.ofSeconds(3),
                 java.time.Clock.systemUTC());

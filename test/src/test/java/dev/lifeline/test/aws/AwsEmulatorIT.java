@@ -18,6 +18,7 @@ import dev.lifeline.test.harness.RepoPaths;
 import dev.lifeline.testkit.AwsService;
 import dev.lifeline.testkit.Fault;
 import dev.lifeline.testkit.FaultProxy;
+import dev.lifeline.testkit.IamPolicy;
 import dev.lifeline.testkit.Permission;
 import dev.lifeline.testkit.RecordedCall;
 import io.fabric8.kubernetes.api.model.Condition;

@@ -1,4 +1,4 @@
-package dev.lifeline.test.aws;
+package dev.lifeline.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,16 +13,16 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.lifeline.testkit.Permission;
-
 /**
- * deploy/iam-policy.json, read the way IAM evaluates Allow statements for one account: its
- * placeholders (ACCOUNT_ID, TABLE_NAME, HOSTED_ZONE_ID) filled in, an action matched exactly (the policy
- * names actions without wildcards), a resource matched against the statement's ARNs with IAM's
+ * An IAM policy of deploy/ (the operator's {@code iam-policy.json}, the media server's
+ * {@code iam-policy-media-server.json}), read the way IAM evaluates Allow statements for one account: its
+ * placeholders (ACCOUNT_ID, TABLE_NAME, HOSTED_ZONE_ID) filled in, an action matched exactly (the policies
+ * name actions without wildcards), a resource matched against the statement's ARNs with IAM's
  * {@code *} and {@code ?} wildcards. Conditions are not evaluated (the only one narrows
  * iam:CreateServiceLinkedRole to DynamoDB's replication service, which is what the operator asks for).
+ * Compare it with what a {@link FaultProxy} recorded ({@link FaultProxy#permissionsOnResources()}).
  */
-final class IamPolicy {
+public final class IamPolicy {
 
     /** Actions of one Allow statement and its resource patterns. */
     record Statement(Set<String> actions, List<String> resources) {
@@ -39,7 +39,7 @@ final class IamPolicy {
         this.statements = statements;
     }
 
-    static IamPolicy load(Path file, Map<String, String> placeholders) throws IOException {
+    public static IamPolicy load(Path file, Map<String, String> placeholders) throws IOException {
         String text = Files.readString(file);
         for (Map.Entry<String, String> placeholder : placeholders.entrySet()) {
             text = text.replace(placeholder.getKey(), placeholder.getValue());
@@ -55,19 +55,19 @@ final class IamPolicy {
         return new IamPolicy(statements);
     }
 
-    boolean allows(Permission permission) {
+    public boolean allows(Permission permission) {
         return statements.stream().anyMatch(s -> s.allows(permission));
     }
 
     /** Every action the policy grants. */
-    Set<String> actions() {
+    public Set<String> actions() {
         Set<String> actions = new TreeSet<>();
         statements.forEach(s -> actions.addAll(s.actions()));
         return actions;
     }
 
     /** Actions granted on every resource ("*"). */
-    Set<String> actionsOnAnyResource() {
+    public Set<String> actionsOnAnyResource() {
         Set<String> actions = new TreeSet<>();
         statements.stream().filter(s -> s.resources().contains(Permission.ANY)).forEach(s -> actions.addAll(s.actions()));
         return actions;
