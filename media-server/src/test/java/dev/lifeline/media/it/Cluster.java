@@ -62,6 +62,20 @@ final class Cluster implements AutoCloseable {
         return process;
     }
 
+    /** Signaling instances and relays started together and ready, the relays visible to signaling. */
+    record Started(List<InstanceProcess> signaling, List<InstanceProcess> relays) {
+    }
+
+    /** Starts the named signaling instances and relays (all at once: they boot in parallel) and waits for them. */
+    Started startReady(List<String> signalingNames, List<String> relayNames) {
+        List<InstanceProcess> signaling = signalingNames.stream().map(n -> start("signaling", n)).toList();
+        List<InstanceProcess> relays = relayNames.stream().map(n -> start("media", n)).toList();
+        signaling.forEach(InstanceProcess::awaitReady);
+        relays.forEach(InstanceProcess::awaitReady);
+        awaitRelaysVisible(relays.toArray(InstanceProcess[]::new));
+        return new Started(signaling, relays);
+    }
+
     void awaitRelaysVisible(InstanceProcess... relays) {
         Awaitility.await("relay heartbeats").atMost(Duration.ofSeconds(30)).until(() -> {
             List<String> live = store.list(region, InstanceHeartbeat.MEDIA).stream()

@@ -30,14 +30,10 @@ class MediaServerIamPolicyIT {
     void theMediaServersPolicyGrantsExactlyWhatSignalingAndRelaysCall() throws Exception {
         try (FaultProxy proxy = FaultProxy.start(MotoServer.shared().endpoint());
                 Cluster cluster = new Cluster("ca-central-1", proxy.endpoint())) {
-            InstanceProcess signaling = cluster.start("signaling", "sig");
-            InstanceProcess relayA = cluster.start("media", "relay-a");
-            InstanceProcess relayB = cluster.start("media", "relay-b");
-            signaling.awaitReady();
-            relayA.awaitReady();
-            relayB.awaitReady();
-            cluster.awaitRelaysVisible(relayA, relayB);
-            cluster.joinSessions(signaling, 4, 2);
+            Cluster.Started started = cluster.startReady(List.of("sig"), List.of("relay-a", "relay-b"));
+            InstanceProcess relayA = started.relays().get(0);
+            InstanceProcess relayB = started.relays().get(1);
+            cluster.joinSessions(started.signaling().get(0), 4, 2);
 
             // A relay dies: its sessions move to the other (a fenced reassignment).
             InstanceProcess victim = cluster.allParticipants().get(0).assignment().relayId().equals(relayA.instanceId)

@@ -26,14 +26,10 @@ class RelayFailoverIT {
     @Test
     void everySessionOfARelayKilledWithSigkillResumesOnTheOtherUnderTheSameIdsAtTheNextEpoch() throws Exception {
         try (Cluster cluster = new Cluster("eu-west-1")) {
-            InstanceProcess signaling = cluster.start("signaling", "sig");
-            InstanceProcess relayA = cluster.start("media", "relay-a");
-            InstanceProcess relayB = cluster.start("media", "relay-b");
-            signaling.awaitReady();
-            relayA.awaitReady();
-            relayB.awaitReady();
-            cluster.awaitRelaysVisible(relayA, relayB);
-            cluster.joinSessions(signaling, 8, 2);
+            Cluster.Started started = cluster.startReady(List.of("sig"), List.of("relay-a", "relay-b"));
+            InstanceProcess relayA = started.relays().get(0);
+            InstanceProcess relayB = started.relays().get(1);
+            cluster.joinSessions(started.signaling().get(0), 8, 2);
 
             Map<String, Long> sessionsPerRelay = cluster.sessions.stream()
                     .collect(Collectors.groupingBy(m -> m.get(0).assignment().relayId(), Collectors.counting()));
@@ -113,13 +109,9 @@ class RelayFailoverIT {
     @Test
     void aSignalingInstanceStoppedWithSigtermMovesItsClientsToAnotherWithoutInterruptingMedia() throws Exception {
         try (Cluster cluster = new Cluster("ap-southeast-2")) {
-            InstanceProcess first = cluster.start("signaling", "sig-1");
-            InstanceProcess second = cluster.start("signaling", "sig-2");
-            InstanceProcess relay = cluster.start("media", "relay-e");
-            first.awaitReady();
-            second.awaitReady();
-            relay.awaitReady();
-            cluster.awaitRelaysVisible(relay);
+            Cluster.Started started = cluster.startReady(List.of("sig-1", "sig-2"), List.of("relay-e"));
+            InstanceProcess first = started.signaling().get(0);
+            InstanceProcess second = started.signaling().get(1);
             cluster.joinSessions(List.of(first.signalingUri(), second.signalingUri()), 4, 2);
             Map<AudioParticipant, Assignment> before = new HashMap<>();
             cluster.allParticipants().forEach(p -> before.put(p, p.assignment()));
