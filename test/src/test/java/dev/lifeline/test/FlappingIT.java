@@ -6,29 +6,34 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.lifeline.test.harness.Platforms;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import dev.lifeline.test.harness.FaultInjection;
+import dev.lifeline.test.harness.PodFault;
+import dev.lifeline.test.harness.SimulatedRegion;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * Flapping health must not flap DNS: us-east-1's media servers go unavailable and available
- * again every few seconds for a minute, and the number of Route 53 changes of its record stays
+ * Flapping health must not flap DNS: us-east-1's media servers (pods on kwok's nodes, their
+ * Deployment's status written by the real controller manager) fail their readiness probe and pass
+ * it again every few seconds for a minute, and the number of Route 53 changes of its record stays
  * within the decision engine's bound (hysteresis; at most 2 per step interval plus 3).
  */
 class FlappingIT {
 
     private static final Duration FLAPPING = Duration.ofSeconds(60);
     private static final Duration FLIP_EVERY = Duration.ofSeconds(3);
+    private static final Map<String, String> MEDIA_PODS = Map.of("app.kubernetes.io/instance", "meet",
+            "app.kubernetes.io/component", "media-server");
     private static RegionSet regions;
 
     @BeforeAll
     static void startRegions() {
-        regions = RegionSet.start("flapping", List.of("us-east-1", "eu-west-1"), platform -> {
+        regions = RegionSet.start("flapping", List.of("us-east-1", "eu-west-1"), List.of("us-east-1"), platform -> {
             // Quick to react, so that flapping really exercises the breaker: 1 s samples, a 10 s
             // window, 4 samples minimum, 5 s open.
             platform.getSpec().failover.heartbeatIntervalSeconds = 1;
@@ -38,7 +43,7 @@ class FlappingIT {
             platform.getSpec().failover.circuitBreaker.openSeconds = 5;
             platform.getSpec().failover.circuitBreaker.halfOpenProbes = 2;
         });
-        await("both regions serving").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+        await("both regions serving").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> regions.weights().equals(regions.allAt(100)));
     }
 
@@ -56,16 +61,25 @@ class FlappingIT {
         Instant end = Instant.now().plus(FLAPPING);
         boolean available = true;
         int flips = 0;
-        // Each flip is what the Deployment controller would report as pods crash and come back.
+        // Each flip: kwok reports the media pods' readiness probe failing (or passing again), and the
+        // controller manager reports the Deployment's ready replicas accordingly.
+        SimulatedRegion east = regions.simulated.get("us-east-1");
+        FaultInjection unready = null;
         while (Instant.now().isBefore(end)) {
             available = !available;
-            setAvailable(client, available);
+            if (available) {
+                unready.heal();
+            } else {
+                unready = east.inject("rtc", MEDIA_PODS, PodFault.unready().existingPodsOnly());
+            }
             flips++;
             boolean expected = available;
-            await("flip observed by the API server").pollDelay(FLIP_EVERY).atMost(FLIP_EVERY.multipliedBy(2))
+            await("flip observed by the API server").pollDelay(FLIP_EVERY).atMost(FLIP_EVERY.multipliedBy(4))
                     .until(() -> isAvailable(client) == expected);
         }
-        setAvailable(client, true);
+        if (unready != null) {
+            unready.heal();
+        }
 
         long dnsChanges = regions.proxies.get("us-east-1").count("route53:ChangeResourceRecordSets");
         // Step interval = max(TTL 5 s, health-check interval 10 s x threshold 3) = 30 s.
@@ -74,17 +88,6 @@ class FlappingIT {
         assertThat(dnsChanges).as("Route 53 changes during %d health flips", flips).isLessThanOrEqualTo(bound);
         assertThat(regions.platformIn("us-east-1").getStatus().history).as("the flapping was noticed")
                 .anySatisfy(h -> assertThat(h.action).startsWith("Breaker"));
-    }
-
-    private static void setAvailable(KubernetesClient client, boolean available) {
-        client.apps().deployments().inNamespace("rtc").withName("meet-media-server").editStatus(d -> {
-            int replicas = d.getSpec().getReplicas();
-            int ready = available ? replicas : 0;
-            d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration())
-                    .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(ready)
-                    .withAvailableReplicas(ready).build());
-            return d;
-        });
     }
 
     private static boolean isAvailable(KubernetesClient client) {
