@@ -21,6 +21,34 @@ public interface OperatorConfig {
     @WithDefault("lifeline-operator")
     String leaseName();
 
+    /** How fast a standby replica takes over from a leader that died (see {@link LeaderElectionTimings}). */
+    LeaseSettings leaderElection();
+
+    interface LeaseSettings {
+
+        /**
+         * How long a Lease not renewed still counts as held. With the retry period it bounds the takeover after a
+         * SIGKILL; it must fit, with one reconcile, inside the default {@code spec.failover} stale-after minus one
+         * heartbeat interval (6 s - 2 s), so that no peer ever sees the region's heartbeat stale.
+         */
+        @WithDefault("2s")
+        Duration leaseDuration();
+
+        /** How long the leader keeps failing to renew before it gives up and exits (shorter than the lease duration). */
+        @WithDefault("1500ms")
+        Duration renewDeadline();
+
+        /** How often the leader renews and a standby tries to acquire (a standby waits up to 2.2 times this). */
+        @WithDefault("400ms")
+        Duration retryPeriod();
+
+        /**
+         * This replica's name in the Lease ({@code holderIdentity}); empty: the pod name ({@code HOSTNAME}) and a
+         * random suffix, so that a restarted container is a new candidate, as in client-go.
+         */
+        Optional<String> identity();
+    }
+
     /** What the operator adds to the pods it deploys (emulators and local runs; the IRSA role in production). */
     Workload workload();
 

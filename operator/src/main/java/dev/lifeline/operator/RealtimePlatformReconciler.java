@@ -135,6 +135,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
     @Override
     public UpdateControl<RealtimePlatform> reconcile(RealtimePlatform platform, Context<RealtimePlatform> context) {
         ReconcilePass pass = ReconcilePass.start(platform, context, config.region())
+                .compose(this::resumeHeartbeat)         // a new leader says at once that the region's operator lives
                 .compose(this::gatherAws)               // session table, this region's record and health check
                 .compose(this::decide)                  // signals -> decisions (pure engine); heartbeat published
                 .compose(this::announceDrillStart)      // Event of a drill the annotation just started
@@ -146,6 +147,18 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         UpdateControl<RealtimePlatform> control = report.patchIfChanged(pass); // status written only on change
         comeBackIn(pass).ifPresent(control::rescheduleAfter);                   // AWS and peers have no watch
         return control;
+    }
+
+    /**
+     * Report, ahead of everything: on this process's first step of the platform, the region's heartbeat as the
+     * previous leader left it, now, so that a leader change fits inside the peers' stale-after window (the first
+     * full step reads every AWS resource first). See {@link SelfHealing#resumeHeartbeat}.
+     */
+    private ReconcilePass resumeHeartbeat(ReconcilePass pass) {
+        if (pass.input().listed()) {
+            selfHealing.resumeHeartbeat(pass.platform(), pass.input().region());
+        }
+        return pass;
     }
 
     /** Gather: the AWS side, read only when something can have changed (cached between drift checks). */

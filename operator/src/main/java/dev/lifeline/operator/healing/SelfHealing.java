@@ -114,6 +114,52 @@ public class SelfHealing {
         return new Step(decisions, problem, drill.started());
     }
 
+    /**
+     * A new leader's first word (after a crash or a rollout of the previous one): this region's heartbeat again, now,
+     * before the first full step, whose AWS reads take seconds in a fresh process. It carries the phase and load the
+     * previous leader last published and this replica's fresh view of the peers; the full step follows with its own.
+     * Nothing is written when this process has stepped the platform before, or when the region's heartbeat is
+     * already stale (no leader to take over from: the peers have seen it silent, and the full step says more).
+     *
+     * @return whether a heartbeat was written
+     */
+    public boolean resumeHeartbeat(RealtimePlatform platform, String region) {
+        if (memory.state(platform).isPresent()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        String table = platform.getSpec().sessionStore.tableName;
+        Duration staleAfter = Duration.ofSeconds(platform.getSpec().failover.staleAfterSeconds);
+        List<String> problems = new ArrayList<>();
+        Map<String, OperatorHeartbeat> heartbeats = peerHeartbeats(platform, table, region, problems);
+        OperatorHeartbeat previous = heartbeats.get(region);
+        if (previous == null || now.isAfter(previous.at().plus(staleAfter))) {
+            return false;
+        }
+        try {
+            coordination.publish(table, region, new OperatorHeartbeat(region, clock.instant(), previous.phase(),
+                    previous.activeSessions(), previous.capacity(),
+                    SignalCollector.peerView(region, platform.getSpec(), heartbeats)));
+            LOG.infof("%s: resumed %s's heartbeat as the new leader (the previous one was %d ms old)",
+                    PlatformKey.of(platform), region, Duration.between(previous.at(), now).toMillis());
+            return true;
+        } catch (RuntimeException e) {
+            // The full step right after writes the heartbeat again and reports a table it cannot write.
+            LOG.warnf("%s: could not resume %s's heartbeat: %s", PlatformKey.of(platform), region, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * A standby replica reads the heartbeats once, as {@link #resumeHeartbeat} will when it takes over: its first
+     * session-table call in a fresh process costs a second or more (the AWS SDK's first request), which then is not
+     * spent inside the peers' stale-after window. Reads only; a failure is of no consequence.
+     */
+    public void warmUp(RealtimePlatform platform, String region) {
+        List<String> ignored = new ArrayList<>();
+        peerHeartbeats(platform, platform.getSpec().sessionStore.tableName, region, ignored);
+    }
+
     /** The latest operator heartbeat of each of the platform's regions; none when the table cannot be read. */
     private Map<String, OperatorHeartbeat> peerHeartbeats(RealtimePlatform platform, String table, String region,
             List<String> problems) {

@@ -132,6 +132,40 @@ class SelfHealingTest {
     }
 
     @Test
+    void aNewLeaderResumesTheRegionsHeartbeatAtOnceWithThePhaseItsPredecessorPublishedAndAFreshView() {
+        Instant now = Instant.now();
+        // The previous leader of us-east-1 published 3 s ago, mid pre-scale; eu-west-1 heartbeats now.
+        store.publish(table, US, new OperatorHeartbeat(US, now.minusSeconds(3), Phase.PRE_SCALING, 700L, 1000L,
+                Map.of(EU, now.minusSeconds(5))));
+        store.publish(table, EU, new OperatorHeartbeat(EU, now, Phase.SERVING, 10L, 500L, Map.of(US, now)));
+
+        assertThat(selfHealing.resumeHeartbeat(platform, US)).isTrue();
+
+        OperatorHeartbeat resumed = store.read(table, US, List.of(US)).get(US);
+        assertThat(resumed.at()).isAfterOrEqualTo(now);
+        assertThat(resumed.phase()).isEqualTo(Phase.PRE_SCALING);
+        assertThat(resumed.activeSessions()).isEqualTo(700L);
+        assertThat(resumed.capacity()).isEqualTo(1000L);
+        assertThat(resumed.peerView()).as("what this replica read, not its predecessor's view")
+                .containsExactly(Map.entry(EU, now));
+    }
+
+    @Test
+    void noHeartbeatIsResumedOnceThisProcessSteppedThePlatformOrWhenThereIsNoLiveOneToTakeOver() {
+        Instant now = Instant.now();
+        store.publish(table, US, new OperatorHeartbeat(US, now.minusSeconds(60), Phase.SERVING, 0L, 0L, Map.of()));
+
+        assertThat(selfHealing.resumeHeartbeat(platform, US)).as("stale: the peers already saw it silent").isFalse();
+        assertThat(store.read(table, US, List.of(US)).get(US).at()).isEqualTo(now.minusSeconds(60));
+        assertThat(selfHealing.resumeHeartbeat(platform, EU)).as("never published").isFalse();
+
+        selfHealing.decide(platform, US, Optional.of(media(US, 2)), Optional.empty(), List.of(), 100, null);
+        Instant full = store.read(table, US, List.of(US)).get(US).at();
+        assertThat(selfHealing.resumeHeartbeat(platform, US)).as("stepped before in this process").isFalse();
+        assertThat(store.read(table, US, List.of(US)).get(US).at()).isEqualTo(full);
+    }
+
+    @Test
     void theRestartBudgetGaugeCountsDownWithRestartsAndIsAbsentWhenRestartsAreDisabled() {
         Instant now = Instant.now();
         assertThat(SelfHealingMetrics.remaining(5, new RestartBudget.State(List.of(now.minusSeconds(60), now), null)))
