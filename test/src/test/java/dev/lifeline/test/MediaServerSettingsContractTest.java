@@ -31,12 +31,23 @@ class MediaServerSettingsContractTest {
 
     private final RealtimePlatform platform = Platforms.typed("meet", "rtc", "us-east-1", "eu-west-1");
 
+    {
+        // Regions with public endpoints, so that the signaling endpoints the operator hands over are checked too.
+        platform.getSpec().regions.forEach(r -> r.endpoint = "media-" + r.name + ".example.com");
+    }
+
     @Test
     void everyVariableTheOperatorSetsIsASettingTheMediaServerReads() {
         Set<String> read = environmentNames("lifeline", LifelineConfig.class);
 
         assertThat(operatorEnvironment()).isNotEmpty().allSatisfy(name -> assertThat(read).as(
                 "settings of the media server (LifelineConfig) as environment variables").contains(name));
+    }
+
+    @Test
+    void theRegionsSignalingEndpointsAreHandedOver() {
+        assertThat(environmentNames("lifeline", LifelineConfig.class)).contains("LIFELINE_SIGNALING_ENDPOINTS");
+        assertThat(operatorEnvironment()).contains("LIFELINE_SIGNALING_ENDPOINTS");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -65,13 +66,27 @@ public final class MotoServer implements AutoCloseable {
      * {@link #endpoint()} then names that address.
      */
     public static MotoServer start(String host) {
+        return start(host, Map.of());
+    }
+
+    /**
+     * Starts a new moto server on 127.0.0.1 whose global tables replicate item writes between regions
+     * {@code delay} after they were made, settled last-writer-wins (see {@code lifeline_moto.py}): two regions
+     * can then both pass a conditional write on one item, as with DynamoDB global tables.
+     */
+    public static MotoServer startWithReplicationDelay(Duration delay) {
+        return start("127.0.0.1", Map.of("LIFELINE_MOTO_REPLICATION_SECONDS",
+                Double.toString(delay.toMillis() / 1000.0)));
+    }
+
+    private static MotoServer start(String host, Map<String, String> environment) {
         String python = MotoPython.interpreter();
         Path launcher = extractLauncher();
         IllegalStateException last = null;
         // A free port can be taken between probing and binding; a fresh port on retry fixes that.
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(python, launcher, host, freeLoopbackPort());
+                return startOnce(python, launcher, host, freeLoopbackPort(), environment);
             } catch (IllegalStateException e) {
                 last = e;
                 LOG.warn("moto server did not start (attempt {}/{}): {}", attempt, START_ATTEMPTS, e.getMessage());
@@ -89,7 +104,8 @@ public final class MotoServer implements AutoCloseable {
         return shared;
     }
 
-    private static MotoServer startOnce(String python, Path launcher, String host, int port) {
+    private static MotoServer startOnce(String python, Path launcher, String host, int port,
+            Map<String, String> environment) {
         Path log;
         Process process;
         try {
@@ -102,6 +118,7 @@ public final class MotoServer implements AutoCloseable {
             builder.environment().put("MOTO_PORT", Integer.toString(port));
             builder.environment().remove("AWS_PROFILE");
             builder.environment().put("PYTHONUNBUFFERED", "1");
+            builder.environment().putAll(environment);
             process = builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("Could not launch moto with " + python + ": " + e.getMessage(), e);

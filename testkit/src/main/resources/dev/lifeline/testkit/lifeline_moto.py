@@ -15,14 +15,19 @@ This models what the AWS documentation describes, as far as an operator can obse
   - a replica turns ACTIVE (or disappears) after LIFELINE_MOTO_REPLICA_SECONDS
     (default 1.0) seconds, evaluated lazily when the table is next described;
   - the replica is a real table in its region's moto backend (same keys, billing, streams),
-    so that region's clients can describe and use it; items are NOT replicated;
+    so that region's clients can describe and use it; items written before it turned ACTIVE are not copied;
   - DescribeTable in any replica region lists the other regions' replicas;
   - DeleteTable of a replica removes it from its peers' replica lists.
-  - PutItem is replicated to the table's ACTIVE replicas (last writer wins, as in global
-    tables), so operators in different regions see each other's heartbeats; conditional
-    checks apply in the region written to only. Other item writes are not replicated.
-Not modelled: replication of UpdateItem/DeleteItem/batch writes, replication lag,
-replica-level settings overrides, ReplicaUpdates Update.
+  - PutItem, UpdateItem and DeleteItem are replicated to the table's ACTIVE replicas as
+    global tables do: the whole resulting item (or its deletion), after
+    LIFELINE_MOTO_REPLICATION_SECONDS (default 0: at once, within the write), settled
+    last-writer-wins: every write gets a timestamp from one clock, and a replicated write
+    older than the version a replica holds of that item is dropped there. Conditional
+    checks apply in the region written to only, so with a delay two regions can both pass
+    a condition on one item and replication keeps the later write everywhere.
+    Writes are serialised (one lock), which also makes moto's conditional writes atomic.
+Not modelled: replication of batch and transactional writes, replica-level settings
+overrides, ReplicaUpdates Update.
 
 Corrected in Route 53, where moto 5.2.1 differs from AWS in ways that would hide bugs:
   - DELETE of a record with a SetIdentifier removes every record in the zone with that
@@ -33,6 +38,9 @@ Corrected in Route 53, where moto 5.2.1 differs from AWS in ways that would hide
     repeated reference with the same settings, and HealthCheckAlreadyExists for a reference
     used with other settings or by a deleted health check.
 """
+import heapq
+import itertools
+import json
 import os
 import sys
 import threading
@@ -47,6 +55,7 @@ from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.table import Table
 
 REPLICA_SECONDS = float(os.environ.get("LIFELINE_MOTO_REPLICA_SECONDS", "1.0"))
+REPLICATION_SECONDS = float(os.environ.get("LIFELINE_MOTO_REPLICATION_SECONDS", "0"))
 
 # (account, table name) -> {region: {"status": str, "since": float}}; the home region is ACTIVE.
 _GROUPS = {}
@@ -172,23 +181,107 @@ def _delete_table(self, name):
 DynamoDBBackend.delete_table = _delete_table
 
 _original_put_item = DynamoDBBackend.put_item
+_original_update_item = DynamoDBBackend.update_item
+_original_delete_item = DynamoDBBackend.delete_item
+
+# Last writer wins: (account, region, table, key) -> timestamp of the version that replica holds.
+_VERSIONS = {}
+_STAMPS = itertools.count(1)
+# Delayed replication: a heap of (due, sequence, apply) and the thread that applies them when due.
+_PENDING = []
+_PENDING_READY = threading.Condition(_LOCK)
+_SEQUENCE = itertools.count()
+
+
+def _key(table, attrs):
+    """The item's key attributes in wire format, from its attributes or a Key parameter."""
+    names = [table.hash_key_attr] + ([table.range_key_attr] if table.range_key_attr else [])
+    return {name: attrs[name] for name in names if name in attrs}
+
+
+def _hashable(key):
+    return json.dumps(key, sort_keys=True)
+
+
+def _wire(item):
+    return None if item is None else item.to_json()["Attributes"]
+
+
+def _replicate(backend, table_name, key, attrs):
+    """Stamps the write just made in backend's region and sends it to the ACTIVE replicas."""
+    account, origin = backend.account_id, backend.region_name
+    stamp = next(_STAMPS)
+    _VERSIONS[(account, origin, table_name, _hashable(key))] = stamp
+    _advance(account, table_name)
+    group = _GROUPS.get((account, table_name)) or {}
+    for region, replica in group.items():
+        if region == origin or replica["status"] != "ACTIVE":
+            continue
+        apply = (lambda r=region: _apply(account, r, table_name, key, attrs, stamp))
+        if REPLICATION_SECONDS <= 0:
+            apply()
+        else:
+            heapq.heappush(_PENDING, (time.monotonic() + REPLICATION_SECONDS, next(_SEQUENCE), apply))
+            _PENDING_READY.notify()
+
+
+def _apply(account, region, table_name, key, attrs, stamp):
+    """Applies a replicated write unless the replica holds a later version of the item (last writer wins)."""
+    peer = dynamodb_backends[account][region]
+    table = peer.tables.get(table_name)
+    version = (account, region, table_name, _hashable(key))
+    if table is None or _VERSIONS.get(version, 0) >= stamp:
+        return
+    _VERSIONS[version] = stamp
+    if attrs is not None:
+        _original_put_item(peer, table_name, attrs)
+        return
+    hash_key, range_key = peer.get_keys_value(table, key)
+    table.delete_item(hash_key, range_key)
+
+
+def _replicator():
+    with _LOCK:
+        while True:
+            while not _PENDING or _PENDING[0][0] > time.monotonic():
+                _PENDING_READY.wait(None if not _PENDING else max(0.0, _PENDING[0][0] - time.monotonic()))
+            _, _, apply = heapq.heappop(_PENDING)
+            try:
+                apply()
+            except Exception as e:  # a replica deleted meanwhile: nothing to apply to
+                print("replication dropped: %r" % (e,), file=sys.stderr)
+
+
+threading.Thread(target=_replicator, name="lifeline-replication", daemon=True).start()
 
 
 def _put_item(self, table_name, item_attrs, *args, **kwargs):
-    item = _original_put_item(self, table_name, item_attrs, *args, **kwargs)
     with _LOCK:
-        _advance(self.account_id, table_name)
-        group = _GROUPS.get((self.account_id, table_name)) or {}
-        for region, replica in group.items():
-            if region == self.region_name or replica["status"] != "ACTIVE":
-                continue
-            peer = dynamodb_backends[self.account_id][region]
-            if table_name in peer.tables:
-                _original_put_item(peer, table_name, item_attrs)
-    return item
+        item = _original_put_item(self, table_name, item_attrs, *args, **kwargs)
+        table = self.get_table(table_name)
+        _replicate(self, table_name, _key(table, item_attrs), _wire(item))
+        return item
+
+
+def _update_item(self, table_name, key, *args, **kwargs):
+    with _LOCK:
+        item = _original_update_item(self, table_name, key, *args, **kwargs)
+        table = self.get_table(table_name)
+        _replicate(self, table_name, _key(table, key), _wire(self.get_item(table_name, key)))
+        return item
+
+
+def _delete_item(self, table_name, key, *args, **kwargs):
+    with _LOCK:
+        item = _original_delete_item(self, table_name, key, *args, **kwargs)
+        table = self.get_table(table_name)
+        _replicate(self, table_name, _key(table, key), None)
+        return item
 
 
 DynamoDBBackend.put_item = _put_item
+DynamoDBBackend.update_item = _update_item
+DynamoDBBackend.delete_item = _delete_item
 
 _original_reset = BackendDict.reset.__func__
 
@@ -197,6 +290,8 @@ def _reset(cls):
     with _LOCK:
         _GROUPS.clear()
         _CALLER_REFERENCES.clear()
+        _VERSIONS.clear()
+        del _PENDING[:]
     return _original_reset(cls)
 
 

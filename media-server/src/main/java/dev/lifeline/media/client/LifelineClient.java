@@ -24,6 +24,11 @@ import dev.lifeline.media.protocol.ProtocolCodec;
  * resumes on its own when the relay dies, drains, or forgets it — reconnecting to signaling with
  * exponential backoff and full jitter, resuming with its token, binding to the new relay, and
  * telling the old one it left. The session id and participant id never change.
+ *
+ * <p>Signaling endpoints: it starts with {@link Options#signaling()} (the platform's DNS name, say) and from the
+ * first assignment on uses the endpoints signaling lists, every serving region's, own region first. When the
+ * endpoint it uses stops answering, it moves to the next one, so a call resumes in another region directly,
+ * without waiting for DNS to stop naming the lost one.
  */
 public final class LifelineClient implements AutoCloseable {
 
@@ -73,6 +78,8 @@ public final class LifelineClient implements AutoCloseable {
     private final AtomicBoolean resuming = new AtomicBoolean();
     private final AtomicInteger resumes = new AtomicInteger();
     private final AtomicInteger signalingIndex = new AtomicInteger();
+    /** The signaling endpoints tried in turn: the options' until signaling lists the serving regions'. */
+    private volatile List<URI> endpoints;
     private final ScheduledFuture<?> keepalive;
     private volatile SignalingConnection signaling;
     private volatile MediaSocket media;
@@ -86,6 +93,7 @@ public final class LifelineClient implements AutoCloseable {
         this.options = options;
         this.listener = listener;
         this.name = name;
+        this.endpoints = List.copyOf(options.signaling());
         this.supervisor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lifeline-client-" + name);
             t.setDaemon(true);
@@ -178,13 +186,14 @@ public final class LifelineClient implements AutoCloseable {
         });
     }
 
-    /** Signaling pushed {@code moved}: this signaling instance is going away; resume on another. */
+    /**
+     * Signaling pushed {@code moved}: this signaling instance is going away, so resume on another; or, with
+     * reason {@code superseded}, the session settled on another assignment, so resume right here.
+     */
     private void onPush(JsonNode message) {
-        SignalingConnection old = signaling;
-        if (old != null) {
-            old.close();
+        if (!"superseded".equals(message.path("reason").asText())) {
+            dropSignaling();
         }
-        signalingIndex.incrementAndGet();
         if (closed || !resuming.compareAndSet(false, true)) {
             return;
         }
@@ -229,6 +238,7 @@ public final class LifelineClient implements AutoCloseable {
                 continue;
             }
             Assignment next = Assignment.from(reply);
+            adoptEndpoints(next.signaling());
             if (next.sameRelayAs(assignment) && media != null && media.bindingId >= 0
                     && System.nanoTime() - media.lastHeardNanos < options.relayTimeout().toNanos()) {
                 // Signaling moved, the relay did not: media never stopped.
@@ -245,6 +255,18 @@ public final class LifelineClient implements AutoCloseable {
             }
             frame = codec.resume(next.resumeToken(), next.relayId(), next.epoch());
         }
+    }
+
+    /** Uses the serving regions' endpoints from now on; the one that answered is listed first. */
+    private void adoptEndpoints(List<URI> serving) {
+        if (!serving.isEmpty() && !serving.equals(endpoints)) {
+            endpoints = serving;
+            signalingIndex.set(0);
+        }
+    }
+
+    public List<URI> signalingEndpoints() {
+        return endpoints;
     }
 
     private void countResume(boolean resume) {
@@ -321,7 +343,9 @@ public final class LifelineClient implements AutoCloseable {
         if (connection != null && connection.isOpen()) {
             return connection;
         }
-        List<URI> uris = options.signaling();
+        // A connection that closed by itself (its signaling died) counts as a failed endpoint: move on.
+        dropSignaling();
+        List<URI> uris = endpoints;
         URI uri = uris.get(Math.floorMod(signalingIndex.get(), uris.size()));
         try {
             connection = SignalingConnection.open(http, uri, codec, this::onPush, options.requestTimeout());
@@ -333,13 +357,14 @@ public final class LifelineClient implements AutoCloseable {
         return connection;
     }
 
+    /** Closes the connection in use, if any, and moves to the next endpoint. */
     private void dropSignaling() {
         SignalingConnection connection = signaling;
         signaling = null;
         if (connection != null) {
             connection.close();
+            signalingIndex.incrementAndGet();
         }
-        signalingIndex.incrementAndGet();
     }
 
     private static void sleep(long millis) {

@@ -94,6 +94,20 @@ public interface LifelineConfig {
 
         @WithDefault("3600")
         long mediaTokenSeconds();
+
+        /**
+         * The signaling endpoints of the platform's serving regions, {@code region=ws://host:port/signal} each
+         * (the operator sets them from the spec): the join and resume replies list them, own region first, so
+         * that a client resumes in another region directly when this one stops answering.
+         */
+        Optional<List<String>> endpoints();
+
+        /**
+         * How long after handing out an assignment this instance re-reads the session to see whether another
+         * region's concurrent takeover won when the global table settled; longer than replication takes.
+         */
+        @WithDefault("30s")
+        Duration settleWindow();
     }
 
     interface Drain {

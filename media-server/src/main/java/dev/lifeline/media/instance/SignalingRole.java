@@ -3,7 +3,11 @@ package dev.lifeline.media.instance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,6 +25,7 @@ import dev.lifeline.media.session.DynamoSessionStore;
 import dev.lifeline.media.session.RelaySelector;
 import dev.lifeline.media.signaling.RelayDirectory;
 import dev.lifeline.media.signaling.SessionService;
+import dev.lifeline.media.signaling.SignalingEndpoints;
 import dev.lifeline.media.signaling.SignalingRefused;
 import dev.lifeline.media.signaling.UdpRelayProbe;
 import dev.lifeline.media.token.ReplayGuard;
@@ -41,6 +46,9 @@ public class SignalingRole implements RoleStats {
 
     private static final Logger LOG = Logger.getLogger(SignalingRole.class);
     private static final long LAG_PROBE_MILLIS = 50;
+    private static final long SETTLE_CHECK_MILLIS = 1000;
+    /** The {@code moved} reason that asks a client to resume on the same signaling: its session settled elsewhere. */
+    public static final String SUPERSEDED = "superseded";
 
     @Inject
     LifelineConfig config;
@@ -61,6 +69,11 @@ public class SignalingRole implements RoleStats {
     private final Map<String, SessionService.Participant> participants = new ConcurrentHashMap<>();
     private final LongAdder frames = new LongAdder();
     private final AtomicLong maxLagNanos = new AtomicLong();
+    private final ScheduledExecutorService settlement = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lifeline-settlement-check");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean draining;
     private SessionService service;
     private long lastFrames;
@@ -70,10 +83,19 @@ public class SignalingRole implements RoleStats {
         List<String> regions = config.regions().filter(r -> !r.isEmpty()).orElse(List.of(config.region()));
         RelaySelector selector = new RelaySelector(new RelaySelector.Duration(config.heartbeat().staleAfter().toMillis()),
                 java.util.concurrent.ThreadLocalRandom.current());
+        SignalingEndpoints endpoints = SignalingEndpoints.parse(config.region(),
+                config.signaling().endpoints().orElse(List.of()));
+        if (!endpoints.skipped().isEmpty()) {
+            LOG.warnf("LIFELINE_SIGNALING_ENDPOINTS: skipping entries that are not region=ws://host:port/path: %s",
+                    endpoints.skipped());
+        }
         service = new SessionService(tokens, new ReplayGuard(1_000_000), store, store,
                 new RelayDirectory(store, regions, 500, System::currentTimeMillis), selector,
                 new UdpRelayProbe(Duration.ofMillis(150), 2, Duration.ofMillis(500)), config.region(),
-                config.signaling().resumeTokenSeconds(), config.signaling().mediaTokenSeconds(), System::currentTimeMillis);
+                config.signaling().resumeTokenSeconds(), config.signaling().mediaTokenSeconds(), System::currentTimeMillis,
+                endpoints.ordered());
+        settlement.scheduleWithFixedDelay(this::moveSuperseded, SETTLE_CHECK_MILLIS, SETTLE_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
         long[] expected = {System.nanoTime() + LAG_PROBE_MILLIS * 1_000_000};
         vertx.setPeriodic(LAG_PROBE_MILLIS, id -> {
             long lag = System.nanoTime() - expected[0];
@@ -118,6 +140,29 @@ public class SignalingRole implements RoleStats {
             // The session table unreachable or similar: the client retries with backoff.
             LOG.warnf("signaling %s failed: %s", type, e.toString());
             return reply(type, "unavailable", new ServerMessage.Error("unavailable", "try again"));
+        }
+    }
+
+    /**
+     * Tells the participants connected here whose session settled on another assignment (a concurrent takeover
+     * in another region won) to resume: they get the winning one, so one call never spans two relays for long.
+     */
+    private void moveSuperseded() {
+        try {
+            Set<SessionService.Participant> superseded = service.superseded(config.signaling().settleWindow().toMillis());
+            if (superseded.isEmpty()) {
+                return;
+            }
+            String moved = codec.write(new ServerMessage.Moved(SUPERSEDED));
+            participants.forEach((connectionId, participant) -> {
+                if (superseded.contains(participant)) {
+                    connections.findByConnectionId(connectionId).ifPresent(connection ->
+                            connection.sendText(moved).subscribe().with(ok -> { }, failure -> { }));
+                }
+            });
+        } catch (RuntimeException e) {
+            // The table unreachable: the next check tries again.
+            LOG.debugf("settlement check failed: %s", e.toString());
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.lifeline.media.load;
 
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.HdrHistogram.Recorder;
 
@@ -18,6 +20,7 @@ public final class AudioParticipant implements AutoCloseable {
     private volatile long leftAtNanos;
     private volatile long mediaAgainNanos;
     private int sequence;
+    private final List<Assignment> assignments = new CopyOnWriteArrayList<>();
     private long sent;
     private long unsent;
 
@@ -32,6 +35,11 @@ public final class AudioParticipant implements AutoCloseable {
             public void onMedia(ByteBuffer media, long receivedNanos) {
                 stats.onMedia(media, receivedNanos);
                 noteMediaAgain(receivedNanos);
+            }
+
+            @Override
+            public void onAssigned(Assignment assignment, boolean resumed) {
+                assignments.add(assignment);
             }
         }, "p" + index);
         return this;
@@ -79,6 +87,11 @@ public final class AudioParticipant implements AutoCloseable {
 
     public Assignment assignment() {
         return client.assignment();
+    }
+
+    /** Every assignment the client took, in order: the join's, then each resume's. */
+    public List<Assignment> assignments() {
+        return List.copyOf(assignments);
     }
 
     public LifelineClient client() {

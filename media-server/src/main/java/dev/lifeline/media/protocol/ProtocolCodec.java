@@ -92,6 +92,7 @@ public final class ProtocolCodec {
             node.put("type", a.type()).put("sessionId", a.sessionId()).put("participantId", a.participantId())
                     .put("relayId", a.relayId()).put("relayAddress", a.relayAddress()).put("epoch", a.epoch())
                     .put("mediaToken", a.mediaToken()).put("resumeToken", a.resumeToken());
+            a.signaling().forEach(node.putArray("signaling")::add);
         } else if (message instanceof ServerMessage.Moved m) {
             node.put("type", "moved").put("reason", m.reason());
         } else if (message instanceof ServerMessage.Left l) {

@@ -1,11 +1,19 @@
 package dev.lifeline.media.protocol;
 
+import java.util.List;
+
 /** What signaling sends to a client (protocol version 1). */
 public sealed interface ServerMessage {
 
-    /** Reply to join and resume: where to send media and the tokens to use. */
+    /**
+     * Reply to join and resume: where to send media, the tokens to use, and the signaling endpoints of every
+     * serving region, own region first, where the client resumes when this region stops answering.
+     */
     record Assigned(String type, String sessionId, String participantId, String relayId, String relayAddress,
-                    long epoch, String mediaToken, String resumeToken) implements ServerMessage {
+                    long epoch, String mediaToken, String resumeToken, List<String> signaling) implements ServerMessage {
+        public Assigned {
+            signaling = List.copyOf(signaling);
+        }
     }
 
     /** This signaling instance or the client's relay is going away: resume now (elsewhere). */

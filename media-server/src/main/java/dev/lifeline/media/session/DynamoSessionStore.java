@@ -88,11 +88,13 @@ public final class DynamoSessionStore implements SessionStore, InstanceDirectory
                     .key(ItemKeys.sessionKey(current.sessionId()))
                     .updateExpression("SET #epoch = :next, #relayId = :relayId, #relayAddress = :relayAddress, "
                             + "#region = :region, #expiresAt = :expiresAt")
-                    // The shared fencing rule: a new item, or the epoch the writer read.
-                    .conditionExpression(ITEM_IS_NEW + " OR #epoch = :expected")
+                    // The shared fencing rule (SessionFence): a new item, or the token the writer read, epoch and
+                    // region; the region tells apart two regions' writes of one epoch that a global table settled.
+                    .conditionExpression(ITEM_IS_NEW + " OR (#epoch = :expected AND #region = :expectedRegion)")
                     .expressionAttributeNames(Map.of("#epoch", EPOCH, "#relayId", RELAY_ID,
                             "#relayAddress", RELAY_ADDRESS, "#region", REGION, "#expiresAt", TTL_ATTRIBUTE))
-                    .expressionAttributeValues(Map.of(":next", n(current.epoch() + 1), ":expected", n(current.epoch()),
+                    .expressionAttributeValues(Map.of(":next", n(current.fence().next(region).epoch()),
+                            ":expected", n(current.epoch()), ":expectedRegion", s(current.region()),
                             ":relayId", s(relayId), ":relayAddress", s(relayAddress), ":region", s(region),
                             ":expiresAt", n(sessionExpiry(clock.millis()))))
                     .returnValues(ReturnValue.ALL_NEW)).attributes();

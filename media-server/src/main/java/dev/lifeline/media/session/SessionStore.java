@@ -13,7 +13,10 @@ public interface SessionStore {
     SessionRecord create(String sessionId, String relayId, String relayAddress, String participantId)
             throws StaleEpochException;
 
-    /** Moves the session to another relay, epoch + 1, only if the epoch is still {@code expectedEpoch}. */
+    /**
+     * Moves the session to another relay at the writer's next token (epoch + 1, its region), only if the item
+     * still carries {@code current}'s token (epoch and region).
+     */
     SessionRecord reassign(SessionRecord current, String relayId, String relayAddress) throws StaleEpochException;
 
     void addParticipant(String sessionId, String participantId);

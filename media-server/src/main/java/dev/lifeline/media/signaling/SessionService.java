@@ -1,8 +1,11 @@
 package dev.lifeline.media.signaling;
 
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
@@ -17,6 +20,7 @@ import dev.lifeline.media.token.TokenClaims;
 import dev.lifeline.media.token.TokenCodec;
 import dev.lifeline.media.token.TokenRejected;
 import dev.lifeline.sessiontable.InstanceHeartbeat;
+import dev.lifeline.sessiontable.SessionFence;
 import dev.lifeline.sessiontable.SessionRecord;
 
 /**
@@ -24,6 +28,11 @@ import dev.lifeline.sessiontable.SessionRecord;
  * session's relay goes through {@link SessionStore#reassign}, a conditional write on the fencing
  * epoch: of two signaling instances that both see a relay die, one wins and the other reads the
  * winner's choice, so a session never has two relays.
+ *
+ * <p>Across regions (a DynamoDB global table) a condition is checked in the writer's replica only, so two regions
+ * can both take a session over, and replication keeps the later write ({@link SessionFence}). Each instance
+ * therefore remembers what it handed out ({@link #superseded}): when the settled item names another assignment,
+ * its participants are told to resume, and they get the one that won.
  */
 public final class SessionService {
 
@@ -42,6 +51,9 @@ public final class SessionService {
     private final long resumeTokenSeconds;
     private final long mediaTokenSeconds;
     private final LongSupplier clockMillis;
+    private final List<String> signalingEndpoints;
+    /** What this instance handed out last to each participant, and when: the settlement check's input. */
+    private final Map<Participant, HandedOut> handedOut = new ConcurrentHashMap<>();
     /**
      * Work on one session is serialised within this instance. Across instances the conditional
      * writes alone keep one relay per session; locally the lock also saves pointless write races,
@@ -57,10 +69,17 @@ public final class SessionService {
     public record Result(Participant participant, ServerMessage.Assigned reply) {
     }
 
+    /** An assignment this instance gave a participant: the item's token and relay at that moment. */
+    private record HandedOut(SessionFence fence, String relayId, long atMillis) {
+        boolean sameAs(SessionRecord session) {
+            return fence.equals(session.fence()) && relayId.equals(session.relayId());
+        }
+    }
+
     public SessionService(TokenCodec tokens, ReplayGuard replayGuard, NonceRegistry nonces, SessionStore store,
                           RelayDirectory relays,
                           RelaySelector selector, RelayProbe probe, String region, long resumeTokenSeconds,
-                          long mediaTokenSeconds, LongSupplier clockMillis) {
+                          long mediaTokenSeconds, LongSupplier clockMillis, List<String> signalingEndpoints) {
         this.tokens = tokens;
         this.replayGuard = replayGuard;
         this.nonces = nonces;
@@ -72,6 +91,7 @@ public final class SessionService {
         this.resumeTokenSeconds = resumeTokenSeconds;
         this.mediaTokenSeconds = mediaTokenSeconds;
         this.clockMillis = clockMillis;
+        this.signalingEndpoints = List.copyOf(signalingEndpoints);
         for (int i = 0; i < LOCK_STRIPES; i++) {
             sessionLocks[i] = new Object();
         }
@@ -184,14 +204,47 @@ public final class SessionService {
                 .orElseThrow(() -> new SignalingRefused("no_relay", "no healthy relay available"));
     }
 
+    /**
+     * The participants to whom this instance handed out, within the last {@code windowMillis}, an assignment that
+     * the session's item, read now in this region's replica, no longer carries: another region's concurrent
+     * takeover won when replication settled, or the session moved on. They must resume (if still connected here).
+     * Sessions gone from the table and assignments older than the window are forgotten. One read per session.
+     */
+    public Set<Participant> superseded(long windowMillis) {
+        long now = clockMillis.getAsLong();
+        Map<String, Optional<SessionRecord>> settled = new java.util.HashMap<>();
+        Set<Participant> superseded = new HashSet<>();
+        for (Map.Entry<Participant, HandedOut> entry : handedOut.entrySet()) {
+            Participant participant = entry.getKey();
+            HandedOut given = entry.getValue();
+            if (now - given.atMillis() > windowMillis) {
+                handedOut.remove(participant, given);
+                continue;
+            }
+            Optional<SessionRecord> session = settled.computeIfAbsent(participant.sessionId(), store::find);
+            if (session.isEmpty()) {
+                handedOut.remove(participant, given);
+            } else if (!given.sameAs(session.get())) {
+                handedOut.remove(participant, given);
+                LOG.infof("session %s: %s was handed %s on %s, the table now says %s on %s: it resumes",
+                        participant.sessionId(), participant.participantId(), given.fence(), given.relayId(),
+                        session.get().fence(), session.get().relayId());
+                superseded.add(participant);
+            }
+        }
+        return superseded;
+    }
+
     private Result assigned(String type, SessionRecord session, String participantId, long now) {
+        handedOut.put(new Participant(session.sessionId(), participantId),
+                new HandedOut(session.fence(), session.relayId(), now));
         long nowSeconds = now / 1000;
         String media = tokens.sign(TokenClaims.media(session.sessionId(), participantId, nowSeconds + mediaTokenSeconds,
                 session.relayId(), session.epoch()));
         String resume = tokens.sign(TokenClaims.resume(session.sessionId(), participantId, nowSeconds + resumeTokenSeconds));
         return new Result(new Participant(session.sessionId(), participantId),
                 new ServerMessage.Assigned(type, session.sessionId(), participantId, session.relayId(),
-                        session.relayAddress(), session.epoch(), media, resume));
+                        session.relayAddress(), session.epoch(), media, resume, signalingEndpoints));
     }
 
     private TokenClaims verify(String token, TokenClaims.Kind kind, long nowMillis) throws SignalingRefused {

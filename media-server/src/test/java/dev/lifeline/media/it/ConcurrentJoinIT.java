@@ -61,7 +61,7 @@ class ConcurrentJoinIT {
         SessionService service = new SessionService(tokens, new ReplayGuard(10_000), store, store,
                 new RelayDirectory(directory, List.of("us-east-1"), 60_000, System::currentTimeMillis),
                 new RelaySelector(new RelaySelector.Duration(60_000), new Random()), address -> RelayProbe.Status.ALIVE,
-                "us-east-1", 3600, 600, System::currentTimeMillis);
+                "us-east-1", 3600, 600, System::currentTimeMillis, List.of());
 
         int sessions = 60;
         ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -47,7 +47,9 @@ final class InstanceProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " missing: integration tests run after package");
         }
-        int httpPort = freeTcpPort();
+        // A caller that must know the port in advance (other instances name it) passes LIFELINE_HTTP_PORT.
+        int httpPort = extraEnv.containsKey("LIFELINE_HTTP_PORT") ? Integer.parseInt(extraEnv.get("LIFELINE_HTTP_PORT"))
+                : freeTcpPort();
         int udpPort = freeUdpPort();
         Path log = Path.of("target", "it-logs", instanceId + ".log");
         try {
@@ -131,7 +133,7 @@ final class InstanceProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freeTcpPort() {
+    static int freeTcpPort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -57,7 +57,7 @@ class SessionServiceTest {
         service = new SessionService(tokens, new ReplayGuard(100), (nonce, expires) -> sharedNonces.add(nonce), store,
                 new RelayDirectory(directory, List.of("r1"), 0, () -> NOW_MS),
                 new RelaySelector(new RelaySelector.Duration(3000), new Random(1)), probe, "r1", 3600, 600,
-                () -> NOW_MS);
+                () -> NOW_MS, java.util.List.of());
         heartbeats.add(relay("relay-a", 0, false));
     }
 

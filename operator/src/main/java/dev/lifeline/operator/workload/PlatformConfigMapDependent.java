@@ -64,9 +64,24 @@ public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<
         data.put("LIFELINE_HEARTBEAT_INTERVAL", spec.failover.heartbeatIntervalSeconds + "s");
         data.put("LIFELINE_HEARTBEAT_STALE_AFTER", spec.failover.staleAfterSeconds + "s");
         data.put("LIFELINE_DRAIN_DEADLINE", spec.failover.reroute.drainDeadlineSeconds + "s");
+        signalingEndpoints(spec).ifPresent(e -> data.put("LIFELINE_SIGNALING_ENDPOINTS", e));
         // Emulators and local runs only (lifeline.workload.dynamodb-endpoint); unset, the pods use AWS's endpoint.
         environment.dynamodbEndpoint().ifPresent(e -> data.put("LIFELINE_DYNAMODB_ENDPOINT", e));
         return data;
+    }
+
+    /**
+     * Every region's public signaling endpoint ({@code region=ws://<spec.regions[].endpoint>:<signaling.port>/signal}),
+     * which signaling lists in its join replies so that clients resume in another region directly when theirs stops
+     * answering. Only regions with an explicit endpoint: a region's load-balancer name is known in its own cluster
+     * only. Drained regions stay listed: a drain moves DNS answers, the region still serves, and a list that
+     * followed drains would roll every pod of the platform on each one (the configuration hash is on the pods).
+     */
+    static java.util.Optional<String> signalingEndpoints(RealtimePlatformSpec spec) {
+        String endpoints = spec.regions.stream().filter(r -> r.endpoint != null && !r.endpoint.isBlank())
+                .map(r -> r.name + "=ws://" + r.endpoint + ":" + spec.signaling.port + "/signal")
+                .collect(Collectors.joining(","));
+        return endpoints.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(endpoints);
     }
 
     /** Stable digest of the configuration, stamped on pod templates so that a change rolls them. */

@@ -129,7 +129,24 @@ class WorkloadBuildersTest {
                 .containsEntry("LIFELINE_MEDIA_UDP_PORT", "40000")
                 .containsEntry("LIFELINE_MEDIA_CAPACITY", "500")
                 .containsEntry("LIFELINE_HEARTBEAT_INTERVAL", "2s")
-                .containsEntry("LIFELINE_DRAIN_DEADLINE", "60s");
+                .containsEntry("LIFELINE_DRAIN_DEADLINE", "60s")
+                .doesNotContainKey("LIFELINE_SIGNALING_ENDPOINTS");
+    }
+
+    @Test
+    void configMapListsTheSignalingEndpointOfEveryRegionWithAnEndpoint() {
+        platform.getSpec().regions.get(0).endpoint = "media-us.example.com";
+        platform.getSpec().regions.get(1).endpoint = "203.0.113.7";
+        platform.getSpec().regions.get(1).drain = true;
+        platform.getSpec().signaling.port = 8443;
+
+        assertThat(PlatformConfigMapDependent.build(platform, "eu-west-1").getData()).containsEntry(
+                "LIFELINE_SIGNALING_ENDPOINTS",
+                "us-east-1=ws://media-us.example.com:8443/signal,eu-west-1=ws://203.0.113.7:8443/signal");
+
+        platform.getSpec().regions.get(1).endpoint = null;
+        assertThat(PlatformConfigMapDependent.build(platform, "eu-west-1").getData())
+                .containsEntry("LIFELINE_SIGNALING_ENDPOINTS", "us-east-1=ws://media-us.example.com:8443/signal");
     }
 
     @Test
