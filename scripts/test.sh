@@ -3,7 +3,7 @@
 # binaries (built once from the Go module proxy and cached in ~/.kubeapitest), then the Maven
 # build with unit tests (*Test) and integration tests (*IT) against real processes.
 # kube-controller-manager, kube-scheduler and kwok make the simulated regions (SimulatedRegion);
-# kubelet, containerd, runc, the CNI plugins and the pause image make real nodes (RealNode, *E2E).
+# kubelet, kube-proxy, containerd, runc, the CNI plugins and the pause image make real nodes (RealNode, *E2E).
 # lua5.1 runs the Argo CD health check and actions in deploy/argocd/ (ArgoCdHealthCheckTest).
 # chromium and playwright-core drive the operator's status page in StatusPageIT.
 # helm (built once from the Go module proxy, cached in ~/.cache/lifeline/tools/) lints and renders
@@ -15,7 +15,7 @@
 # run the built media server on real nodes; then the images are run under runc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-test/scripts/kube-binaries.sh kube-apiserver kubectl etcd kube-controller-manager kube-scheduler kwok kubelet
+test/scripts/kube-binaries.sh kube-apiserver kubectl etcd kube-controller-manager kube-scheduler kwok kubelet kube-proxy
 test/scripts/node-prereqs.sh >/dev/null
 test/scripts/lua.sh
 test/scripts/browser.sh >/dev/null

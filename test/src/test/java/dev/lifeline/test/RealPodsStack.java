@@ -38,7 +38,9 @@ import software.amazon.awssdk.services.route53.Route53Client;
  * One region whose operator deploys its own media server on a real node ({@link RealPodsRegion}),
  * moto for DynamoDB and Route 53 bound to the node's address so that pods reach it, the packaged
  * operator as a process, and the platform {@code rtc/meet}: two relays (calls move from one to
- * the other) and one signaling instance. For {@link RealPodsE2E} and {@link RelayKillBenchmark}.
+ * the other) and one signaling instance. For {@link RealPodsE2E} and {@link RelayKillBenchmark};
+ * {@link #startForInstall()} leaves the operator to the test, which installs it in the region
+ * ({@link InstallE2E}).
  */
 final class RealPodsStack implements AutoCloseable {
 
@@ -72,7 +74,19 @@ final class RealPodsStack implements AutoCloseable {
 
     /** Starts the region, the real node, moto and the operator; the platform comes with {@link #createPlatform()}. */
     static RealPodsStack start(String operatorName) {
-        RealPodsRegion realPods = RealPodsRegion.start(REGION, NODE);
+        return start(RealPodsRegion.start(REGION, NODE), operatorName);
+    }
+
+    /**
+     * Starts the region (its pods get ServiceAccount tokens, its node runs kube-proxy: {@link
+     * RealPodsRegion#startForOperatorPods}), the real node with both images, moto and the platform's
+     * namespace, without an operator: the test installs it from {@code deploy/}. {@link #operator} is null.
+     */
+    static RealPodsStack startForInstall() {
+        return start(RealPodsRegion.startForOperatorPods(REGION, NODE), null);
+    }
+
+    private static RealPodsStack start(RealPodsRegion realPods, String operatorName) {
         MotoServer moto = null;
         DynamoDbClient dynamo = null;
         try {
@@ -80,9 +94,12 @@ final class RealPodsStack implements AutoCloseable {
             moto = MotoServer.start(realPods.node().nodeIp());
             dynamo = DynamoDbClient.builder().endpointOverride(moto.endpoint()).region(Region.of(REGION))
                     .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
+            realPods.prepareNamespace(NAMESPACE, NAME, TOKEN_SECRET);
+            if (operatorName == null) {
+                return new RealPodsStack(realPods, moto, dynamo, null);
+            }
             realPods.region().controlPlane().installCrds();
             realPods.region().controlPlane().createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
-            realPods.prepareNamespace(NAMESPACE, NAME, TOKEN_SECRET);
 
             Map<String, String> env = new LinkedHashMap<>(OperatorProcess.awsEmulator(moto.endpoint(), "route53"));
             env.put("LIFELINE_AWS_DRIFT_INTERVAL", "5s");

@@ -32,6 +32,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * join: its client CA can sign node certificates and it has a kubelet client certificate for
  * logs and exec ({@link NodeCertificates}); it keeps its certificates in a kube-api-test
  * directory of its own, so the shared {@code ~/.kubeapitest} certificates stay as they are.
+ * {@link #startForOperatorPods} also turns the ServiceAccount admission plugin on, which
+ * kube-api-test turns off: pods get their ServiceAccount's projected token, so a pod can call the
+ * API server as a real cluster's pods do (the API server listens on every address and advertises the
+ * machine's in the kubernetes Service; a node's kube-proxy carries the ClusterIP there).
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -45,7 +49,7 @@ public final class ControlPlane implements AutoCloseable {
     private KubernetesClient client;
     private Path kubeconfig;
 
-    private ControlPlane(String name, boolean realNodes) {
+    private ControlPlane(String name, boolean realNodes, boolean serviceAccountAdmission) {
         this.name = name;
         this.realNodes = realNodes;
         KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
@@ -61,6 +65,10 @@ public final class ControlPlane implements AutoCloseable {
                     .withApiServerFlag("--kubelet-client-key", kubeletClient[1].toString())
                     // Node names are not in DNS here: reach kubelets at their InternalIP (the machine's address).
                     .withApiServerFlag("--kubelet-preferred-address-types", "InternalIP,ExternalIP,Hostname");
+            if (serviceAccountAdmission) {
+                // test/node/kube-apiserver drops kube-api-test's --disable-admission-plugins ServiceAccount for this.
+                config.withApiServerFlag("--enable-admission-plugins=ServiceAccount");
+            }
         } else {
             this.certDir = SimulatedRegion.kubeApiTestDir();
         }
@@ -81,17 +89,33 @@ public final class ControlPlane implements AutoCloseable {
         return start(name, true);
     }
 
+    /**
+     * Starts a control plane that real kubelets can join and whose pods get ServiceAccount tokens (the
+     * ServiceAccount admission plugin is on), so pods such as the operator's own can call the API
+     * server. The ServiceAccounts themselves come from kube-controller-manager ({@link SimulatedRegion}).
+     */
+    public static ControlPlane startForOperatorPods(String name) {
+        return start(name, true, true);
+    }
+
     static ControlPlane start(String name, boolean realNodes) {
+        return start(name, realNodes, false);
+    }
+
+    static ControlPlane start(String name, boolean realNodes, boolean serviceAccountAdmission) {
+        if (serviceAccountAdmission && !realNodes) {
+            throw new IllegalArgumentException("ServiceAccount admission needs a control plane for real nodes");
+        }
         ControlPlaneOutput.capture();
         try {
-            return startOnce(name, realNodes);
+            return startOnce(name, realNodes, serviceAccountAdmission);
         } catch (KubeAPITestException first) {
             // kube-api-test picks random ports it finds free, and another process can bind one before
             // etcd or the API server does; a second start draws new ports. Its output says if that was it.
             LOG.warn("Control plane '{}' did not start ({}); starting it again on new ports. Last output of etcd and "
                     + "kube-apiserver:\n{}", name, first.getMessage(), ControlPlaneOutput.tail());
             try {
-                return startOnce(name, realNodes);
+                return startOnce(name, realNodes, serviceAccountAdmission);
             } catch (KubeAPITestException second) {
                 second.addSuppressed(first);
                 throw new IllegalStateException("Control plane '" + name + "' did not start twice: " + second.getMessage()
@@ -100,8 +124,8 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    private static ControlPlane startOnce(String name, boolean realNodes) {
-        ControlPlane plane = new ControlPlane(name, realNodes);
+    private static ControlPlane startOnce(String name, boolean realNodes, boolean serviceAccountAdmission) {
+        ControlPlane plane = new ControlPlane(name, realNodes, serviceAccountAdmission);
         try {
             plane.server.start();
         } catch (KubeAPITestException e) {

@@ -30,27 +30,35 @@ public final class NodeCertificates {
     }
 
     /**
-     * A kube-api-test directory for control planes with real nodes: {@code k8s/} links to the shared
-     * binaries, {@code client.crt}/{@code client.key} are a CA-capable admin certificate made here
-     * (kube-api-test makes the API server's certificate itself, as it makes only missing files).
+     * The kubernetes Service's ClusterIP: kube-api-test's {@code --service-cluster-ip-range 10.0.0.0/24}
+     * gives it the first address. Pods reach the API server there (through a node's kube-proxy), so the
+     * API server's certificate names it.
+     */
+    public static final String KUBERNETES_SERVICE_IP = "10.0.0.1";
+    /** Marks a directory made by this class; a new name when what is made changes (2: the ClusterIP in the SANs). */
+    private static final String MARKER = "made-by-lifeline-2";
+
+    /**
+     * A kube-api-test directory for control planes with real nodes: {@code client.crt}/{@code client.key}
+     * are a CA-capable admin certificate made here (kube-api-test makes the API server's certificate
+     * itself, as it makes only missing files; these are made here too, naming the kubernetes Service's
+     * ClusterIP), and {@code k8s/<version>-linux-amd64/} holds the shared binaries, kube-apiserver
+     * behind {@code test/node/kube-apiserver} ({@link ControlPlane#startForRealNodes}: the
+     * ServiceAccount admission plugin).
      */
     static Path kubeApiTestDirForNodes() {
         synchronized (LOCK) {
             Path dir = Path.of(System.getProperty("user.home"), ".cache", "lifeline", "kubeapitest-nodes");
             try {
                 Files.createDirectories(dir);
-                Path k8s = dir.resolve("k8s");
-                if (!Files.exists(k8s, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createSymbolicLink(k8s, SimulatedRegion.kubeApiTestDir().resolve("k8s"));
-                }
                 // kube-api-test makes all four files when any is missing, so all four are made here;
                 // the marker says they are this class's (a CA-capable client.crt).
-                Path marker = dir.resolve("made-by-lifeline");
+                Path marker = dir.resolve(MARKER);
                 if (!Files.exists(marker)) {
                     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj",
                             "/CN=example.org", "-addext",
-                            "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,"
-                                    + "DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster,"
+                            "subjectAltName=IP:127.0.0.1,IP:" + KUBERNETES_SERVICE_IP + ",DNS:localhost,DNS:kubernetes,"
+                                    + "DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster,"
                                     + "DNS:kubernetes.default.svc.cluster.local",
                             "-keyout", dir.resolve("apiserver.key").toString(), "-out",
                             dir.resolve("apiserver.crt").toString());
@@ -59,13 +67,52 @@ public final class NodeCertificates {
                             "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
                             "-addext", "extendedKeyUsage=clientAuth", "-keyout", dir.resolve("client.key").toString(),
                             "-out", dir.resolve("client.crt").toString());
-                    Files.writeString(marker, "client.crt is a CA; see NodeCertificates\n");
+                    Files.deleteIfExists(dir.resolve("made-by-lifeline"));
+                    Files.writeString(marker, "client.crt is a CA; apiserver.crt names the kubernetes Service's"
+                            + " ClusterIP; see NodeCertificates\n");
                 }
+                linkBinaries(dir.resolve("k8s"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             return dir;
         }
+    }
+
+    /**
+     * The binaries of the pinned version for {@code k8s}: etcd and kubectl linked to the shared ones,
+     * kube-apiserver as {@code test/node/kube-apiserver}, which runs the shared binary (linked as
+     * {@code kube-apiserver.bin}) with kube-api-test's {@code --disable-admission-plugins ServiceAccount}
+     * dropped when the caller enables that plugin (kube-apiserver refuses a plugin both enabled and disabled).
+     */
+    private static void linkBinaries(Path k8s) throws IOException {
+        if (Files.isSymbolicLink(k8s)) {
+            Files.delete(k8s); // the layout before the wrapper: k8s/ was a link to the shared binaries
+        }
+        String versionDir = ControlPlane.version() + "-linux-amd64";
+        Path shared = SimulatedRegion.kubeApiTestDir().resolve("k8s").resolve(versionDir);
+        Path bin = k8s.resolve(versionDir);
+        Files.createDirectories(bin);
+        link(bin.resolve("etcd"), shared.resolve("etcd"));
+        link(bin.resolve("kubectl"), shared.resolve("kubectl"));
+        link(bin.resolve("kube-apiserver.bin"), shared.resolve("kube-apiserver"));
+        byte[] wrapper = Files.readAllBytes(RepoPaths.root().resolve("test/node/kube-apiserver"));
+        Path target = bin.resolve("kube-apiserver");
+        if (!Files.exists(target) || !java.util.Arrays.equals(Files.readAllBytes(target), wrapper)) {
+            Path tmp = bin.resolve("kube-apiserver.tmp");
+            Files.write(tmp, wrapper);
+            tmp.toFile().setExecutable(true);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    private static void link(Path link, Path target) throws IOException {
+        if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target)) {
+            return;
+        }
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, target);
     }
 
     /** The API server's client certificate for kubelets; its CA is {@link #kubeletClientCa()}. Made once per run. */
@@ -95,11 +142,21 @@ public final class NodeCertificates {
 
     /** A client certificate and key for node {@code node}, signed by the client CA in {@code apiServerCerts}. */
     static Path[] kubeletClient(Path apiServerCerts, Path targetDir, String node) {
-        Path apiTest = apiServerCerts;
-        Path cert = targetDir.resolve("kubelet-client.crt");
-        Path key = targetDir.resolve("kubelet-client.key");
-        sign(targetDir, "/O=system:nodes/CN=system:node:" + node, apiTest.resolve("client.crt"),
-                apiTest.resolve("client.key"), cert, key);
+        return client(apiServerCerts, targetDir, "kubelet-client", "/O=system:nodes/CN=system:node:" + node);
+    }
+
+    /**
+     * kube-proxy's client certificate: user {@code system:kube-proxy}, whom the API server's default
+     * ClusterRoleBinding {@code system:node-proxier} authorizes.
+     */
+    static Path[] kubeProxyClient(Path apiServerCerts, Path targetDir) {
+        return client(apiServerCerts, targetDir, "kube-proxy-client", "/CN=system:kube-proxy");
+    }
+
+    private static Path[] client(Path apiServerCerts, Path targetDir, String fileName, String subject) {
+        Path cert = targetDir.resolve(fileName + ".crt");
+        Path key = targetDir.resolve(fileName + ".key");
+        sign(targetDir, subject, apiServerCerts.resolve("client.crt"), apiServerCerts.resolve("client.key"), cert, key);
         return new Path[] { cert, key };
     }
 

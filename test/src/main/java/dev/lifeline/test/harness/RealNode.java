@@ -49,7 +49,8 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
  * {@code /var/log/containers}, {@code /var/lib/cni}, when they did not exist before), every mount
  * under the node's directory (the kubelet's bind-mounted root dir, pod volumes, network namespaces,
  * container root filesystems), the pod cgroups ({@code /lifeline-<node>} in every hierarchy, depth
- * first, after killing what runs in them), containerd's shims and the bridge. A run that crashed
+ * first, after killing what runs in them), containerd's shims and the bridge, and with
+ * {@link Options#withKubeProxy()} kube-proxy's iptables rules ({@code kube-proxy --cleanup}). A run that crashed
  * leaves these behind; the next {@link #start} clears them first. One JVM at a time owns the real
  * nodes of a machine (a lock file in {@link #BASE}).
  *
@@ -67,7 +68,11 @@ public final class RealNode implements AutoCloseable {
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
     private static final Path CNI_BIN = Path.of("/usr/lib/cni");
     private static final List<String> SYSCTLS = List.of("vm/overcommit_memory", "kernel/panic", "kernel/panic_on_oops",
-            "net/ipv4/ip_forward");
+            "net/ipv4/ip_forward", "net/ipv4/conf/all/route_localnet");
+    /** Exists while kube-proxy's iptables rules may be on the host: the next run removes what a crashed one left. */
+    private static final Path KUBE_PROXY_MARKER = BASE.resolve("kube-proxy-rules");
+    /** All real nodes' pod CIDRs (10.244.<n>.0/24 each): kube-proxy's cluster CIDR. */
+    private static final String CLUSTER_CIDR = "10.244.0.0/16";
     private static final List<Path> HOST_DIRS = List.of(Path.of("/var/lib/kubelet"), Path.of("/var/log/containers"),
             Path.of("/var/lib/cni"));
     private static final String BRIDGE_PREFIX = "lfl";
@@ -84,21 +89,27 @@ public final class RealNode implements AutoCloseable {
     /**
      * Shape of a node.
      *
-     * @param labels extra node labels (the kubelet may set {@code topology.kubernetes.io/zone} and {@code /region})
+     * @param labels    extra node labels (the kubelet may set {@code topology.kubernetes.io/zone} and {@code /region})
+     * @param kubeProxy the node runs a kube-proxy (iptables mode), so Services' ClusterIPs work from its pods
+     *                  and the host, the kubernetes Service's among them; one per machine (its rules are the host's)
      */
-    public record Options(Map<String, String> labels) {
+    public record Options(Map<String, String> labels, boolean kubeProxy) {
         public Options {
             labels = Map.copyOf(labels);
         }
 
         public static Options defaults() {
-            return new Options(Map.of());
+            return new Options(Map.of(), false);
         }
 
         public Options withLabel(String key, String value) {
             Map<String, String> copy = new LinkedHashMap<>(labels);
             copy.put(key, value);
-            return new Options(copy);
+            return new Options(copy, kubeProxy);
+        }
+
+        public Options withKubeProxy() {
+            return new Options(labels, true);
         }
     }
 
@@ -112,6 +123,7 @@ public final class RealNode implements AutoCloseable {
     private final String podCidr;
     private ComponentProcess containerd;
     private ComponentProcess kubelet;
+    private ComponentProcess kubeProxy;
     private String nodeIp;
     private boolean closed;
 
@@ -133,7 +145,12 @@ public final class RealNode implements AutoCloseable {
 
     /** Starts a node of {@code region} in {@code zone} (labels zone and region), so it can take the region's pods. */
     public static RealNode start(SimulatedRegion region, String name, String zone) {
-        return start(region.controlPlane(), name, Options.defaults()
+        return start(region, name, zone, Options.defaults());
+    }
+
+    /** {@link #start(SimulatedRegion, String, String)} with more {@code options} (kube-proxy). */
+    public static RealNode start(SimulatedRegion region, String name, String zone, Options options) {
+        return start(region.controlPlane(), name, options
                 .withLabel(SimulatedRegion.ZONE_LABEL, zone)
                 .withLabel(SimulatedRegion.REGION_LABEL, region.name()));
     }
@@ -147,8 +164,15 @@ public final class RealNode implements AutoCloseable {
                     + " ControlPlane.startForRealNodes (or SimulatedRegion.Options.withRealNodes())");
         }
         Path pauseImage = checkHost();
+        if (options.kubeProxy() && !Files.isExecutable(kubeProxyBinary())) {
+            throw new IllegalStateException(kubeProxyBinary() + " is missing: run test/scripts/kube-binaries.sh kube-proxy");
+        }
         RealNode node;
         synchronized (RealNode.class) {
+            if (options.kubeProxy() && LIVE.stream().anyMatch(n -> n.options.kubeProxy())) {
+                throw new IllegalStateException("another real node of this machine runs kube-proxy; its iptables"
+                        + " rules are the host's, so one node per machine may run one");
+            }
             acquireMachine();
             node = new RealNode(name, plane, options);
             LIVE.add(node);
@@ -241,6 +265,10 @@ public final class RealNode implements AutoCloseable {
         return ControlPlane.kubectlBinary().resolveSibling("kubelet");
     }
 
+    public static Path kubeProxyBinary() {
+        return ControlPlane.kubectlBinary().resolveSibling("kube-proxy");
+    }
+
     // ---------------------------------------------------------------- machine ownership and leftovers
 
     /** Takes the machine's real-node lock; the first node of this JVM clears a crashed run's leftovers and records the host. */
@@ -294,9 +322,11 @@ public final class RealNode implements AutoCloseable {
             stale = entries.filter(Files::isDirectory).toList();
         }
         boolean cgroupsLeft = !cgroupDirs(p -> p.getFileName().toString().startsWith("lifeline-")).isEmpty();
-        if (stale.isEmpty() && !cgroupsLeft && !Files.exists(BASE.resolve("host-state.properties"))) {
+        if (stale.isEmpty() && !cgroupsLeft && !Files.exists(BASE.resolve("host-state.properties"))
+                && !Files.exists(KUBE_PROXY_MARKER)) {
             return;
         }
+        removeKubeProxyRules();
         LOG.warn("Clearing what an earlier real-node run left behind: {}", stale);
         killCgroupProcesses(p -> p.getFileName().toString().startsWith("lifeline-"));
         killProcessesMentioning(BASE.toString());
@@ -415,8 +445,74 @@ public final class RealNode implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(250))
                 .failFast("kubelet exited; see " + kubelet.log(), () -> !kubelet.isAlive())
                 .until(this::ready);
+        if (options.kubeProxy()) {
+            startKubeProxy();
+        }
         LOG.info("Real node {} Ready in {} ms (node IP {}, pod CIDR {}, kubelet port {})", name,
                 (System.nanoTime() - started) / 1_000_000, nodeIp, podCidr, port);
+    }
+
+    /**
+     * kube-proxy in iptables mode as user {@code system:kube-proxy}: the Services' ClusterIPs (the
+     * kubernetes Service's among them) work from pods and the host. It changes nothing else on the host:
+     * conntrack limits and timeouts stay as they are (0), no localhost NodePorts (no route_localnet),
+     * oom_score_adj stays (root here lacks CAP_SYS_RESOURCE). Ready when its rules for the kubernetes
+     * Service are in the nat table.
+     */
+    private void startKubeProxy() {
+        Path[] client = NodeCertificates.kubeProxyClient(plane.certDir(), dir.resolve("kubelet-certs"));
+        int healthz = OperatorProcess.freePort();
+        int metrics = OperatorProcess.freePort();
+        try {
+            Files.writeString(dir.resolve("kube-proxy-kubeconfig.yaml"), kubeconfig("system:kube-proxy", client));
+            Files.writeString(dir.resolve("kube-proxy-config.yaml"), """
+                    apiVersion: kubeproxy.config.k8s.io/v1alpha1
+                    kind: KubeProxyConfiguration
+                    mode: iptables
+                    clientConnection: {kubeconfig: %s}
+                    hostnameOverride: %s
+                    clusterCIDR: %s
+                    healthzBindAddress: 127.0.0.1:%d
+                    metricsBindAddress: 127.0.0.1:%d
+                    oomScoreAdj: 0
+                    conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+                    iptables: {localhostNodePorts: false}
+                    nodePortAddresses: [primary]
+                    """.formatted(dir.resolve("kube-proxy-kubeconfig.yaml"), name, CLUSTER_CIDR, healthz, metrics));
+            Files.writeString(KUBE_PROXY_MARKER, name + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        kubeProxy = new ComponentProcess(name + "-kube-proxy", List.of(kubeProxyBinary().toString(),
+                "--config=" + dir.resolve("kube-proxy-config.yaml"), "--v=2"),
+                () -> Host.run(List.of("iptables-save", "-t", "nat")).contains("default/kubernetes:https"));
+        kubeProxy.start();
+    }
+
+    /**
+     * Removes kube-proxy's chains and rules: {@code kube-proxy --cleanup} (iptables, nftables, IPVS), and
+     * the filter chain {@code KUBE-FIREWALL} with its jumps from INPUT and OUTPUT (IPv4 and IPv6), which
+     * kube-proxy makes as a copy of the kubelet's and leaves to the kubelet (its CleanupLeftovers skips
+     * it); the kubelet here makes none ({@code makeIPTablesUtilChains: false}).
+     */
+    private static void removeKubeProxyRules() {
+        if (!Files.exists(KUBE_PROXY_MARKER)) {
+            return;
+        }
+        if (Files.isExecutable(kubeProxyBinary())) {
+            Host.tryRun(kubeProxyBinary().toString(), "--cleanup");
+        }
+        for (String iptables : List.of("iptables", "ip6tables")) {
+            Host.tryRun(iptables, "-t", "filter", "-D", "INPUT", "-j", "KUBE-FIREWALL");
+            Host.tryRun(iptables, "-t", "filter", "-D", "OUTPUT", "-j", "KUBE-FIREWALL");
+            Host.tryRun(iptables, "-t", "filter", "-F", "KUBE-FIREWALL");
+            Host.tryRun(iptables, "-t", "filter", "-X", "KUBE-FIREWALL");
+        }
+        try {
+            Files.deleteIfExists(KUBE_PROXY_MARKER);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static boolean ctrWorks(Path socket) {
@@ -511,6 +607,10 @@ public final class RealNode implements AutoCloseable {
     }
 
     private String kubeconfig(Path[] client) {
+        return kubeconfig("system:node:" + name, client);
+    }
+
+    private String kubeconfig(String user, Path[] client) {
         String server = plane.client().getConfiguration().getMasterUrl().replaceAll("/$", "");
         return """
                 apiVersion: v1
@@ -529,8 +629,7 @@ public final class RealNode implements AutoCloseable {
                 - name: lifeline
                   context: {cluster: lifeline, user: %3$s}
                 current-context: lifeline
-                """.formatted(server, plane.certDir().resolve("apiserver.crt"),
-                "system:node:" + name, client[0], client[1]);
+                """.formatted(server, plane.certDir().resolve("apiserver.crt"), user, client[0], client[1]);
     }
 
     private String kubeletConfig(Path socket, int port, int healthz) {
@@ -673,6 +772,12 @@ public final class RealNode implements AutoCloseable {
             try {
                 java.util.function.Predicate<Path> mine = p -> p.getFileName().toString().equals(cgroupName);
                 // Each step on its own: one that fails must not leave the rest undone.
+                step("stop kube-proxy and remove its rules", () -> {
+                    if (kubeProxy != null) {
+                        kubeProxy.stop();
+                        removeKubeProxyRules();
+                    }
+                });
                 step("stop the kubelet", () -> {
                     if (kubelet != null) {
                         kubelet.stop();

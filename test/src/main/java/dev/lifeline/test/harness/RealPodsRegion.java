@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.lifeline.operator.api.MediaServerSpec;
@@ -33,9 +34,22 @@ public final class RealPodsRegion implements AutoCloseable {
 
     /** Starts region {@code name} with real node {@code nodeName} in zone {@code <name>a} and imports the media-server image. */
     public static RealPodsRegion start(String name, String nodeName) {
-        Path archive = mediaServerArchive();
-        SimulatedRegion region = SimulatedRegion.start(name, SimulatedRegion.Options.defaults().withZones("a")
-                .withRealNodes());
+        return start(name, nodeName, false);
+    }
+
+    /**
+     * {@link #start(String, String)} for the operator's own Deployment as well: pods get ServiceAccount
+     * tokens ({@link SimulatedRegion.Options#withOperatorPods()}), the node runs kube-proxy (the kubernetes
+     * Service's ClusterIP reaches the API server), and the operator's image is imported too.
+     */
+    public static RealPodsRegion startForOperatorPods(String name, String nodeName) {
+        return start(name, nodeName, true);
+    }
+
+    private static RealPodsRegion start(String name, String nodeName, boolean operatorPods) {
+        List<Path> archives = operatorPods ? List.of(mediaServerArchive(), operatorArchive()) : List.of(mediaServerArchive());
+        SimulatedRegion.Options options = SimulatedRegion.Options.defaults().withZones("a");
+        SimulatedRegion region = SimulatedRegion.start(name, operatorPods ? options.withOperatorPods() : options.withRealNodes());
         RealNode node = null;
         try {
             // The region's pods must land on the real node: kwok's fake node only pretends to run them.
@@ -45,8 +59,11 @@ public final class RealPodsRegion implements AutoCloseable {
                     return n;
                 });
             }
-            node = RealNode.start(region, nodeName, name + "a");
-            node.importImage(archive);
+            node = RealNode.start(region, nodeName, name + "a",
+                    operatorPods ? RealNode.Options.defaults().withKubeProxy() : RealNode.Options.defaults());
+            for (Path archive : archives) {
+                node.importImage(archive);
+            }
             return new RealPodsRegion(region, node);
         } catch (RuntimeException | Error e) {
             Teardown.closeAll(node, region);
@@ -56,10 +73,19 @@ public final class RealPodsRegion implements AutoCloseable {
 
     /** The archive of the media-server image, named as the operator's default image. */
     public static Path mediaServerArchive() {
+        return imageArchive("media-server");
+    }
+
+    /** The archive of the operator's image (the tag is the media server's: one build tags both). */
+    public static Path operatorArchive() {
+        return imageArchive("operator");
+    }
+
+    private static Path imageArchive(String image) {
         String tag = MediaServerSpec.DEFAULT_IMAGE.substring(MediaServerSpec.DEFAULT_IMAGE.lastIndexOf(':') + 1);
-        Path archive = RepoPaths.root().resolve("target/images/lifeline-media-server-" + tag + ".tar");
+        Path archive = RepoPaths.root().resolve("target/images/lifeline-" + image + "-" + tag + ".tar");
         if (!Files.isRegularFile(archive)) {
-            throw new IllegalStateException("The media-server image is not built: " + archive + " is missing. Run"
+            throw new IllegalStateException("The " + image + " image is not built: " + archive + " is missing. Run"
                     + " scripts/build-images.sh (or build with -Pimages, as scripts/test.sh does).");
         }
         return archive;

@@ -65,9 +65,11 @@ public final class SimulatedRegion implements AutoCloseable {
      *                                kube-controller-manager's default is 50 s
      * @param realNodes               the control plane takes real kubelets as well
      *                                ({@link RealNode#start(SimulatedRegion, String, String)})
+     * @param operatorPods            and its pods get ServiceAccount tokens, so the operator itself can
+     *                                run in a pod ({@link ControlPlane#startForOperatorPods})
      */
     public record Options(List<String> zoneSuffixes, int nodesPerZone, String nodeCpu, String nodeMemory,
-            int nodeMaxPods, Duration nodeMonitorGracePeriod, boolean realNodes) {
+            int nodeMaxPods, Duration nodeMonitorGracePeriod, boolean realNodes, boolean operatorPods) {
 
         public Options {
             zoneSuffixes = List.copyOf(zoneSuffixes);
@@ -85,25 +87,37 @@ public final class SimulatedRegion implements AutoCloseable {
 
         /** Three zones (a, b, c), one node each, 16 CPUs, 64 GiB and 110 pods per node, 50 s grace. */
         public static Options defaults() {
-            return new Options(List.of("a", "b", "c"), 1, "16", "64Gi", 110, Duration.ofSeconds(50), false);
+            return new Options(List.of("a", "b", "c"), 1, "16", "64Gi", 110, Duration.ofSeconds(50), false, false);
         }
 
         public Options withNodesPerZone(int nodes) {
-            return new Options(zoneSuffixes, nodes, nodeCpu, nodeMemory, nodeMaxPods, nodeMonitorGracePeriod, realNodes);
+            return new Options(zoneSuffixes, nodes, nodeCpu, nodeMemory, nodeMaxPods, nodeMonitorGracePeriod, realNodes,
+                    operatorPods);
         }
 
         public Options withZones(String... suffixes) {
             return new Options(List.of(suffixes), nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods,
-                    nodeMonitorGracePeriod, realNodes);
+                    nodeMonitorGracePeriod, realNodes, operatorPods);
         }
 
         public Options withNodeMonitorGracePeriod(Duration grace) {
-            return new Options(zoneSuffixes, nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods, grace, realNodes);
+            return new Options(zoneSuffixes, nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods, grace, realNodes, operatorPods);
         }
 
         /** The region's control plane also takes real kubelet nodes ({@link RealNode}). */
         public Options withRealNodes() {
-            return new Options(zoneSuffixes, nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods, nodeMonitorGracePeriod, true);
+            return new Options(zoneSuffixes, nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods, nodeMonitorGracePeriod, true,
+                    operatorPods);
+        }
+
+        /**
+         * Real nodes, and pods get ServiceAccount tokens (the admission plugin kube-api-test turns off is on),
+         * so the operator's own Deployment can run here; its node needs kube-proxy for the kubernetes Service
+         * ({@link RealNode.Options#withKubeProxy()}).
+         */
+        public Options withOperatorPods() {
+            return new Options(zoneSuffixes, nodesPerZone, nodeCpu, nodeMemory, nodeMaxPods, nodeMonitorGracePeriod, true,
+                    true);
         }
 
         /** kwok renews each Lease every quarter of its duration, as the kubelet does: 4-5 renewals per grace period. */
@@ -190,7 +204,7 @@ public final class SimulatedRegion implements AutoCloseable {
         Path controllerManagerBinary = binary(binaries, "kube-controller-manager");
         Path schedulerBinary = binary(binaries, "kube-scheduler");
         Path kwokBinary = binary(binaries, "kwok");
-        plane = ControlPlane.start("region-" + name, options.realNodes());
+        plane = ControlPlane.start("region-" + name, options.realNodes(), options.operatorPods());
         String kubeconfig = plane.kubeconfig().toString();
         Path certs = plane.certDir();
 
