@@ -46,7 +46,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  *       leader-election Lease (so it called the API server with that account's RBAC);</li>
  *   <li>that operator reconciles {@code rtc/meet}: its session table in moto, the media server's
  *       relays and signaling on the real node, and the platform {@code Ready} from their real
- *       available replicas, with no operator anywhere else.</li>
+ *       available replicas, with no operator anywhere else;</li>
+ *   <li>the leader's pod is deleted (SIGTERM, as in a drain or rollout): the standby replica takes the
+ *       Lease and reconciles the next spec change, and the ReplicaSet brings a second replica back.</li>
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -125,6 +127,11 @@ class InstallE2E {
             // Built image, imported archive: nothing was pulled.
             assertThat(pod.getStatus().getContainerStatuses().get(0).getImage()).isEqualTo(OPERATOR_IMAGE);
         });
+        // The API server advertises the machine's address (it listens on all), where kube-proxy sends the ClusterIP.
+        assertThat(client.discovery().v1().endpointSlices().inNamespace("default").withLabel(
+                "kubernetes.io/service-name", "kubernetes").list().getItems())
+                .flatExtracting(slice -> slice.getEndpoints()).flatExtracting(e -> e.getAddresses())
+                .containsExactly(stack.node.nodeIp());
         // One replica holds the Lease: it talked to the API server through the kubernetes Service with its token.
         Lease lease = Awaitility.await("leader-election Lease held by an operator pod").atMost(Duration.ofSeconds(60))
                 .until(() -> client.leases().inNamespace(SYSTEM).withName(OPERATOR).get(),
@@ -150,6 +157,36 @@ class InstallE2E {
         // The relays found the session table the in-cluster operator created in moto, and heartbeat into it.
         Awaitility.await("both relays heartbeat as ready").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> stack.relaysReady(2));
+    }
+
+    @Test
+    @Order(3)
+    void theStandbyReplicaTakesOverWhenTheLeaderPodIsDeleted() {
+        String leader = leaseHolder();
+        Pod leaderPod = operatorPods().stream().filter(p -> leader.contains(p.getMetadata().getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no operator pod holds the Lease: " + leader));
+        // Deleted gracefully, as a node drain or a rollout does: SIGTERM from the kubelet.
+        client.pods().inNamespace(SYSTEM).resource(leaderPod).delete();
+
+        String successor = Awaitility.await("Lease taken over by the other replica").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(InstallE2E::leaseHolder, h -> h != null && !h.contains(leaderPod.getMetadata().getName()));
+        assertThat(operatorPods()).extracting(p -> p.getMetadata().getName())
+                .anySatisfy(name -> assertThat(successor).contains(name));
+        // The new leader reconciles: it observes a spec change (paused: no remediation, status still reported).
+        long generation = Platforms.editSpec(client, RealPodsStack.NAMESPACE, RealPodsStack.NAME, spec -> spec.paused = true)
+                .getMetadata().getGeneration();
+        Awaitility.await("the new leader observes generation " + generation).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> Platforms.of(client).inNamespace(RealPodsStack.NAMESPACE)
+                        .withName(RealPodsStack.NAME).get().getStatus().observedGeneration, g -> g != null && g == generation);
+        // The ReplicaSet replaced the deleted pod on the real node: two available replicas again.
+        Awaitility.await("operator Deployment back to two available replicas").atMost(OPERATOR_READY)
+                .pollInterval(Duration.ofSeconds(1)).until(this::operatorRolledOut);
+    }
+
+    private static String leaseHolder() {
+        Lease lease = client.leases().inNamespace(SYSTEM).withName(OPERATOR).get();
+        return lease == null ? null : lease.getSpec().getHolderIdentity();
     }
 
     /**

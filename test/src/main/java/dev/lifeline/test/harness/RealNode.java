@@ -50,7 +50,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
  * under the node's directory (the kubelet's bind-mounted root dir, pod volumes, network namespaces,
  * container root filesystems), the pod cgroups ({@code /lifeline-<node>} in every hierarchy, depth
  * first, after killing what runs in them), containerd's shims and the bridge, and with
- * {@link Options#withKubeProxy()} kube-proxy's iptables rules ({@code kube-proxy --cleanup}). A run that crashed
+ * {@link Options#withKubeProxy()} kube-proxy's iptables chains and rules. A run that crashed
  * leaves these behind; the next {@link #start} clears them first. One JVM at a time owns the real
  * nodes of a machine (a lock file in {@link #BASE}).
  *
@@ -454,8 +454,9 @@ public final class RealNode implements AutoCloseable {
 
     /**
      * kube-proxy in iptables mode as user {@code system:kube-proxy}: the Services' ClusterIPs (the
-     * kubernetes Service's among them) work from pods and the host. It changes nothing else on the host:
-     * conntrack limits and timeouts stay as they are (0), no localhost NodePorts (no route_localnet),
+     * kubernetes Service's among them) work from pods and the host. Beyond its chains and rules (removed by
+     * {@link #removeKubeProxyRules()}) it changes nothing on the host: conntrack limits and timeouts stay as
+     * they are (0), no localhost NodePorts (no route_localnet),
      * oom_score_adj stays (root here lacks CAP_SYS_RESOURCE). Ready when its rules for the kubernetes
      * Service are in the nat table.
      */
