@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -111,6 +112,14 @@ public class Leadership {
                 config.leaderElection().renewDeadline());
         // halt, not exit: a graceful shutdown would first wait for in-flight reconciles, as the new leader starts.
         Runtime.getRuntime().halt(LOST_LEASE_STATUS);
+    }
+
+    /**
+     * Before java-operator-sdk starts (its start-up observer has priority 3123) and before any informer could fail
+     * first: inconsistent leader-election timings stop the start with the settings to change.
+     */
+    void checkTimings(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        LeaderElection.timings(config.leaderElection()).requireConsistent(LeaderElection.defaultFailoverBudget());
     }
 
     /** First of all shutdown observers: from now on the end of leadership is a shutdown, not a lost Lease. */

@@ -41,6 +41,8 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 final class RegionSet implements AutoCloseable {
 
     static final String RECORD = "media.multi.example.com";
+    /** The session table every region's operator shares (a global table in moto). */
+    static final String TABLE = "multi-sessions";
     private static final StaticCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("lifeline-test", "lifeline-test"));
 
@@ -51,6 +53,8 @@ final class RegionSet implements AutoCloseable {
     final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
     final Map<String, ControlPlane> planes = new LinkedHashMap<>();
     final Map<String, OperatorProcess> operators = new LinkedHashMap<>();
+    /** Each region's operator environment (AWS through its fault proxy), for further replicas ({@link #startReplica}). */
+    private final Map<String, Map<String, String>> operatorEnvironments = new LinkedHashMap<>();
     /** Regions with real pods (controller manager, scheduler, kwok nodes); the others report Deployments available by hand. */
     final Map<String, SimulatedRegion> simulated = new LinkedHashMap<>();
     /** Each region's public endpoints (signaling health, a relay's PING), its DNS target and health-check target. */
@@ -139,6 +143,7 @@ final class RegionSet implements AutoCloseable {
             if (!set.realPods.containsKey(region)) {
                 plane.createNamespace("rtc");
             }
+            set.operatorEnvironments.put(region, env);
             set.operators.put(region, OperatorProcess.start(name + "-" + region, plane.kubeconfig(), region, env));
         }
         RealtimePlatform platform = set.platform();
@@ -188,13 +193,30 @@ final class RegionSet implements AutoCloseable {
             spec.endpoint = endpoints.address(region);
             platform.getSpec().regions.add(spec);
         }
-        platform.getSpec().sessionStore.tableName = "multi-sessions";
+        platform.getSpec().sessionStore.tableName = TABLE;
         platform.getSpec().sessionStore.homeRegion = regions.get(0);
         platform.getSpec().dns.hostedZoneId = zoneId;
         platform.getSpec().dns.recordName = RECORD;
         platform.getSpec().dns.ttlSeconds = 5;
         platform.getSpec().dns.healthCheck.port = endpoints.healthPort();
         return platform;
+    }
+
+    /**
+     * Another replica of {@code region}'s operator, as {@code deploy/} runs two: same settings, same control plane and
+     * fault proxy; it waits for the leader-election Lease. Named (and identified in the Lease) {@code name}; the
+     * caller closes it.
+     */
+    OperatorProcess startReplica(String region, String name) {
+        return OperatorProcess.start(name, planes.get(region).kubeconfig(), region, operatorEnvironments.get(region));
+    }
+
+    /** The holder of {@code region}'s leader-election Lease, "" when released, or null when there is none yet. */
+    String leaseHolder(String region) {
+        var lease = planes.get(region).client().leases().inNamespace(OperatorProcess.OPERATOR_NAMESPACE)
+                .withName(OperatorProcess.LEASE_NAME).get();
+        return lease == null || lease.getSpec() == null ? null
+                : java.util.Objects.requireNonNullElse(lease.getSpec().getHolderIdentity(), "");
     }
 
     /** Current weight of each region's record (SetIdentifier = region) in Route 53. */

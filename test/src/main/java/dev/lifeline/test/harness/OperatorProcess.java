@@ -32,19 +32,23 @@ public final class OperatorProcess implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorProcess.class);
     public static final String OPERATOR_NAMESPACE = "lifeline-system";
+    /** The leader-election Lease the replicas of one operator share (lifeline.lease-name, default). */
+    public static final String LEASE_NAME = "lifeline-operator";
     /** The operator's in-memory session store and DNS: for tests and local runs that need no AWS. */
     public static final Map<String, String> WITHOUT_AWS = Map.of(
             "LIFELINE_DNS_PROVIDER", "inmemory",
             "LIFELINE_SESSION_STORE_PROVIDER", "inmemory");
 
     private final Process process;
+    private final String identity;
     private final int httpPort;
     private final Path log;
     private final Path kubeconfig;
     private String adminToken;
 
-    private OperatorProcess(Process process, int httpPort, Path log, Path kubeconfig) {
+    private OperatorProcess(Process process, String identity, int httpPort, Path log, Path kubeconfig) {
         this.process = process;
+        this.identity = identity;
         this.httpPort = httpPort;
         this.log = log;
         this.kubeconfig = kubeconfig;
@@ -74,7 +78,11 @@ public final class OperatorProcess implements AutoCloseable {
         return jar;
     }
 
-    /** Starts the operator for {@code region} against the given kubeconfig and waits until it is ready. */
+    /**
+     * Starts the operator for {@code region} against the given kubeconfig and waits until it is ready (a standby
+     * replica is ready too: it has its caches, and waits for the Lease). Its identity in the leader-election Lease
+     * is {@code name}.
+     */
     public static OperatorProcess start(String name, Path kubeconfig, String region, Map<String, String> extraEnv) {
         int port = freePort();
         Path log = RepoPaths.workDir().resolve("operator-" + name + ".log");
@@ -90,10 +98,11 @@ public final class OperatorProcess implements AutoCloseable {
         env.put("LIFELINE_REGION", region);
         env.put("LIFELINE_OPERATOR_NAMESPACE", OPERATOR_NAMESPACE);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("LIFELINE_LEADER_ELECTION_IDENTITY", name);
         env.putAll(extraEnv);
         builder.environment().putAll(env);
         try {
-            OperatorProcess operator = new OperatorProcess(builder.start(), port, log, kubeconfig);
+            OperatorProcess operator = new OperatorProcess(builder.start(), name, port, log, kubeconfig);
             LOG.info("Operator '{}' for region {} starting (http port {}, log {})", name, region, port, log);
             operator.awaitReady();
             return operator;
@@ -183,6 +192,35 @@ public final class OperatorProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** This replica's name in the leader-election Lease ({@code holderIdentity}). */
+    public String identity() {
+        return identity;
+    }
+
+    /** Kills the JVM at once (SIGKILL), as a crash or an OOM kill would: nothing runs on the way out. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Asks the JVM to stop (SIGTERM), as the kubelet does in a rolling update, and waits up to {@code grace} for it
+     * to exit; true when it did (a kubelet would SIGKILL it after its grace period).
+     */
+    public boolean terminate(Duration grace) {
+        process.destroy();
+        return awaitExit(grace);
+    }
+
+    private boolean awaitExit(Duration grace) {
+        try {
+            return process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     public Path log() {
