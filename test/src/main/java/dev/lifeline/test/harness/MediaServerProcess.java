@@ -59,6 +59,11 @@ public final class MediaServerProcess implements AutoCloseable {
         }
     }
 
+    /** Starts it again after {@link #kill()}, with the same command line, and waits until it is ready. */
+    public void start() {
+        process.start();
+    }
+
     /** SIGKILL: no drain, no goodbye. */
     public void kill() {
         process.kill();
