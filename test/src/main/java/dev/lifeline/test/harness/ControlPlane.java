@@ -39,6 +39,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  */
 public final class ControlPlane implements AutoCloseable {
 
+    private boolean closed;
+
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     public static final String DEFAULT_VERSION = "1.35.4";
 
@@ -252,8 +254,13 @@ public final class ControlPlane implements AutoCloseable {
                 && crd.getStatus().getConditions().stream().anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
+    /** Stops the API server and etcd; a second call does nothing (a test may stop a region before teardown). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (client != null) {
             client.close();
         }
