@@ -45,6 +45,10 @@ public final class ControlPlane implements AutoCloseable {
     private Path kubeconfig;
 
     private ControlPlane(String name, boolean realNodes) {
+        this(name, realNodes, null);
+    }
+
+    private ControlPlane(String name, boolean realNodes, String serviceRange) {
         this.name = name;
         this.realNodes = realNodes;
         KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
@@ -60,6 +64,9 @@ public final class ControlPlane implements AutoCloseable {
                     .withApiServerFlag("--kubelet-client-key", kubeletClient[1].toString())
                     // Node names are not in DNS here: reach kubelets at their InternalIP (the machine's address).
                     .withApiServerFlag("--kubelet-preferred-address-types", "InternalIP,ExternalIP,Hostname");
+        } else if (serviceRange != null) {
+            this.certDir = WideServiceRange.kubeApiTestDir(serviceRange);
+            config.withTestDir(certDir.toString());
         } else {
             this.certDir = SimulatedRegion.kubeApiTestDir();
         }
@@ -80,8 +87,21 @@ public final class ControlPlane implements AutoCloseable {
         return start(name, true);
     }
 
+    /**
+     * Starts a control plane whose Services take their cluster IPs from {@code serviceRange} (for
+     * example 10.96.0.0/16) instead of kube-api-test's 10.0.0.0/24, which holds about 250 Services:
+     * for scale runs ({@link WideServiceRange}).
+     */
+    public static ControlPlane startWithServiceRange(String name, String serviceRange) {
+        return start(new ControlPlane(name, false, serviceRange));
+    }
+
     static ControlPlane start(String name, boolean realNodes) {
-        ControlPlane plane = new ControlPlane(name, realNodes);
+        return start(new ControlPlane(name, realNodes));
+    }
+
+    private static ControlPlane start(ControlPlane plane) {
+        String name = plane.name;
         plane.server.start();
         String yaml = plane.server.getKubeConfigYaml();
         plane.kubeconfig = RepoPaths.workDir().resolve("kubeconfig-" + name + ".yaml");
