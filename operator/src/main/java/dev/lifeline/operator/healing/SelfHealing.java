@@ -85,7 +85,12 @@ public class SelfHealing {
         Instant now = clock.instant();
         String table = platform.getSpec().sessionStore.tableName;
         List<String> problems = new ArrayList<>();
-        Map<String, OperatorHeartbeat> heartbeats = peerHeartbeats(platform, table, region, problems);
+        // An operator heartbeat has one kind of reader: the operators of the platform's other regions. A platform
+        // with no other region has none, so its heartbeat is neither read nor written (a thousand single-region
+        // platforms would otherwise cost the table 500 writes/s while nothing changes).
+        boolean hasPeers = platform.getSpec().regions.stream().anyMatch((RegionSpec r) -> !r.name.equals(region));
+        Map<String, OperatorHeartbeat> heartbeats = hasPeers ? peerHeartbeats(platform, table, region, problems)
+                : Map.of();
         Optional<RegionLoad> load = regionLoad(platform, table, region, now, problems);
         EngineState previous = memory.state(platform)
                 .orElseGet(() -> EngineState.fromStatus(localBreakers(platform, region), now));
@@ -108,7 +113,9 @@ public class SelfHealing {
         metrics.record(platform, region, decisions);
         metrics.recordDetection(platform, observations, previous, decisions);
 
-        publishHeartbeat(platform, table, region, decisions, load, heartbeats, now, problems);
+        if (hasPeers) {
+            publishHeartbeat(platform, table, region, decisions, load, heartbeats, now, problems);
+        }
         Optional<String> problem = problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
         problem.ifPresent(p -> LOG.warnf("%s: %s", PlatformKey.of(platform), p));
         return new Step(decisions, problem, drill.started());

@@ -108,12 +108,15 @@ public final class PodTemplates {
                 .withPorts(shape.ports())
                 .withEnvFrom(envFrom)
                 .withEnv(new EnvVarBuilder().withName("LIFELINE_ROLE").withValue(component.role()).build(),
+                        // fieldRef spells out the apiVersion the API server defaults it to: left out, the
+                        // dependent's server-side-apply match sees a difference on every reconcile and
+                        // re-applies the Deployment each time (SteadyStateIT).
                         new EnvVarBuilder().withName("LIFELINE_INSTANCE_ID").withNewValueFrom()
-                                .withNewFieldRef().withFieldPath("metadata.name").endFieldRef()
+                                .withNewFieldRef("v1", "metadata.name")
                                 .endValueFrom().build(),
                         // Clients reach a relay at its pod address (as in the heartbeats).
                         new EnvVarBuilder().withName("LIFELINE_MEDIA_ADVERTISED_HOST").withNewValueFrom()
-                                .withNewFieldRef().withFieldPath("status.podIP").endFieldRef()
+                                .withNewFieldRef("v1", "status.podIP")
                                 .endValueFrom().build(),
                         new EnvVarBuilder().withName("QUARKUS_HTTP_PORT").withValue(Integer.toString(shape.httpPort()))
                                 .build(),

@@ -90,6 +90,20 @@ class SelfHealingTest {
     }
 
     @Test
+    void aPlatformWithoutPeersWritesNoOperatorHeartbeat() {
+        RealtimePlatform alone = TestPlatforms.platform("solo", US);
+        String soloTable = alone.getSpec().sessionStore.tableName;
+
+        SelfHealing.Step step = selfHealing.decide(alone, US, Optional.of(media(US, 2)), Optional.empty(), List.of(),
+                100, null);
+
+        assertThat(step.coordinationProblem()).isEmpty();
+        assertThat(store.read(soloTable, US, List.of(US))).as("no peer would read it").isEmpty();
+        selfHealing.decide(platform, US, Optional.of(media(US, 2)), Optional.empty(), List.of(), 100, null);
+        assertThat(store.read(table, US, List.of(US))).as("a platform with a peer region publishes").containsKey(US);
+    }
+
+    @Test
     void relaysHeartbeatsBecomeTheRegionsPublishedLoadAndThePodsSessions() {
         Instant now = Instant.now();
         store.publishInstance(table, InstanceHeartbeat.media(US, "meet-media-server-a", 300, 500, true, false, now));

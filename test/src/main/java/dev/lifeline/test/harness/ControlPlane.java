@@ -51,7 +51,7 @@ public final class ControlPlane implements AutoCloseable {
     private KubernetesClient client;
     private Path kubeconfig;
 
-    private ControlPlane(String name, boolean realNodes, boolean serviceAccountAdmission) {
+    private ControlPlane(String name, boolean realNodes, boolean serviceAccountAdmission, String serviceRange) {
         this.name = name;
         this.realNodes = realNodes;
         KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
@@ -71,6 +71,9 @@ public final class ControlPlane implements AutoCloseable {
                 // test/node/kube-apiserver drops kube-api-test's --disable-admission-plugins ServiceAccount for this.
                 config.withApiServerFlag("--enable-admission-plugins=ServiceAccount");
             }
+        } else if (serviceRange != null) {
+            this.certDir = WideServiceRange.kubeApiTestDir(serviceRange);
+            config.withTestDir(certDir.toString());
         } else {
             this.certDir = SimulatedRegion.kubeApiTestDir();
         }
@@ -100,24 +103,38 @@ public final class ControlPlane implements AutoCloseable {
         return start(name, true, true);
     }
 
+    /**
+     * Starts a control plane whose Services take their cluster IPs from {@code serviceRange} (for
+     * example 10.96.0.0/16) instead of kube-api-test's 10.0.0.0/24, which holds about 250 Services:
+     * for scale runs ({@link WideServiceRange}).
+     */
+    public static ControlPlane startWithServiceRange(String name, String serviceRange) {
+        return start(name, false, false, serviceRange);
+    }
+
     static ControlPlane start(String name, boolean realNodes) {
         return start(name, realNodes, false);
     }
 
     static ControlPlane start(String name, boolean realNodes, boolean serviceAccountAdmission) {
+        return start(name, realNodes, serviceAccountAdmission, null);
+    }
+
+    private static ControlPlane start(String name, boolean realNodes, boolean serviceAccountAdmission,
+            String serviceRange) {
         if (serviceAccountAdmission && !realNodes) {
             throw new IllegalArgumentException("ServiceAccount admission needs a control plane for real nodes");
         }
         ControlPlaneOutput.capture();
         try {
-            return startOnce(name, realNodes, serviceAccountAdmission);
+            return startOnce(name, realNodes, serviceAccountAdmission, serviceRange);
         } catch (KubeAPITestException first) {
             // kube-api-test picks random ports it finds free, and another process can bind one before
             // etcd or the API server does; a second start draws new ports. Its output says if that was it.
             LOG.warn("Control plane '{}' did not start ({}); starting it again on new ports. Last output of etcd and "
                     + "kube-apiserver:\n{}", name, first.getMessage(), ControlPlaneOutput.tail());
             try {
-                return startOnce(name, realNodes, serviceAccountAdmission);
+                return startOnce(name, realNodes, serviceAccountAdmission, serviceRange);
             } catch (KubeAPITestException second) {
                 second.addSuppressed(first);
                 throw new IllegalStateException("Control plane '" + name + "' did not start twice: " + second.getMessage()
@@ -126,8 +143,9 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    private static ControlPlane startOnce(String name, boolean realNodes, boolean serviceAccountAdmission) {
-        ControlPlane plane = new ControlPlane(name, realNodes, serviceAccountAdmission);
+    private static ControlPlane startOnce(String name, boolean realNodes, boolean serviceAccountAdmission,
+            String serviceRange) {
+        ControlPlane plane = new ControlPlane(name, realNodes, serviceAccountAdmission, serviceRange);
         try {
             plane.server.start();
         } catch (KubeAPITestException e) {

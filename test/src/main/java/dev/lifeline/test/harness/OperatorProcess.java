@@ -190,6 +190,11 @@ public final class OperatorProcess implements AutoCloseable {
         }
     }
 
+    /** The operator JVM's process id (for its RSS, or jcmd). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -1,0 +1,353 @@
+package dev.lifeline.test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+
+import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.test.harness.ApiServerRequests;
+import dev.lifeline.test.harness.ControlPlane;
+import dev.lifeline.test.harness.OperatorProcess;
+import dev.lifeline.test.harness.Platforms;
+import dev.lifeline.test.harness.RepoPaths;
+import dev.lifeline.testkit.FaultProxy;
+import dev.lifeline.testkit.MotoServer;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
+
+/**
+ * The scale benchmark (issue 13, item 4): how one operator holds many platforms. Not a test: a
+ * program that writes a results file. Run it with {@code test/bench/scale-bench.sh [platforms] [idle-seconds] [aws]}.
+ *
+ * <p>One real kube-apiserver + etcd with a Service range wide enough (10.96.0.0/16), the packaged
+ * operator (prod profile, leader election) for us-east-1, and AWS either moto behind a recording
+ * proxy (the request log: {@code moto}, the default) or the operator's in-memory twins ({@code inmemory}).
+ * The control plane has no controller manager and no cloud, so this program plays the two
+ * components a cluster has that write what Ready waits for, and nothing else: the Deployment
+ * controller (status: every desired replica available, as {@link Platforms#markAvailable} does) and
+ * the cloud's load-balancer controller (the signaling Service's ingress address). They write only
+ * the status subresources of Deployments and Services, which the operator never writes, so the
+ * API server's own counters ({@code apiserver_request_total}) tell their writes from the operator's.
+ *
+ * <p>Phases: N single-region platforms created at once (16 client threads) → time until all are
+ * Ready, the operator's RSS and live heap (after a full GC, jcmd) against the same before; then the
+ * platforms left alone for the idle duration → writes to the API server (by resource) and to AWS (by
+ * action), which should be none; then one spec change → time until the operator has reconciled it
+ * (status.observedGeneration and the Deployment) while the rest idle.
+ */
+public final class ScaleBenchmark {
+
+    static final String NAMESPACE = "scale";
+    static final String REGION = "us-east-1";
+    static final String SERVICE_RANGE = "10.96.0.0/16";
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(30);
+    /** After all are Ready, Events and last status patches may still be on their way. */
+    static final Duration SETTLE = Duration.ofSeconds(30);
+
+    private ScaleBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        Duration idle = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 600);
+        String aws = args.length > 2 ? args[2] : "moto";
+        Path resultsDir = RepoPaths.root().resolve("test/bench/results");
+        Files.createDirectories(resultsDir);
+        Instant started = Instant.now();
+        StringBuilder out = new StringBuilder();
+        line(out, "# Scale benchmark (issue 13, item 4) %s", started);
+        line(out, "platforms=%d idle=%ds aws=%s machine: %d cores, load average before %s", count, idle.toSeconds(), aws,
+                Runtime.getRuntime().availableProcessors(), loadAverage());
+
+        MotoServer moto = null;
+        FaultProxy proxy = null;
+        Map<String, String> env = new LinkedHashMap<>();
+        String zoneId = "Z0123456789ABCDEFGHIJ";
+        if ("moto".equals(aws)) {
+            moto = MotoServer.start();
+            proxy = FaultProxy.start(moto.endpoint());
+            env.putAll(OperatorProcess.awsEmulator(proxy.endpoint(), "route53"));
+            try (Route53Client route53 = Route53Client.builder().endpointOverride(moto.endpoint())
+                    .region(Region.AWS_GLOBAL).httpClient(UrlConnectionHttpClient.create())
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build()) {
+                zoneId = route53.createHostedZone(b -> b.name("scale.example.com").callerReference("scale-" + System.nanoTime()))
+                        .hostedZone().id().replace("/hostedzone/", "");
+            }
+        } else {
+            env.putAll(OperatorProcess.WITHOUT_AWS);
+        }
+        try (ControlPlane plane = ControlPlane.startWithServiceRange("scale", SERVICE_RANGE)) {
+            plane.installCrds();
+            plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
+            plane.createNamespace(NAMESPACE);
+            KubernetesClient client = plane.client();
+            try (OperatorProcess operator = OperatorProcess.start("scale", plane.kubeconfig(), REGION, env);
+                    ClusterStandIns standIns = ClusterStandIns.start(client, NAMESPACE)) {
+                run(out, count, idle, client, operator, proxy, zoneId);
+            }
+        } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
+            if (moto != null) {
+                moto.close();
+            }
+        }
+        Path file = resultsDir.resolve("scale-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(ZoneOffset.UTC).format(started) + ".txt");
+        line(out, "load average after %s", loadAverage());
+        Files.writeString(file, out);
+        System.out.println(out);
+        System.out.println("Results: " + file);
+        System.exit(0);
+    }
+
+    private static void run(StringBuilder out, int count, Duration idle, KubernetesClient client,
+            OperatorProcess operator, FaultProxy proxy, String zoneId) throws Exception {
+        Awaitility.await("the operator's leader election").atMost(Duration.ofSeconds(60))
+                .until(() -> client.leases().inNamespace(OperatorProcess.OPERATOR_NAMESPACE).list().getItems().stream()
+                        .anyMatch(l -> l.getSpec().getHolderIdentity() != null));
+        Memory before = Memory.of(operator);
+        line(out, "operator before: RSS %.1f MB, live heap %.1f MB", mb(before.rss()), mb(before.heap()));
+
+        // Phase 1: all at once.
+        ApiServerRequests requests0 = ApiServerRequests.of(client);
+        long t0 = System.nanoTime();
+        ExecutorService creators = Executors.newFixedThreadPool(16);
+        for (int i = 0; i < count; i++) {
+            String name = "p" + i;
+            creators.submit(() -> Platforms.of(client).resource(platform(name, zoneId)).create());
+        }
+        creators.shutdown();
+        creators.awaitTermination(10, TimeUnit.MINUTES);
+        double created = seconds(System.nanoTime() - t0);
+        List<String> milestones = new ArrayList<>();
+        AtomicLong lastReady = new AtomicLong(-1);
+        Awaitility.await("all " + count + " platforms Ready").atMost(READY_TIMEOUT).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    long ready = Platforms.of(client).inNamespace(NAMESPACE).list().getItems().stream()
+                            .filter(p -> Platforms.condition(p, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false))
+                            .count();
+                    if (ready / Math.max(1, count / 10) != lastReady.get() / Math.max(1, count / 10)) {
+                        milestones.add(String.format(Locale.ROOT, "%d at %.1f s", ready, seconds(System.nanoTime() - t0)));
+                    }
+                    lastReady.set(ready);
+                    return ready == count;
+                });
+        double allReady = seconds(System.nanoTime() - t0);
+        ApiServerRequests requests1 = ApiServerRequests.of(client);
+        line(out, "");
+        line(out, "## Start-up: %d platforms created at once", count);
+        line(out, "created (16 client threads): %.1f s; all Ready: %.1f s after the first create", created, allReady);
+        line(out, "Ready over time: %s", String.join(", ", milestones));
+        Memory after = Memory.of(operator);
+        line(out, "operator after: RSS %.1f MB, live heap %.1f MB", mb(after.rss()), mb(after.heap()));
+        line(out, "per platform: RSS %.1f KB, live heap %.1f KB", (after.rss() - before.rss()) / 1024.0 / count,
+                (after.heap() - before.heap()) / 1024.0 / count);
+        requestTable(out, "API server requests during start-up (all clients)", requests1.since(requests0), allReady);
+        awsTable(out, "AWS requests during start-up", proxy, allReady);
+
+        // Phase 2: nothing changes.
+        Thread.sleep(SETTLE.toMillis()); // the measuring window of a benchmark, not a synchronisation
+        ApiServerRequests requests2 = ApiServerRequests.of(client);
+        line(out, "");
+        line(out, "## Settling: %d s after all Ready", SETTLE.toSeconds());
+        requestTable(out, "API server requests while settling", requests2.since(requests1), SETTLE.toSeconds());
+        awsTable(out, "AWS requests while settling", proxy, SETTLE.toSeconds());
+        Thread.sleep(idle.toMillis());
+        ApiServerRequests requests3 = ApiServerRequests.of(client);
+        line(out, "");
+        line(out, "## Steady state: %d s with nothing changed", idle.toSeconds());
+        ApiServerRequests idleRequests = requests3.since(requests2);
+        requestTable(out, "API server requests at steady state", idleRequests, idle.toSeconds());
+        awsTable(out, "AWS requests at steady state", proxy, idle.toSeconds());
+        Memory steady = Memory.of(operator);
+        line(out, "operator at the end of steady state: RSS %.1f MB, live heap %.1f MB", mb(steady.rss()),
+                mb(steady.heap()));
+
+        // Phase 3: one spec change while the rest idle.
+        String changed = "p" + (count / 2);
+        long t1 = System.nanoTime();
+        RealtimePlatform edited = Platforms.editSpec(client, NAMESPACE, changed,
+                spec -> spec.mediaServer.image = "ghcr.io/lifeline/media-server:0.2.0");
+        long generation = edited.getMetadata().getGeneration();
+        Awaitility.await("the spec change reconciled").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    RealtimePlatform p = Platforms.of(client).inNamespace(NAMESPACE).withName(changed).get();
+                    Deployment media = client.apps().deployments().inNamespace(NAMESPACE).withName(changed + "-media-server").get();
+                    return p.getStatus() != null && Long.valueOf(generation).equals(p.getStatus().observedGeneration)
+                            && media.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().endsWith(":0.2.0");
+                });
+        line(out, "");
+        line(out, "## One spec change while %d platforms idle", count - 1);
+        line(out, "image of %s changed → Deployment updated and status.observedGeneration %d: %.2f s", changed, generation,
+                seconds(System.nanoTime() - t1));
+    }
+
+    static RealtimePlatform platform(String name, String zoneId) {
+        RealtimePlatform platform = Platforms.typed(name, NAMESPACE, REGION);
+        platform.getSpec().dns.hostedZoneId = zoneId;
+        platform.getSpec().dns.recordName = name + ".scale.example.com";
+        return platform;
+    }
+
+    private static void requestTable(StringBuilder out, String title, ApiServerRequests requests, double seconds) {
+        Map<String, Double> counts = requests.counts();
+        double writes = requests.writes().total();
+        double reads = requests.total() - writes;
+        line(out, "%s: %.0f writes (%.2f/s), %.0f reads (%.2f/s) in %.0f s", title, writes, writes / seconds, reads,
+                reads / seconds, seconds);
+        counts.forEach((k, v) -> line(out, "  %-8s %-50s %8.0f  %s", ApiServerRequests.isWrite(k) ? "write" : "read", k, v,
+                k.endsWith("/status") && (k.contains("deployments") || k.contains("services")) ? "(stand-in controllers)"
+                        : k.contains("leases") ? "(leader election; the API server's own identity lease)" : ""));
+    }
+
+    private static void awsTable(StringBuilder out, String title, FaultProxy proxy, double seconds) {
+        if (proxy == null) {
+            line(out, "%s: not measured (in-memory AWS)", title);
+            return;
+        }
+        Map<String, Long> byAction = proxy.countsByAction();
+        proxy.clearCalls();
+        long total = byAction.values().stream().mapToLong(Long::longValue).sum();
+        long writes = byAction.entrySet().stream().filter(e -> !isAwsRead(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        line(out, "%s: %d requests (%.2f/s), of which %d writes", title, total, total / seconds, writes);
+        byAction.forEach((k, v) -> line(out, "  %-6s %-45s %8d", isAwsRead(k) ? "read" : "write", k, v));
+    }
+
+    static boolean isAwsRead(String action) {
+        String verb = action.substring(action.indexOf(':') + 1);
+        return verb.startsWith("Get") || verb.startsWith("List") || verb.startsWith("Describe") || verb.startsWith("Query")
+                || verb.startsWith("Scan") || verb.startsWith("BatchGet");
+    }
+
+    /** The operator JVM's resident set and its live heap (used heap right after a full GC). */
+    record Memory(long rss, long heap) {
+        static Memory of(OperatorProcess operator) throws IOException, InterruptedException {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(operator.pid()), "GC.run")
+                    .redirectErrorStream(true).start();
+            gc.getInputStream().readAllBytes();
+            gc.waitFor();
+            Process info = new ProcessBuilder(jcmd.toString(), Long.toString(operator.pid()), "GC.heap_info")
+                    .redirectErrorStream(true).start();
+            String heapInfo = new String(info.getInputStream().readAllBytes());
+            info.waitFor();
+            Matcher used = Pattern.compile("used (\\d+)K").matcher(heapInfo);
+            long heap = 0;
+            if (used.find()) {
+                heap = Long.parseLong(used.group(1)) * 1024;
+            }
+            String status = Files.readString(Path.of("/proc", Long.toString(operator.pid()), "status"));
+            Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(status);
+            return new Memory(rss.find() ? Long.parseLong(rss.group(1)) * 1024 : 0, heap);
+        }
+    }
+
+    /**
+     * The two cluster components the bare control plane lacks, each writing only its status
+     * subresource: the Deployment controller (every desired replica available) and the cloud's
+     * load-balancer controller (an ingress address for each signaling Service).
+     */
+    static final class ClusterStandIns implements AutoCloseable {
+        private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+        private final ExecutorService writer = Executors.newFixedThreadPool(4);
+
+        static ClusterStandIns start(KubernetesClient client, String namespace) {
+            ClusterStandIns standIns = new ClusterStandIns();
+            AtomicLong addresses = new AtomicLong();
+            standIns.informers.add(client.apps().deployments().inNamespace(namespace).inform(new OnChange<>(d -> {
+                var s = d.getStatus();
+                boolean available = s != null && d.getMetadata().getGeneration().equals(s.getObservedGeneration())
+                        && d.getSpec().getReplicas().equals(s.getAvailableReplicas())
+                        && d.getSpec().getReplicas().equals(s.getUpdatedReplicas());
+                if (!available) {
+                    standIns.writer.submit(() -> Platforms.markAvailable(client, namespace, d.getMetadata().getName()));
+                }
+            })));
+            standIns.informers.add(client.services().inNamespace(namespace).inform(new OnChange<Service>(s -> {
+                boolean signaling = s.getMetadata().getName().endsWith("-signaling");
+                boolean hasAddress = s.getStatus() != null && s.getStatus().getLoadBalancer() != null
+                        && !s.getStatus().getLoadBalancer().getIngress().isEmpty();
+                if (signaling && !hasAddress) {
+                    long n = addresses.incrementAndGet();
+                    String ip = "198.18." + (n / 250) + "." + (1 + n % 250);
+                    standIns.writer.submit(() -> client.services().inNamespace(namespace).withName(s.getMetadata().getName())
+                            .editStatus(svc -> {
+                                svc.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
+                                        .addNewIngress().withIp(ip).endIngress().endLoadBalancer().build());
+                                return svc;
+                            }));
+                }
+            })));
+            return standIns;
+        }
+
+        @Override
+        public void close() {
+            informers.forEach(SharedIndexInformer::close);
+            writer.shutdownNow();
+        }
+    }
+
+    private record OnChange<T>(java.util.function.Consumer<T> action) implements ResourceEventHandler<T> {
+        @Override
+        public void onAdd(T obj) {
+            action.accept(obj);
+        }
+
+        @Override
+        public void onUpdate(T oldObj, T newObj) {
+            action.accept(newObj);
+        }
+
+        @Override
+        public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static double mb(long bytes) {
+        return bytes / 1024.0 / 1024.0;
+    }
+
+    private static void line(StringBuilder out, String format, Object... args) {
+        out.append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+}
