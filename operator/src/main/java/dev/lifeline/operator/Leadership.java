@@ -1,5 +1,6 @@
 package dev.lifeline.operator;
 
+import java.net.HttpURLConnection;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.UUID;
@@ -40,6 +41,8 @@ public class Leadership {
     private static final Logger LOG = Logger.getLogger(Leadership.class);
     /** Exit status of a replica that lost its Lease (java-operator-sdk's own). */
     static final int LOST_LEASE_STATUS = 1;
+    /** Tries to release the Lease on shutdown, when a late renewal of its own conflicts. */
+    static final int RELEASE_ATTEMPTS = 3;
 
     private final OperatorConfig config;
     private final KubernetesClient client;
@@ -66,6 +69,11 @@ public class Leadership {
 
     public String identity() {
         return identity;
+    }
+
+    /** True once this replica's shutdown has begun: what fails from now on is being stopped, not broken. */
+    public boolean shuttingDown() {
+        return shuttingDown.get();
     }
 
     LeaderCallbacks callbacks() {
@@ -135,24 +143,35 @@ public class Leadership {
         if (!leading.get()) {
             return;
         }
-        try {
-            Lease lease = client.leases().inNamespace(config.operatorNamespace()).withName(config.leaseName()).get();
-            if (lease == null || lease.getSpec() == null || !identity.equals(lease.getSpec().getHolderIdentity())) {
+        for (int attempt = 1; attempt <= RELEASE_ATTEMPTS; attempt++) {
+            try {
+                release();
                 return;
+            } catch (KubernetesClientException e) {
+                // 409: a renewal the elector sent before it was stopped landed after our read; read again
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == RELEASE_ATTEMPTS) {
+                    LOG.warnf("Could not release the Lease %s/%s on shutdown (%s): the standby takes over when it "
+                            + "expires", config.operatorNamespace(), config.leaseName(), e.getMessage());
+                    return;
+                }
             }
-            ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-            // What fabric8's LeaderElector.release() and client-go write: no holder, a 1 s lease, renewed now.
-            lease.getSpec().setHolderIdentity("");
-            lease.getSpec().setLeaseDurationSeconds(1);
-            lease.getSpec().setAcquireTime(now);
-            lease.getSpec().setRenewTime(now);
-            client.resource(lease).update();
-            leading.set(false);
-            LOG.infof("Released the Lease %s/%s on shutdown: the standby takes over at once", config.operatorNamespace(),
-                    config.leaseName());
-        } catch (KubernetesClientException e) {
-            LOG.warnf("Could not release the Lease %s/%s on shutdown (%s): the standby takes over when it expires",
-                    config.operatorNamespace(), config.leaseName(), e.getMessage());
         }
+    }
+
+    private void release() {
+        Lease lease = client.leases().inNamespace(config.operatorNamespace()).withName(config.leaseName()).get();
+        if (lease == null || lease.getSpec() == null || !identity.equals(lease.getSpec().getHolderIdentity())) {
+            return;
+        }
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        // What fabric8's LeaderElector.release() and client-go write: no holder, a 1 s lease, renewed now.
+        lease.getSpec().setHolderIdentity("");
+        lease.getSpec().setLeaseDurationSeconds(1);
+        lease.getSpec().setAcquireTime(now);
+        lease.getSpec().setRenewTime(now);
+        client.resource(lease).update(); // with the resourceVersion read: a Lease changed meanwhile is a conflict
+        leading.set(false);
+        LOG.infof("Released the Lease %s/%s on shutdown: the standby takes over at once", config.operatorNamespace(),
+                config.leaseName());
     }
 }

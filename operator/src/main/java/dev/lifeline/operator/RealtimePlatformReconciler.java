@@ -2,6 +2,7 @@ package dev.lifeline.operator;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -92,6 +93,8 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
     private static final Logger LOG = Logger.getLogger(RealtimePlatformReconciler.class);
 
     static final String SIGNALING_SERVICE = "signaling-service";
+    /** The shortest pause between two self-healing steps of one platform. */
+    static final Duration MIN_STEP_GAP = Duration.ofMillis(200);
     /** How soon to try again while AWS resources are still being removed on deletion. */
     static final Duration CLEANUP_RETRY = Duration.ofSeconds(5);
 
@@ -103,11 +106,12 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
     private final Drills drills;
     private final StatusReporter report;
     private final PlatformMemory memory;
+    private final Leadership leadership;
     private final Clock clock = Clock.systemUTC();
 
     public RealtimePlatformReconciler(OperatorConfig config, EventRecorder events, AwsResources aws,
             SelfHealing selfHealing, DecisionEffector effector, Drills drills, StatusReporter report,
-            PlatformMemory memory) {
+            PlatformMemory memory, Leadership leadership) {
         this.config = config;
         this.events = events;
         this.aws = aws;
@@ -116,6 +120,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         this.drills = drills;
         this.report = report;
         this.memory = memory;
+        this.leadership = leadership;
     }
 
     /** Pods of the platform's workloads, for health signals (event-driven, never polled). */
@@ -145,7 +150,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
                 .compose(report::buildStatus)           // the next status, from all of the above
                 .compose(report::announceTransitions);  // an Event per condition transition
         UpdateControl<RealtimePlatform> control = report.patchIfChanged(pass); // status written only on change
-        comeBackIn(pass).ifPresent(control::rescheduleAfter);                   // AWS and peers have no watch
+        comeBackIn(pass, clock.instant()).ifPresent(control::rescheduleAfter);  // AWS and peers have no watch
         return control;
     }
 
@@ -227,21 +232,40 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
     }
 
     /**
-     * AWS and peers have no watch: come back every heartbeat interval, sooner for pending AWS changes.
-     * A region not listed waits for the platform to change.
+     * AWS and peers have no watch: come back one heartbeat interval after this step's heartbeat, sooner for pending
+     * AWS changes. A region not listed waits for the platform to change.
      */
-    private static Optional<Duration> comeBackIn(ReconcilePass pass) {
+    private static Optional<Duration> comeBackIn(ReconcilePass pass, Instant now) {
         if (!pass.input().listed()) {
             return Optional.empty();
         }
-        Duration heartbeat = Duration.ofSeconds(pass.platform().getSpec().failover.heartbeatIntervalSeconds);
+        Duration interval = Duration.ofSeconds(pass.platform().getSpec().failover.heartbeatIntervalSeconds);
+        Duration heartbeat = pass.decisions().map(d -> untilNextHeartbeat(interval, d.at(), now)).orElse(interval);
         Duration awsCheck = pass.aws().map(AwsReport::nextCheckIn).orElse(heartbeat);
         return Optional.of(awsCheck.compareTo(heartbeat) < 0 ? awsCheck : heartbeat);
+    }
+
+    /**
+     * The next heartbeat is due one interval after this one was stamped, not one interval after the step ended:
+     * otherwise a step that takes a second on a busy node stretches a 2 s interval to 3 s and more, and eats into
+     * the time the peers allow a leader change before they call the region stale. At least
+     * {@link #MIN_STEP_GAP} (a step longer than the interval is followed at once, but not in a busy loop).
+     */
+    static Duration untilNextHeartbeat(Duration interval, Instant heartbeatAt, Instant now) {
+        Duration left = interval.minus(Duration.between(heartbeatAt, now));
+        return left.compareTo(MIN_STEP_GAP) < 0 ? MIN_STEP_GAP : left;
     }
 
     @Override
     public ErrorStatusUpdateControl<RealtimePlatform> updateErrorStatus(RealtimePlatform platform,
             Context<RealtimePlatform> context, Exception error) {
+        if (leadership.shuttingDown()) {
+            // A reconcile cut short by this replica's shutdown (a rollout, a node drain) is no failure of the
+            // platform: no Warning Event, no failed status, and no API calls that delay the Lease's release.
+            LOG.infof("Reconciling %s/%s stopped by this replica's shutdown: %s", platform.getMetadata().getNamespace(),
+                    platform.getMetadata().getName(), error.toString());
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
         FailureReason failure = FailureReason.of(error);
         LOG.warnf(error, "Reconciling %s/%s failed: %s", platform.getMetadata().getNamespace(),
                 platform.getMetadata().getName(), failure.message());

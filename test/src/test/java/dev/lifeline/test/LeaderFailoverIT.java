@@ -99,10 +99,12 @@ class LeaderFailoverIT {
 
         leader.kill();
         replicas.remove(leader);
-
-        LeaseRecorder.Holder taken = awaitTakenOver(standby, before.at());
-        assertCalm(before, taken);
-        replicas.add(startReplica()); // the Deployment's replacement: the next standby
+        try {
+            LeaseRecorder.Holder taken = awaitTakenOver(standby, before.at());
+            assertCalm(before, taken);
+        } finally {
+            replicas.add(startReplica()); // the killed pod's replacement: the next standby
+        }
     }
 
     @Test
