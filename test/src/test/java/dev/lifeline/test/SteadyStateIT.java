@@ -45,7 +45,7 @@ class SteadyStateIT {
     }
 
     @Test
-    void readyPlatformsLeftAloneCauseNoWriteRequests() {
+    void readyPlatformsLeftAloneCauseNoWriteRequestsAndNoPerPlatformSdkMetrics() {
         ControlPlane plane = region.plane();
         plane.createNamespace("steady");
         int address = 20;
@@ -78,5 +78,11 @@ class SteadyStateIT {
         // The window did see reconciles: the operator read nothing from the API server for them (informers),
         // but its leader election renewed its Lease, so the counters were moving.
         assertThat(ApiServerRequests.of(client).since(before).counts()).containsKey("PATCH leases");
+
+        // The operator SDK's metrics are per controller: no series per platform (OperatorSdkMetrics).
+        List<String> sdkSeries = region.operator().get("/q/metrics").lines()
+                .filter(l -> l.startsWith("operator_sdk_")).toList();
+        assertThat(sdkSeries).anyMatch(l -> l.startsWith("operator_sdk_reconciliations_started_total"));
+        assertThat(sdkSeries).noneMatch(l -> PLATFORMS.stream().anyMatch(name -> l.contains("name=\"" + name + "\"")));
     }
 }
