@@ -75,7 +75,17 @@ public final class FailoverBenchmark {
             Optional<Long> visible, List<Long> resumes, int lost, int falseFailovers) {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception | AssertionError e) {
+            // exec:java would hold the failure back until every thread ends, which the API clients' pools never do.
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int trials = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         Path resultsDir = RepoPaths.root().resolve("test/bench/results");
         Files.createDirectories(resultsDir);
