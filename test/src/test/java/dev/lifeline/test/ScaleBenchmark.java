@@ -297,12 +297,9 @@ public final class ScaleBenchmark {
                 if (signaling && !hasAddress) {
                     long n = addresses.incrementAndGet();
                     String ip = "198.18." + (n / 250) + "." + (1 + n % 250);
-                    standIns.writer.submit(() -> client.services().inNamespace(namespace).withName(s.getMetadata().getName())
-                            .editStatus(svc -> {
-                                svc.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
-                                        .addNewIngress().withIp(ip).endIngress().endLoadBalancer().build());
-                                return svc;
-                            }));
+                    String platform = s.getMetadata().getName().substring(0, s.getMetadata().getName().length()
+                            - "-signaling".length());
+                    standIns.writer.submit(() -> Platforms.assignLoadBalancer(client, namespace, platform, ip));
                 }
             })));
             return standIns;
