@@ -18,7 +18,7 @@ public class LeaderElection {
     @Produces
     @ApplicationScoped
     LeaderElectionConfiguration leaderElection(OperatorConfig config, Leadership leadership) {
-        LeaderElectionTimings timings = timings(config.leaderElection()).requireConsistent(defaultFailoverBudget());
+        LeaderElectionTimings timings = timings(config.leaderElection()).requireConsistent();
         // exitOnStopLeading false: java-operator-sdk would call System.exit from the shutdown hook on a normal
         // shutdown and deadlock there (operator-framework/java-operator-sdk#1614); Leadership stops a replica that
         // lost its Lease itself.

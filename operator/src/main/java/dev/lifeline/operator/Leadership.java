@@ -124,10 +124,12 @@ public class Leadership {
 
     /**
      * Before java-operator-sdk starts (its start-up observer has priority 3123) and before any informer could fail
-     * first: inconsistent leader-election timings stop the start with the settings to change.
+     * first: inconsistent leader-election timings stop the start with the settings to change; timings slower than
+     * the peers' default window are logged as a warning.
      */
     void checkTimings(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
-        LeaderElection.timings(config.leaderElection()).requireConsistent(LeaderElection.defaultFailoverBudget());
+        LeaderElection.timings(config.leaderElection()).requireConsistent()
+                .slowerThan(LeaderElection.defaultFailoverBudget()).ifPresent(LOG::warn);
     }
 
     /** First of all shutdown observers: from now on the end of leadership is a shutdown, not a lost Lease. */

@@ -29,7 +29,8 @@ class LeaderElectionTimingsTest {
 
         assertThat(defaults).isEqualTo(new LeaderElectionTimings(Duration.ofSeconds(2), Duration.ofMillis(1500),
                 Duration.ofMillis(400)));
-        assertThat(defaults.problems(BUDGET)).isEmpty();
+        assertThat(defaults.problems()).isEmpty();
+        assertThat(defaults.slowerThan(BUDGET)).isEmpty();
         // lease 2 s + 2.2 x 0.4 s of acquire jitter, leaving the new leader about 1 s for its first heartbeat
         assertThat(defaults.worstTakeover()).isEqualTo(Duration.ofMillis(2880));
     }
@@ -46,34 +47,44 @@ class LeaderElectionTimingsTest {
     }
 
     @Test
-    void theKubernetesDefaultsAreRefusedWithTheSettingToChange() {
-        // client-go's and java-operator-sdk's 15 s / 10 s / 2 s: the standby would wait far beyond the 6 s window
+    void theKubernetesDefaultsAreAllowedWithAWarningNamingTheSettingToChange() {
+        // client-go's and java-operator-sdk's 15 s / 10 s / 2 s: consistent, but the standby would wait far beyond the
+        // 6 s window, so peers report the region's control plane silent (never a drain) during a leader change
         LeaderElectionTimings kubernetes = new LeaderElectionTimings(Duration.ofSeconds(15), Duration.ofSeconds(10),
                 Duration.ofSeconds(2));
 
-        assertThatThrownBy(() -> kubernetes.requireConsistent(BUDGET))
-                .isInstanceOf(IllegalArgumentException.class)
+        assertThat(kubernetes.requireConsistent()).isSameAs(kubernetes);
+        assertThat(kubernetes.slowerThan(BUDGET)).get().asString()
+                .contains("PT19.4S", "control plane silent", "lifeline.leader-election.lease-duration");
+    }
+
+    @Test
+    void brokenTimingsStopTheStartWithEveryProblem() {
+        LeaderElectionTimings broken = new LeaderElectionTimings(Duration.ofSeconds(2), Duration.ofSeconds(2),
+                Duration.ofMillis(1800));
+
+        assertThatThrownBy(broken::requireConsistent).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Inconsistent leader-election settings")
-                .hasMessageContaining("PT19.4S")
-                .hasMessageContaining("lifeline.leader-election.lease-duration");
+                .hasMessageContaining("renew-deadline").hasMessageContaining("retry-period");
+        assertThat(broken.slowerThan(BUDGET)).as("refused already, no second message").isEmpty();
     }
 
     @Test
     void aRenewDeadlineNotShorterThanTheLeaseCouldLetTwoReplicasActAtOnce() {
         assertThat(new LeaderElectionTimings(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(400))
-                .problems(BUDGET)).singleElement().asString().contains("renew-deadline").contains("two replicas");
+                .problems()).singleElement().asString().contains("renew-deadline").contains("two replicas");
     }
 
     @Test
     void aRetryPeriodTooCloseToTheRenewDeadlineLeavesTheLeaderOneTry() {
         assertThat(new LeaderElectionTimings(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(1300))
-                .problems(Duration.ofSeconds(10))).singleElement().asString().contains("retry-period");
+                .problems()).singleElement().asString().contains("retry-period");
     }
 
     @Test
     void zeroOrNegativeTimingsAreRefusedAloneWithoutFurtherArithmetic() {
         assertThat(new LeaderElectionTimings(Duration.ZERO, Duration.ofSeconds(1), Duration.ofMillis(-5))
-                .problems(BUDGET)).singleElement().asString().contains("must all be positive");
+                .problems()).singleElement().asString().contains("must all be positive");
     }
 
     @Test
