@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 import org.HdrHistogram.Histogram;
 import org.awaitility.Awaitility;
@@ -223,18 +222,17 @@ public final class FailoverBenchmark {
                     t.falseFailovers(), t.lost(), t.resumes()));
         }
         out.append('\n');
-        out.append(String.format(Locale.ROOT, "%-10s %8s %8s %8s %8s  %s%n", "measure", "p50 ms", "p99 ms", "max ms",
-                "trials", "missing"));
-        summary(out, "submitted", trials, Trial::submitted);
-        summary(out, "INSYNC", trials, Trial::insync);
-        summary(out, "visible", trials, Trial::visible);
+        TrialSummary.header(out);
+        TrialSummary.line(out, "submitted", trials, Trial::submitted);
+        TrialSummary.line(out, "INSYNC", trials, Trial::insync);
+        TrialSummary.line(out, "visible", trials, Trial::visible);
         Histogram resume = new Histogram(3_600_000L, 3);
         trials.forEach(t -> t.resumes().forEach(resume::recordValue));
         int lost = trials.stream().mapToInt(Trial::lost).sum();
         out.append(String.format(Locale.ROOT, "%-10s %8d %8d %8d %8d  %d%n", "resume", resume.getValueAtPercentile(50),
                 resume.getValueAtPercentile(99), resume.getMaxValue(), resume.getTotalCount(), lost));
         int falseFailovers = trials.stream().mapToInt(Trial::falseFailovers).sum();
-        Histogram submitted = histogram(trials, Trial::submitted);
+        Histogram submitted = TrialSummary.histogram(trials, Trial::submitted);
         boolean met = submitted.getTotalCount() == trials.size()
                 && submitted.getValueAtPercentile(99) <= TARGET_SUBMITTED_P99_MILLIS;
         boolean resumeMet = lost == 0 && resume.getTotalCount() > 0
@@ -247,19 +245,6 @@ public final class FailoverBenchmark {
         out.append(String.format(Locale.ROOT, "target: 0 false failovers over %d control-plane faults: %s (%d)%n",
                 trials.size(), falseFailovers == 0 ? "met" : "NOT met", falseFailovers));
         return out.toString();
-    }
-
-    private static void summary(StringBuilder out, String name, List<Trial> trials,
-            Function<Trial, Optional<Long>> measure) {
-        Histogram h = histogram(trials, measure);
-        out.append(String.format(Locale.ROOT, "%-10s %8d %8d %8d %8d  %d%n", name, h.getValueAtPercentile(50),
-                h.getValueAtPercentile(99), h.getMaxValue(), h.getTotalCount(), trials.size() - h.getTotalCount()));
-    }
-
-    private static Histogram histogram(List<Trial> trials, Function<Trial, Optional<Long>> measure) {
-        Histogram h = new Histogram(3_600_000L, 3);
-        trials.forEach(t -> measure.apply(t).ifPresent(h::recordValue));
-        return h;
     }
 
     private static String loadAverage() {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 
 import org.HdrHistogram.Histogram;
 import org.awaitility.Awaitility;
@@ -159,34 +158,21 @@ public final class LeaderFailoverBenchmark {
         }
         for (Signal signal : Signal.values()) {
             List<Trial> of = trials.stream().filter(t -> t.signal() == signal).toList();
-            out.append(String.format(Locale.ROOT, "%n%s (%d trials)%n%-12s %8s %8s %8s %8s  %s%n", signal, of.size(),
-                    "measure", "p50 ms", "p99 ms", "max ms", "trials", "missing"));
+            out.append(String.format(Locale.ROOT, "%n%s (%d trials)%n", signal, of.size()));
+            TrialSummary.header(out);
             if (signal == Signal.SIGTERM) {
-                summary(out, "released", of, Trial::released);
+                TrialSummary.line(out, "released", of, Trial::released);
             }
-            summary(out, "Lease taken", of, Trial::leaseTaken);
-            summary(out, "heartbeat", of, Trial::heartbeat);
-            summary(out, "oldest seen", of, Trial::oldestSeen);
-            summary(out, "exited", of, Trial::exited);
+            TrialSummary.line(out, "Lease taken", of, Trial::leaseTaken);
+            TrialSummary.line(out, "heartbeat", of, Trial::heartbeat);
+            TrialSummary.line(out, "oldest seen", of, Trial::oldestSeen);
+            TrialSummary.line(out, "exited", of, Trial::exited);
         }
-        Histogram oldest = histogram(trials, Trial::oldestSeen);
+        Histogram oldest = TrialSummary.histogram(trials, Trial::oldestSeen);
         boolean met = oldest.getTotalCount() == trials.size() && oldest.getMaxValue() <= STALE_AFTER_MILLIS;
         out.append(String.format(Locale.ROOT, "%ntarget: the region's heartbeat never older than %d ms for a reader "
                 + "(every trial): %s%n", STALE_AFTER_MILLIS, met ? "met" : "NOT met"));
         return out.toString();
-    }
-
-    private static void summary(StringBuilder out, String name, List<Trial> trials,
-            Function<Trial, Optional<Long>> measure) {
-        Histogram h = histogram(trials, measure);
-        out.append(String.format(Locale.ROOT, "%-12s %8d %8d %8d %8d  %d%n", name, h.getValueAtPercentile(50),
-                h.getValueAtPercentile(99), h.getMaxValue(), h.getTotalCount(), trials.size() - h.getTotalCount()));
-    }
-
-    private static Histogram histogram(List<Trial> trials, Function<Trial, Optional<Long>> measure) {
-        Histogram h = new Histogram(3_600_000L, 3);
-        trials.forEach(t -> measure.apply(t).filter(v -> v >= 0).ifPresent(h::recordValue));
-        return h;
     }
 
     private static long millis(Instant from, Instant to) {
