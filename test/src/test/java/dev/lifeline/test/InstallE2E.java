@@ -162,15 +162,18 @@ class InstallE2E {
     @Test
     @Order(3)
     void theStandbyReplicaTakesOverWhenTheLeaderPodIsDeleted() {
-        String leader = leaseHolder();
+        String leader = Awaitility.await("a replica holds the Lease").atMost(Duration.ofSeconds(30))
+                .until(InstallE2E::leaseHolder, h -> h != null && !h.isEmpty());
         Pod leaderPod = operatorPods().stream().filter(p -> leader.contains(p.getMetadata().getName())).findFirst()
                 .orElseThrow(() -> new AssertionError("no operator pod holds the Lease: " + leader));
         // Deleted gracefully, as a node drain or a rollout does: SIGTERM from the kubelet.
         client.pods().inNamespace(SYSTEM).resource(leaderPod).delete();
 
+        // The leader releases the Lease on SIGTERM (holder ""), then the standby takes it.
         String successor = Awaitility.await("Lease taken over by the other replica").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(InstallE2E::leaseHolder, h -> h != null && !h.contains(leaderPod.getMetadata().getName()));
+                .until(InstallE2E::leaseHolder, h -> h != null && !h.isEmpty()
+                        && !h.contains(leaderPod.getMetadata().getName()));
         assertThat(operatorPods()).extracting(p -> p.getMetadata().getName())
                 .anySatisfy(name -> assertThat(successor).contains(name));
         // The new leader reconciles: it observes a spec change (paused: no remediation, status still reported).
