@@ -49,6 +49,7 @@ public class HeartbeatLoop {
     private static final Logger LOG = Logger.getLogger(HeartbeatLoop.class);
     /** The shortest wait between two looks at one platform. */
     static final Duration MIN_GAP = Duration.ofMillis(20);
+    static final int LOOP_THREADS = 4;
 
     /** What one platform's loop needs, refreshed by every step. */
     record Target(String table, String region, List<String> regions, EffectivePolicy.Detection detection,
@@ -69,7 +70,11 @@ public class HeartbeatLoop {
     private final ReconcileTrigger trigger;
     private final Clock clock = Clock.systemUTC();
     private final Map<PlatformKey, Watched> watched = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    /**
+     * A few threads, so that one platform whose table calls hang (an unreachable endpoint: the AWS call policy's
+     * retries) does not hold up the others' heartbeats; one platform's looks never overlap (each schedules the next).
+     */
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(LOOP_THREADS, r -> {
         Thread thread = new Thread(r, "heartbeat-loop");
         thread.setDaemon(true);
         return thread;

@@ -212,14 +212,17 @@ public class SelfHealing {
             if (peer.name.equals(region) || (fresh && (suspicion == null || !suspicion.suspected()))) {
                 continue;
             }
+            // Merely suspected (not stale): while its instances heartbeat, its service is alive and nothing else
+            // needs asking; the probe and Route 53 are asked once they fall silent, at the next look.
+            boolean suspectedOnly = fresh;
             evidence.put(peer.name, peerService(platform, table, region, peer, now,
-                    policy.detection().instancesStaleAfter()));
+                    policy.detection().instancesStaleAfter(), suspectedOnly));
         }
         return evidence;
     }
 
     private ServiceEvidence peerService(RealtimePlatform platform, String table, String region, RegionSpec peer,
-            Instant now, Duration staleAfter) {
+            Instant now, Duration staleAfter, boolean instancesSuffice) {
         ServiceSignal instances;
         List<InetSocketAddress> relays;
         try {
@@ -229,6 +232,9 @@ public class SelfHealing {
         } catch (RuntimeException e) {
             instances = ServiceSignal.UNKNOWN; // the table is unreadable from here: no verdict either way
             relays = List.of();
+        }
+        if (instancesSuffice && instances == ServiceSignal.ANSWERS) {
+            return new ServiceEvidence(instances, ServiceSignal.UNKNOWN, ServiceSignal.UNKNOWN);
         }
         AwsResources.PeerEndpoint endpoint = aws.peerEndpoint(platform, peer.name);
         String target = peer.endpoint != null ? peer.endpoint : endpoint.target();

@@ -39,7 +39,7 @@ public class PeerDetectors {
             peers.compute(region, (r, known) -> {
                 if (known == null) {
                     return new Peer(heartbeat.at(), PhiAccrualDetector.start(detection.heartbeatInterval(),
-                            detection.minStdDeviation()));
+                            detection.minStdDeviation(), detection.maxInterval()));
                 }
                 if (!heartbeat.at().isAfter(known.lastStamp())) {
                     return known;

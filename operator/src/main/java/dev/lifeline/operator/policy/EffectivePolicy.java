@@ -71,6 +71,11 @@ public record EffectivePolicy(Map<String, Region> regions, Duration heartbeatInt
         public Duration minStdDeviation() {
             return heartbeatInterval.dividedBy(5);
         }
+
+        /** Longer gaps between a peer's heartbeats are outages, not jitter: kept out of the detector's history. */
+        public Duration maxInterval() {
+            return heartbeatInterval.multipliedBy(4);
+        }
     }
 
     /** One region of the spec, as a value (the spec's {@link RegionSpec} is mutable). */

@@ -18,6 +18,9 @@ import java.util.Optional;
  * process) gives no phi at all ({@link #phi} empty): a verdict is never drawn from an empty history, and the caller
  * falls back to its stale-after rule. The first arrivals are judged against the expected interval (the configured
  * heartbeat interval, with a quarter of it as deviation), as Akka bootstraps; real intervals replace it as they come.
+ * An interval longer than {@code maxInterval} is an outage, not a sample of the network's jitter, and is left out of
+ * the history, as Cassandra's detector does: otherwise one outage (a region cut off for 20 s, then back) would widen
+ * the deviation so much that the next one went unsuspected for as long.
  */
 public final class PhiAccrualDetector {
 
@@ -26,13 +29,15 @@ public final class PhiAccrualDetector {
 
     private final Duration expectedInterval;
     private final Duration minStdDeviation;
+    private final Duration maxInterval;
     private final Instant lastArrival;
     private final long[] intervalsMillis;
 
-    private PhiAccrualDetector(Duration expectedInterval, Duration minStdDeviation, Instant lastArrival,
-            long[] intervalsMillis) {
+    private PhiAccrualDetector(Duration expectedInterval, Duration minStdDeviation, Duration maxInterval,
+            Instant lastArrival, long[] intervalsMillis) {
         this.expectedInterval = expectedInterval;
         this.minStdDeviation = minStdDeviation;
+        this.maxInterval = maxInterval;
         this.lastArrival = lastArrival;
         this.intervalsMillis = intervalsMillis;
     }
@@ -43,16 +48,21 @@ public final class PhiAccrualDetector {
      * @param expectedInterval the peer's heartbeat interval, the bootstrap estimate
      * @param minStdDeviation the deviation never assumed smaller than this (a perfectly regular history would
      *        otherwise suspect a peer a few milliseconds late)
+     * @param maxInterval intervals longer than this are outages, left out of the history
      */
-    public static PhiAccrualDetector start(Duration expectedInterval, Duration minStdDeviation) {
+    public static PhiAccrualDetector start(Duration expectedInterval, Duration minStdDeviation, Duration maxInterval) {
         if (expectedInterval.isNegative() || expectedInterval.isZero()) {
             throw new IllegalArgumentException("expected interval must be positive: " + expectedInterval);
         }
         Objects.requireNonNull(minStdDeviation, "minStdDeviation");
+        if (maxInterval.compareTo(expectedInterval) < 0) {
+            throw new IllegalArgumentException("max interval " + maxInterval + " is below the expected one "
+                    + expectedInterval);
+        }
         long expected = expectedInterval.toMillis();
         long deviation = Math.max(1, expected / 4);
         // Akka's bootstrap: two intervals one deviation either side of the expected one.
-        return new PhiAccrualDetector(expectedInterval, minStdDeviation, null,
+        return new PhiAccrualDetector(expectedInterval, minStdDeviation, maxInterval, null,
                 new long[] { expected - deviation, expected + deviation });
     }
 
@@ -60,12 +70,15 @@ public final class PhiAccrualDetector {
     public PhiAccrualDetector heartbeat(Instant at) {
         Objects.requireNonNull(at, "at");
         if (lastArrival == null) {
-            return new PhiAccrualDetector(expectedInterval, minStdDeviation, at, intervalsMillis);
+            return new PhiAccrualDetector(expectedInterval, minStdDeviation, maxInterval, at, intervalsMillis);
         }
         if (at.isBefore(lastArrival)) {
             return this;
         }
         long interval = Duration.between(lastArrival, at).toMillis();
+        if (interval > maxInterval.toMillis()) {
+            return new PhiAccrualDetector(expectedInterval, minStdDeviation, maxInterval, at, intervalsMillis);
+        }
         long[] next;
         if (intervalsMillis.length < WINDOW) {
             next = Arrays.copyOf(intervalsMillis, intervalsMillis.length + 1);
@@ -73,7 +86,7 @@ public final class PhiAccrualDetector {
             next = Arrays.copyOfRange(intervalsMillis, 1, WINDOW + 1);
         }
         next[next.length - 1] = interval;
-        return new PhiAccrualDetector(expectedInterval, minStdDeviation, at, next);
+        return new PhiAccrualDetector(expectedInterval, minStdDeviation, maxInterval, at, next);
     }
 
     /** When the last heartbeat arrived; empty before the first. */

@@ -173,9 +173,12 @@ public final class QuorumPolicy {
                 if (quorum) {
                     down.add(x);
                     coordinator.put(x, agreeing.get(0));
-                    String silence = fresh(localView.get(x), now, staleAfter) && suspected(localSuspicions, x)
+                    boolean stale = !fresh(localView.get(x), now, staleAfter);
+                    String older = "older than " + staleAfter.toSeconds() + " s";
+                    String silence = suspected(localSuspicions, x)
                             ? "suspected by the failure detector (" + localSuspicions.get(x).describe() + ")"
-                            : "older than " + staleAfter.toSeconds() + " s";
+                                    + (stale ? ", " + older : "")
+                            : older;
                     reasons.put(x, "heartbeat of " + x + " " + silence + " as seen by " + agreeing.size() + " of " + n
                             + " regions " + agreeing + " (quorum " + mode + ", need " + need + ")");
                 }

@@ -499,7 +499,7 @@ class DecisionEngineTest {
         us.run(1, 2, lostASecondAgo(Fixtures.SERVICE_DOWN, true, true));
         assertThat(us.logged(Action.Drain.class)).containsExactly(new Action.Drain(AP, 100, DrainCause.QUORUM_DOWN));
         assertThat(us.log.stream().filter(x -> x.action() instanceof Action.Drain).findFirst().orElseThrow().reason())
-                .contains("suspected by the failure detector (phi 9.5 >= 8 after 1.2 s without a heartbeat)")
+                .contains("suspected by the failure detector (phi 9.5 >= 8 after 1.2 s without a heartbeat) as seen")
                 .contains("2 of 3 regions").contains("service down").doesNotContain("older than");
         assertThat(us.last.health()).containsEntry(AP, RegionHealth.DOWN);
     }

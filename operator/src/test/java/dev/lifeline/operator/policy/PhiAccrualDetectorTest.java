@@ -19,10 +19,11 @@ class PhiAccrualDetectorTest {
     private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
     private static final Duration INTERVAL = Duration.ofMillis(500);
     private static final Duration MIN_SD = Duration.ofMillis(50);
+    private static final Duration MAX_INTERVAL = Duration.ofSeconds(6);
     private static final double THRESHOLD = 8;
 
     private static PhiAccrualDetector fed(List<Integer> intervalsMillis) {
-        PhiAccrualDetector d = PhiAccrualDetector.start(INTERVAL, MIN_SD).heartbeat(T0);
+        PhiAccrualDetector d = PhiAccrualDetector.start(INTERVAL, MIN_SD, MAX_INTERVAL).heartbeat(T0);
         Instant at = T0;
         for (int i : intervalsMillis) {
             at = at.plusMillis(i);
@@ -75,7 +76,7 @@ class PhiAccrualDetectorTest {
 
     @Property
     void noVerdictFromAnEmptyHistory(@ForAll @IntRange(min = 0, max = 3_600_000) int anyTime) {
-        PhiAccrualDetector fresh = PhiAccrualDetector.start(INTERVAL, MIN_SD);
+        PhiAccrualDetector fresh = PhiAccrualDetector.start(INTERVAL, MIN_SD, MAX_INTERVAL);
         assertThat(fresh.phi(T0.plusMillis(anyTime))).isEmpty();
         assertThat(fresh.suspects(T0.plusMillis(anyTime), THRESHOLD)).isFalse();
         assertThat(fresh.suspectedAt(THRESHOLD)).isEmpty();
@@ -87,9 +88,18 @@ class PhiAccrualDetectorTest {
         Duration wait = waitUntilSuspected(d);
         assertThat(wait).isBetween(Duration.ofMillis(600), Duration.ofMillis(1500));
         // The first arrival alone is judged against the configured interval, not suspected at once.
-        PhiAccrualDetector first = PhiAccrualDetector.start(INTERVAL, MIN_SD).heartbeat(T0);
+        PhiAccrualDetector first = PhiAccrualDetector.start(INTERVAL, MIN_SD, MAX_INTERVAL).heartbeat(T0);
         assertThat(first.suspects(T0.plusMillis(500), THRESHOLD)).isFalse();
         assertThat(first.suspects(T0.plusSeconds(5), THRESHOLD)).isTrue();
+    }
+
+    @Test
+    void anOutageIsNoSampleOfJitterAndDoesNotSlowTheNextDetection() {
+        List<Integer> history = new java.util.ArrayList<>(java.util.Collections.nCopies(40, 500));
+        history.add(30_000); // the peer cut off for 30 s, then back
+        history.addAll(java.util.Collections.nCopies(10, 500));
+        assertThat(waitUntilSuspected(fed(history))).isEqualTo(waitUntilSuspected(fed(
+                java.util.Collections.nCopies(50, 500))));
     }
 
     @Test
