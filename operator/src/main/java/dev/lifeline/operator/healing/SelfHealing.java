@@ -215,14 +215,23 @@ public class SelfHealing {
             // Merely suspected (not stale): while its instances heartbeat, its service is alive and nothing else
             // needs asking; the probe and Route 53 are asked once they fall silent, at the next look.
             boolean suspectedOnly = fresh;
-            evidence.put(peer.name, peerService(platform, table, region, peer, now,
-                    policy.detection().instancesStaleAfter(), suspectedOnly));
+            // Since when the peer is silent here: what Route 53 saw before then is no evidence of its service now.
+            Instant silentSince = suspicion != null ? now.minus(suspicion.silentFor())
+                    : heartbeat != null ? heartbeat.at() : Instant.MIN;
+            ServiceEvidence gathered = peerService(platform, table, region, peer, now,
+                    policy.detection().instancesStaleAfter(), suspectedOnly, silentSince);
+            evidence.put(peer.name, gathered);
+            if (suspectedOnly) {
+                // Bounded: a peer is suspected-only for at most staleAfterSeconds. The timeline of a detection.
+                LOG.infof("%s: %s suspected (%s); its service: %s", PlatformKey.of(platform), peer.name,
+                        suspicion.describe(), gathered);
+            }
         }
         return evidence;
     }
 
     private ServiceEvidence peerService(RealtimePlatform platform, String table, String region, RegionSpec peer,
-            Instant now, Duration staleAfter, boolean instancesSuffice) {
+            Instant now, Duration staleAfter, boolean instancesSuffice, Instant silentSince) {
         ServiceSignal instances;
         List<InetSocketAddress> relays;
         try {
@@ -236,7 +245,7 @@ public class SelfHealing {
         if (instancesSuffice && instances == ServiceSignal.ANSWERS) {
             return new ServiceEvidence(instances, ServiceSignal.UNKNOWN, ServiceSignal.UNKNOWN);
         }
-        AwsResources.PeerEndpoint endpoint = aws.peerEndpoint(platform, peer.name);
+        AwsResources.PeerEndpoint endpoint = aws.peerEndpoint(platform, peer.name, silentSince);
         String target = peer.endpoint != null ? peer.endpoint : endpoint.target();
         var healthCheck = platform.getSpec().dns.healthCheck;
         EndpointProbe.Target probeTarget = new EndpointProbe.Target(healthCheck == null ? null
