@@ -18,7 +18,10 @@ import dev.lifeline.operator.aws.AwsResources;
 import dev.lifeline.operator.aws.call.CleanupResult;
 import dev.lifeline.operator.drill.Drills;
 import dev.lifeline.operator.events.EventRecorder;
+import dev.lifeline.operator.healing.HeartbeatLoop;
+import dev.lifeline.operator.healing.ReconcileTrigger;
 import dev.lifeline.operator.healing.SelfHealing;
+import dev.lifeline.operator.memory.PlatformKey;
 import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.metrics.MetricNames;
 import dev.lifeline.operator.status.FailureReason;
@@ -107,11 +110,15 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
     private final StatusReporter report;
     private final PlatformMemory memory;
     private final Leadership leadership;
+    private final ReconcileTrigger trigger;
+    private final HeartbeatLoop heartbeatLoop;
     private final Clock clock = Clock.systemUTC();
 
     public RealtimePlatformReconciler(OperatorConfig config, EventRecorder events, AwsResources aws,
             SelfHealing selfHealing, DecisionEffector effector, Drills drills, StatusReporter report,
-            PlatformMemory memory, Leadership leadership) {
+            PlatformMemory memory, Leadership leadership, ReconcileTrigger trigger, HeartbeatLoop heartbeatLoop) {
+        this.trigger = trigger;
+        this.heartbeatLoop = heartbeatLoop;
         this.config = config;
         this.events = events;
         this.aws = aws;
@@ -134,7 +141,8 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
                         .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
                         .orElse(Set.of()))
                 .build();
-        return List.of(new InformerEventSource<>(pods, context));
+        // and the heartbeat loop's "step now" (a peer suspected, a peer's vote or phase changed)
+        return List.of(new InformerEventSource<>(pods, context), trigger.source());
     }
 
     @Override
@@ -188,6 +196,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
     /** Gather the health signals and decide (see SelfHealing); publishes this region's heartbeat. */
     private ReconcilePass decide(ReconcilePass pass) {
         if (!pass.input().listed()) {
+            heartbeatLoop.unwatch(PlatformKey.of(pass.platform()));
             return pass;
         }
         ReconcilePass.Input in = pass.input();
@@ -280,6 +289,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         // with deletionPolicy Delete).
         CleanupResult result = aws.cleanup(platform, config.region());
         memory.forget(platform);
+        heartbeatLoop.unwatch(PlatformKey.of(platform));
         if (!result.done()) {
             LOG.infof("Deleting %s/%s: %s", platform.getMetadata().getNamespace(), platform.getMetadata().getName(),
                     result.outcome().message());

@@ -26,6 +26,7 @@ public final class AttributeNames {
     // Operator heartbeat
     public static final String PHASE = "phase";
     public static final String PEERS = "peers";
+    public static final String SUSPECTS = "suspects";
 
     // Shared
     public static final String REGION = "region";

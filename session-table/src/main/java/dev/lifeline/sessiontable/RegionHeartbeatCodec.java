@@ -6,6 +6,8 @@ import static dev.lifeline.sessiontable.AttributeValues.*;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -34,6 +36,10 @@ public final class RegionHeartbeatCodec {
         Map<String, AttributeValue> peers = new HashMap<>();
         h.peers().forEach((peer, seen) -> peers.put(peer, n(seen.toEpochMilli())));
         item.put(PEERS, AttributeValue.fromM(peers));
+        if (h.suspects() != null) {
+            // A list, not a string set: DynamoDB refuses an empty set, and "suspects nobody" must be written.
+            item.put(SUSPECTS, AttributeValue.fromL(h.suspects().stream().sorted().map(AttributeValue::fromS).toList()));
+        }
         item.put(TableSchema.TTL_ATTRIBUTE, n(TableSchema.expiresAt(h.updatedAt(), lifetime)));
         return item;
     }
@@ -43,7 +49,25 @@ public final class RegionHeartbeatCodec {
         ItemReader read = new ItemReader(item);
         return new RegionHeartbeat(read.requiredString(REGION), Instant.ofEpochMilli(read.wholeNumber(UPDATED_AT)),
                 read.requiredString(PHASE), read.optionalWholeNumber(SESSIONS), read.optionalWholeNumber(CAPACITY),
-                peers(read.attribute(PEERS)));
+                peers(read.attribute(PEERS)), suspects(read.attribute(SUSPECTS)));
+    }
+
+    /**
+     * Absent: an operator that publishes no vote ({@code null}). Not a list reads as no vote as well, and entries that
+     * are not strings are skipped: a bad vote must not make the whole heartbeat unreadable, which would make its
+     * region look silent.
+     */
+    private static Set<String> suspects(AttributeValue value) {
+        if (value == null || value.type() != AttributeValue.Type.L) {
+            return null;
+        }
+        Set<String> suspects = new HashSet<>();
+        for (AttributeValue v : value.l()) {
+            if (v.s() != null) {
+                suspects.add(v.s());
+            }
+        }
+        return suspects;
     }
 
     /** Absent or not a map reads as no peers seen (as before this codec existed); an unreadable time is malformed. */

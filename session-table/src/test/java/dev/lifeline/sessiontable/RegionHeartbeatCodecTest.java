@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +46,30 @@ class RegionHeartbeatCodecTest {
 
         assertThat(item).doesNotContainKeys("sessions", "capacity");
         assertThat(RegionHeartbeatCodec.decode(item)).isEqualTo(heartbeat);
+    }
+
+    @Test
+    void theDetectorsVoteIsAListOfRegionsAndAnEmptyOneIsWritten() {
+        var suspecting = new RegionHeartbeat("eu-west-1", AT, "Serving", 1L, 2L, Map.of(), Set.of("us-east-1"));
+        var none = new RegionHeartbeat("eu-west-1", AT, "Serving", 1L, 2L, Map.of(), Set.of());
+
+        Map<String, AttributeValue> item = RegionHeartbeatCodec.encode(suspecting, Duration.ofHours(1));
+
+        assertThat(item).containsEntry("suspects", AttributeValue.fromL(List.of(AttributeValue.fromS("us-east-1"))));
+        assertThat(RegionHeartbeatCodec.decode(item)).isEqualTo(suspecting);
+        assertThat(RegionHeartbeatCodec.decode(RegionHeartbeatCodec.encode(none, Duration.ofHours(1))).suspects())
+                .isEmpty();
+        // An operator of an earlier version writes no vote: read as none published, not as "suspects nobody".
+        assertThat(RegionHeartbeatCodec.decode(RegionHeartbeatCodec.encode(
+                new RegionHeartbeat("eu-west-1", AT, "Serving", 1L, 2L, Map.of()), Duration.ofHours(1))).suspects())
+                .isNull();
+    }
+
+    @Test
+    void aMalformedVoteIsNoVoteAndTheHeartbeatStillReads() {
+        assertThat(RegionHeartbeatCodec.decode(with("suspects", AttributeValue.fromS("us-east-1"))).suspects()).isNull();
+        assertThat(RegionHeartbeatCodec.decode(with("suspects", AttributeValue.fromL(List.of(AttributeValue.fromN("1"),
+                AttributeValue.fromS("us-east-1"))))).suspects()).containsExactly("us-east-1");
     }
 
     @Test

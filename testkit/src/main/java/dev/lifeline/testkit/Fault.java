@@ -21,7 +21,12 @@ public final class Fault {
         /** Close the connection without any response; the request never reaches the emulator. */
         DROP_CONNECTION,
         /** Forward to the emulator (which carries the request out), then close without answering: a lost response. */
-        DROP_RESPONSE
+        DROP_RESPONSE,
+        /**
+         * An unreliable network: each request is lost (its connection closed unanswered) with probability
+         * {@link #lossRatio()}, and otherwise delayed by a random time between 0 and {@link #delay()}, then forwarded.
+         */
+        UNRELIABLE
     }
 
     private final Kind kind;
@@ -31,9 +36,16 @@ public final class Fault {
     private final AwsService service;
     private final String iamAction;
     private final int times;
+    private final double lossRatio;
 
     private Fault(Kind kind, int status, String errorCode, Duration delay, AwsService service, String iamAction,
             int times) {
+        this(kind, status, errorCode, delay, service, iamAction, times, 0);
+    }
+
+    private Fault(Kind kind, int status, String errorCode, Duration delay, AwsService service, String iamAction,
+            int times, double lossRatio) {
+        this.lossRatio = lossRatio;
         this.kind = kind;
         this.status = status;
         this.errorCode = errorCode;
@@ -78,6 +90,20 @@ public final class Fault {
         return new Fault(Kind.LATENCY, 0, null, Objects.requireNonNull(delay), null, null, -1);
     }
 
+    /**
+     * Jitter and loss: each matching request is lost with probability {@code lossRatio} (0..1), the others are
+     * delayed uniformly between 0 and {@code maxDelay}. For false-alarm tests of failure detection.
+     */
+    public static Fault unreliable(Duration maxDelay, double lossRatio) {
+        if (lossRatio < 0 || lossRatio > 1) {
+            throw new IllegalArgumentException("loss ratio must be between 0 and 1: " + lossRatio);
+        }
+        if (maxDelay.isNegative()) {
+            throw new IllegalArgumentException("maximum delay must not be negative: " + maxDelay);
+        }
+        return new Fault(Kind.UNRELIABLE, 0, null, maxDelay, null, null, -1, lossRatio);
+    }
+
     /** Closes the connection of matching requests without answering. */
     public static Fault dropConnection() {
         return new Fault(Kind.DROP_CONNECTION, 0, null, null, null, null, -1);
@@ -90,12 +116,14 @@ public final class Fault {
 
     /** Only requests to this service. */
     public Fault onService(AwsService onlyService) {
-        return new Fault(kind, status, errorCode, delay, Objects.requireNonNull(onlyService), iamAction, times);
+        return new Fault(kind, status, errorCode, delay, Objects.requireNonNull(onlyService), iamAction, times,
+                lossRatio);
     }
 
     /** Only requests for this IAM-style action, for example {@code dynamodb:UpdateTable}. */
     public Fault onAction(String onlyIamAction) {
-        return new Fault(kind, status, errorCode, delay, service, Objects.requireNonNull(onlyIamAction), times);
+        return new Fault(kind, status, errorCode, delay, service, Objects.requireNonNull(onlyIamAction), times,
+                lossRatio);
     }
 
     /** Only the next {@code count} matching requests; by default the fault lasts until cleared. */
@@ -103,7 +131,7 @@ public final class Fault {
         if (count < 1) {
             throw new IllegalArgumentException("count must be positive: " + count);
         }
-        return new Fault(kind, status, errorCode, delay, service, iamAction, count);
+        return new Fault(kind, status, errorCode, delay, service, iamAction, count, lossRatio);
     }
 
     boolean matches(AwsService requestService, String requestIamAction) {
@@ -127,6 +155,11 @@ public final class Fault {
         return delay;
     }
 
+    /** For {@link Kind#UNRELIABLE}: the share of requests lost. */
+    public double lossRatio() {
+        return lossRatio;
+    }
+
     /** How many requests this fault hits, or -1 for every one until cleared. */
     public int times() {
         return times;
@@ -139,6 +172,7 @@ public final class Fault {
             case LATENCY -> "latency " + delay.toMillis() + "ms";
             case DROP_CONNECTION -> "drop connection";
             case DROP_RESPONSE -> "drop response";
+            case UNRELIABLE -> "jitter 0-" + delay.toMillis() + "ms, loss " + lossRatio * 100 + "%";
         };
         return what + (service == null ? "" : " on " + service) + (iamAction == null ? "" : " " + iamAction)
                 + (times < 0 ? "" : " x" + times);

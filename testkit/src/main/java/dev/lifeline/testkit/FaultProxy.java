@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
@@ -189,6 +190,13 @@ public final class FaultProxy implements AutoCloseable {
             }
             if (fault.isPresent() && fault.get().kind() == Fault.Kind.LATENCY) {
                 sleep(fault.get().delay());
+            }
+            if (fault.isPresent() && fault.get().kind() == Fault.Kind.UNRELIABLE) {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                if (random.nextDouble() < fault.get().lossRatio()) {
+                    return; // lost: closed unanswered, as DROP_CONNECTION
+                }
+                sleep(Duration.ofMillis(random.nextLong(fault.get().delay().toMillis() + 1)));
             }
             if (fault.isPresent() && fault.get().kind() == Fault.Kind.DROP_RESPONSE) {
                 forwardOnly(exchange, method, path, body);

@@ -147,6 +147,29 @@ class FaultProxyTest {
         }
     }
 
+    @Test
+    void anUnreliableNetworkLosesSomeCallsAndForwardsTheOthers() {
+        proxy.inject(Fault.unreliable(Duration.ofMillis(200), 0.25).onService(AwsService.DYNAMODB));
+        try (DynamoDbClient dynamo = dynamo(null)) {
+            for (int i = 0; i < 40; i++) {
+                try {
+                    dynamo.listTables();
+                } catch (SdkClientException e) {
+                    // lost: expected now and then
+                }
+            }
+        }
+        // The JDK's HTTP client may resend a POST whose connection closed unanswered, so count at the proxy:
+        // at 25 % loss over 40 or more requests, P(none lost) and P(all lost) are both below 1e-4.
+        // (A previous test's delayed call may be recorded late: only this fault's calls are counted.)
+        var calls = proxy.calls().stream().filter(c -> "jitter 0-200ms, loss 25.0% on DYNAMODB".equals(c.fault()))
+                .toList();
+        long lost = calls.stream().filter(c -> c.status() < 0).count();
+        assertThat(calls.size()).isGreaterThanOrEqualTo(40);
+        assertThat(lost).isBetween(1L, (long) calls.size() - 1);
+        assertThat(calls).filteredOn(c -> c.status() >= 0).allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
+    }
+
     private static DynamoDbClient dynamo(RetryMode mode) {
         return DynamoDbClient.builder().endpointOverride(proxy.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create())

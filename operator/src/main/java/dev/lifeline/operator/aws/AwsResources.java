@@ -179,12 +179,22 @@ public final class AwsResources {
      * cannot be read: no verdict is not a bad verdict.
      */
     public PeerEndpoint peerEndpoint(RealtimePlatform platform, String peer) {
+        return peerEndpoint(platform, peer, Instant.MIN);
+    }
+
+    /**
+     * As above, for a peer silent since {@code silentSince}: a reading taken before then is not served from the
+     * cache, and a health check that passed only before then is no verdict (see
+     * {@link DnsProvider#healthStatus(String, Instant)}): a region lost a second ago still passed its check a few
+     * seconds ago.
+     */
+    public PeerEndpoint peerEndpoint(RealtimePlatform platform, String peer, Instant silentSince) {
         var dnsSpec = platform.getSpec().dns;
         String key = key(platform) + peer;
         Instant now = clock.instant();
         PeerReading last = peerEndpoints.get(key);
         int interval = dnsSpec.healthCheck == null ? 10 : dnsSpec.healthCheck.intervalSeconds;
-        if (last != null && now.isBefore(last.at().plusSeconds(interval))) {
+        if (last != null && now.isBefore(last.at().plusSeconds(interval)) && !last.at().isBefore(silentSince)) {
             return last.endpoint();
         }
         String target = null;
@@ -195,7 +205,7 @@ public final class AwsResources {
             target = record.map(r -> r.values().get(0)).orElse(null);
             String checkId = record.map(DnsRecord::healthCheckId).orElse(null);
             if (checkId != null && dnsSpec.routingPolicy == DnsSpec.RoutingPolicy.Weighted) {
-                HealthStatus status = dnsProvider.healthStatus(checkId);
+                HealthStatus status = dnsProvider.healthStatus(checkId, silentSince);
                 healthy = status == HealthStatus.UNKNOWN ? null : status == HealthStatus.HEALTHY;
             }
         } catch (AwsFailureException e) {

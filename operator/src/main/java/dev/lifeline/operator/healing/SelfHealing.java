@@ -18,6 +18,9 @@ import dev.lifeline.operator.api.RegionSpec;
 import dev.lifeline.operator.aws.AwsResources;
 import dev.lifeline.operator.health.EndpointProbe;
 import dev.lifeline.operator.health.PeerService;
+import dev.lifeline.operator.health.PeerDetectors;
+import dev.lifeline.operator.policy.EffectivePolicy;
+import dev.lifeline.operator.policy.Suspicion;
 import dev.lifeline.operator.policy.ServiceEvidence;
 import dev.lifeline.operator.policy.ServiceSignal;
 import dev.lifeline.sessiontable.InstanceHeartbeat;
@@ -60,11 +63,15 @@ public class SelfHealing {
     private final Drills drills;
     private final AwsResources aws;
     private final EndpointProbe probe;
+    private final PeerDetectors detectors;
+    private final HeartbeatLoop loop;
     private final Clock clock = Clock.systemUTC();
     private final DecisionEngine engine = new DecisionEngine(clock);
 
     public SelfHealing(CoordinationStore coordination, PlatformMemory memory, SelfHealingMetrics metrics,
-            Drills drills, AwsResources aws, EndpointProbe probe) {
+            Drills drills, AwsResources aws, EndpointProbe probe, PeerDetectors detectors, HeartbeatLoop loop) {
+        this.detectors = detectors;
+        this.loop = loop;
         this.coordination = coordination;
         this.memory = memory;
         this.metrics = metrics;
@@ -91,6 +98,15 @@ public class SelfHealing {
         boolean hasPeers = platform.getSpec().regions.stream().anyMatch((RegionSpec r) -> !r.name.equals(region));
         Map<String, OperatorHeartbeat> heartbeats = hasPeers ? peerHeartbeats(platform, table, region, problems)
                 : Map.of();
+        PlatformKey key = PlatformKey.of(platform);
+        EffectivePolicy.Detection detection = EffectivePolicy.of(platform.getSpec()).detection();
+        if (hasPeers) {
+            loop.watch(platform, region); // sub-second heartbeats and suspicion between the steps
+            detectors.observe(key, region, heartbeats, now, detection);
+        } else {
+            loop.unwatch(key);
+        }
+        Map<String, Suspicion> suspicions = detectors.suspicions(key, now, detection.phiThreshold());
         Optional<RegionLoad> load = regionLoad(platform, table, region, now, problems);
         EngineState previous = memory.state(platform)
                 .orElseGet(() -> EngineState.fromStatus(localBreakers(platform, region), now));
@@ -102,7 +118,7 @@ public class SelfHealing {
                         load.map(RegionLoad::reportsByPod).orElse(Map.of())),
                 PodSignals.observe(signaling, podsOf(pods, Component.SIGNALING), Map.of()),
                 heartbeats, load, phase, localDnsWeight, localRoute53Healthy,
-                peerServices(platform, table, region, heartbeats, now), now);
+                peerServices(platform, table, region, heartbeats, suspicions, now), suspicions, now);
         // Scale ahead by as long as a media-server pod takes to serve; and any drill of this region.
         Drills.Begun drill = drills.begin(platform, region, now);
         observations = new Observations(observations.localRegion(), observations.components(), observations.regions(),
@@ -114,7 +130,7 @@ public class SelfHealing {
         metrics.recordDetection(platform, observations, previous, decisions);
 
         if (hasPeers) {
-            publishHeartbeat(platform, table, region, decisions, load, heartbeats, now, problems);
+            publishHeartbeat(platform, table, region, decisions, load, heartbeats, suspicions, now, problems);
         }
         Optional<String> problem = problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
         problem.ifPresent(p -> LOG.warnf("%s: %s", PlatformKey.of(platform), p));
@@ -180,26 +196,42 @@ public class SelfHealing {
     }
 
     /**
-     * The data plane of each peer whose operator heartbeat is stale here, from signals its operator does not write:
-     * its instances' heartbeats, Route 53's health check of its endpoint, and a direct probe of its endpoints. Peers
-     * with a fresh heartbeat are not probed, so steady state costs nothing.
+     * The data plane of each peer whose operator heartbeat is stale or suspected here, from signals its operator does
+     * not write: its instances' heartbeats (silent when none is fresher than three of their intervals), Route 53's
+     * health check of its endpoint, and a direct probe of its endpoints. Peers with a fresh, unsuspected heartbeat
+     * are not probed, so steady state costs nothing.
      */
     private Map<String, ServiceEvidence> peerServices(RealtimePlatform platform, String table, String region,
-            Map<String, OperatorHeartbeat> heartbeats, Instant now) {
-        Duration staleAfter = Duration.ofSeconds(platform.getSpec().failover.staleAfterSeconds);
+            Map<String, OperatorHeartbeat> heartbeats, Map<String, Suspicion> suspicions, Instant now) {
+        EffectivePolicy policy = EffectivePolicy.of(platform.getSpec());
         Map<String, ServiceEvidence> evidence = new LinkedHashMap<>();
         for (RegionSpec peer : platform.getSpec().regions) {
             OperatorHeartbeat heartbeat = heartbeats.get(peer.name);
-            if (peer.name.equals(region) || (heartbeat != null && !now.isAfter(heartbeat.at().plus(staleAfter)))) {
+            Suspicion suspicion = suspicions.get(peer.name);
+            boolean fresh = heartbeat != null && !now.isAfter(heartbeat.at().plus(policy.staleAfter()));
+            if (peer.name.equals(region) || (fresh && (suspicion == null || !suspicion.suspected()))) {
                 continue;
             }
-            evidence.put(peer.name, peerService(platform, table, region, peer, now, staleAfter));
+            // Merely suspected (not stale): while its instances heartbeat, its service is alive and nothing else
+            // needs asking; the probe and Route 53 are asked once they fall silent, at the next look.
+            boolean suspectedOnly = fresh;
+            // Since when the peer is silent here: what Route 53 saw before then is no evidence of its service now.
+            Instant silentSince = suspicion != null ? now.minus(suspicion.silentFor())
+                    : heartbeat != null ? heartbeat.at() : Instant.MIN;
+            ServiceEvidence gathered = peerService(platform, table, region, peer, now,
+                    policy.detection().instancesStaleAfter(), suspectedOnly, silentSince);
+            evidence.put(peer.name, gathered);
+            if (suspectedOnly) {
+                // Bounded: a peer is suspected-only for at most staleAfterSeconds. The timeline of a detection.
+                LOG.infof("%s: %s suspected (%s); its service: %s", PlatformKey.of(platform), peer.name,
+                        suspicion.describe(), gathered);
+            }
         }
         return evidence;
     }
 
     private ServiceEvidence peerService(RealtimePlatform platform, String table, String region, RegionSpec peer,
-            Instant now, Duration staleAfter) {
+            Instant now, Duration staleAfter, boolean instancesSuffice, Instant silentSince) {
         ServiceSignal instances;
         List<InetSocketAddress> relays;
         try {
@@ -210,7 +242,10 @@ public class SelfHealing {
             instances = ServiceSignal.UNKNOWN; // the table is unreadable from here: no verdict either way
             relays = List.of();
         }
-        AwsResources.PeerEndpoint endpoint = aws.peerEndpoint(platform, peer.name);
+        if (instancesSuffice && instances == ServiceSignal.ANSWERS) {
+            return new ServiceEvidence(instances, ServiceSignal.UNKNOWN, ServiceSignal.UNKNOWN);
+        }
+        AwsResources.PeerEndpoint endpoint = aws.peerEndpoint(platform, peer.name, silentSince);
         String target = peer.endpoint != null ? peer.endpoint : endpoint.target();
         var healthCheck = platform.getSpec().dns.healthCheck;
         EndpointProbe.Target probeTarget = new EndpointProbe.Target(healthCheck == null ? null
@@ -242,14 +277,21 @@ public class SelfHealing {
 
     /** This region's heartbeat for the peers: its phase, load and view of them. */
     private void publishHeartbeat(RealtimePlatform platform, String table, String region, Decisions decisions,
-            Optional<RegionLoad> load, Map<String, OperatorHeartbeat> heartbeats, Instant now, List<String> problems) {
+            Optional<RegionLoad> load, Map<String, OperatorHeartbeat> heartbeats, Map<String, Suspicion> suspicions,
+            Instant now, List<String> problems) {
         try {
             coordination.publish(table, region, new OperatorHeartbeat(region, now, decisions.localPhase(),
                     load.map(RegionLoad::sessions).orElse(null), load.map(RegionLoad::capacity).orElse(null),
-                    SignalCollector.peerView(region, platform.getSpec(), heartbeats)));
+                    SignalCollector.peerView(region, platform.getSpec(), heartbeats), suspected(suspicions)));
+            loop.stepPublished(PlatformKey.of(platform), now);
         } catch (RuntimeException e) {
             problems.add("Writing this region's heartbeat to table " + table + " failed: " + e.getMessage());
         }
+    }
+
+    private static java.util.Set<String> suspected(Map<String, Suspicion> suspicions) {
+        return suspicions.entrySet().stream().filter(e -> e.getValue().suspected()).map(Map.Entry::getKey)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 
     private static List<BreakerStatus> localBreakers(RealtimePlatform platform, String region) {

@@ -121,7 +121,7 @@ public final class DynamoDbCoordinationStore implements CoordinationStore {
         static Map<String, AttributeValue> toItem(OperatorHeartbeat heartbeat, Duration lifetime) {
             return RegionHeartbeatCodec.encode(new RegionHeartbeat(heartbeat.region(), heartbeat.at(),
                     heartbeat.phase().statusName(), heartbeat.activeSessions(), heartbeat.capacity(),
-                    heartbeat.peerView()), lifetime);
+                    heartbeat.peerView(), heartbeat.suspects()), lifetime);
         }
 
         /** Malformed items (written by something else) are skipped, never fatal. */
@@ -129,7 +129,7 @@ public final class DynamoDbCoordinationStore implements CoordinationStore {
             try {
                 RegionHeartbeat h = RegionHeartbeatCodec.decode(item);
                 return Optional.of(new OperatorHeartbeat(h.region(), h.updatedAt(), Phase.fromStatusName(h.phase()),
-                        h.sessions(), h.capacity(), h.peers()));
+                        h.sessions(), h.capacity(), h.peers(), h.suspects()));
             } catch (MalformedItemException e) {
                 return Optional.empty();
             }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +16,7 @@ import dev.lifeline.operator.policy.Observations.ComponentObservation;
 import dev.lifeline.operator.policy.Observations.RegionObservation;
 import dev.lifeline.operator.policy.Phase;
 import dev.lifeline.operator.policy.ServiceEvidence;
+import dev.lifeline.operator.policy.Suspicion;
 
 /**
  * Pure: the decision engine's observations from the local components (informer caches), the local
@@ -41,6 +43,19 @@ public final class SignalCollector {
             Map<String, OperatorHeartbeat> heartbeats, Optional<RegionLoad> localLoad, Phase localPhase,
             Integer localDnsWeight, Boolean localRoute53Healthy, Map<String, ServiceEvidence> peerServices,
             Instant now) {
+        return observations(localRegion, spec, mediaServer, signaling, heartbeats, localLoad, localPhase,
+                localDnsWeight, localRoute53Healthy, peerServices, Map.of(), now);
+    }
+
+    /**
+     * As above, with this region's failure detector on each peer ({@code suspicions}; a peer without one has no
+     * history here yet) and each peer's published vote (the suspects in its heartbeat).
+     */
+    public static Observations observations(String localRegion, RealtimePlatformSpec spec,
+            Optional<ComponentObservation> mediaServer, Optional<ComponentObservation> signaling,
+            Map<String, OperatorHeartbeat> heartbeats, Optional<RegionLoad> localLoad, Phase localPhase,
+            Integer localDnsWeight, Boolean localRoute53Healthy, Map<String, ServiceEvidence> peerServices,
+            Map<String, Suspicion> suspicions, Instant now) {
         Map<Component, ComponentObservation> components = new EnumMap<>(Component.class);
         mediaServer.ifPresent(m -> components.put(Component.MEDIA_SERVER, m));
         signaling.ifPresent(s -> components.put(Component.SIGNALING, s));
@@ -55,10 +70,10 @@ public final class SignalCollector {
             } else if (heartbeat != null) {
                 regions.put(region.name, new RegionObservation(region.name, heartbeat.at(), heartbeat.phase(),
                         heartbeat.activeSessions(), heartbeat.capacity(), heartbeat.peerView(), null, null,
-                        peerServices.get(region.name)));
+                        peerServices.get(region.name), suspicions.get(region.name), heartbeat.suspects()));
             } else {
                 regions.put(region.name, new RegionObservation(region.name, null, null, null, null, null, null, null,
-                        peerServices.get(region.name)));
+                        peerServices.get(region.name), suspicions.get(region.name), null));
             }
         }
         return new Observations(localRegion, components, regions, null);
@@ -67,11 +82,17 @@ public final class SignalCollector {
     /** When this region last saw each peer: the time in the peer's own latest heartbeat. */
     public static Map<String, Instant> peerView(String localRegion, RealtimePlatformSpec spec,
             Map<String, OperatorHeartbeat> heartbeats) {
+        return peerView(localRegion, spec.regions.stream().map((RegionSpec r) -> r.name).toList(), heartbeats);
+    }
+
+    /** As above, for the regions named. */
+    public static Map<String, Instant> peerView(String localRegion, List<String> regions,
+            Map<String, OperatorHeartbeat> heartbeats) {
         Map<String, Instant> view = new HashMap<>();
-        for (RegionSpec region : spec.regions) {
-            OperatorHeartbeat heartbeat = heartbeats.get(region.name);
-            if (!region.name.equals(localRegion) && heartbeat != null) {
-                view.put(region.name, heartbeat.at());
+        for (String region : regions) {
+            OperatorHeartbeat heartbeat = heartbeats.get(region);
+            if (!region.equals(localRegion) && heartbeat != null) {
+                view.put(region, heartbeat.at());
             }
         }
         return view;

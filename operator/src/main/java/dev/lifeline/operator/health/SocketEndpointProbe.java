@@ -101,6 +101,9 @@ public class SocketEndpointProbe implements EndpointProbe {
             return false;
         }
         try (DatagramSocket socket = new DatagramSocket()) {
+            // Connected, so that the kernel's ICMP "port unreachable" (nothing listens there any more) ends the wait
+            // at once instead of after the timeout; a host that is gone entirely still costs the timeout.
+            socket.connect(resolved);
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             socket.send(new DatagramPacket(ping, ping.length, resolved));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();

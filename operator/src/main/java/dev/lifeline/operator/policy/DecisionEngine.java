@@ -3,7 +3,9 @@ package dev.lifeline.operator.policy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 
@@ -102,8 +104,9 @@ public final class DecisionEngine {
         RegionRoles roles = RegionRoles.of(in, quorum);
         LocalSessions own = LocalSessions.of(in);
         LocalReroute reroute = RerouteStep.plan(in, prev.reroute(), breakersNow, samples, roles, quorum, own);
-        PeerDrains peerDrains = PeerDrainStep.plan(in, prev.peerDrainsIssued(), quorum,
-                service.silentControlPlanes().keySet());
+        Set<String> stillSilent = new LinkedHashSet<>(service.silentControlPlanes().keySet());
+        stillSilent.addAll(service.suspectedAlive());
+        PeerDrains peerDrains = PeerDrainStep.plan(in, prev.peerDrainsIssued(), quorum, stillSilent);
         Load load = LoadStep.track(in, prev.forecast(), prev.peerPeaks(), own);
         OverloadStep.Overload overload = OverloadStep.track(in, prev.overloadedSince());
         PreScale preScale = PreScaleStep.plan(in, prev.scaleHistory(), load, roles, reroute.state(), overload);

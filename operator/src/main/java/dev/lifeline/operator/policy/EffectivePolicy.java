@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import dev.lifeline.operator.api.CircuitBreakerSpec;
 import dev.lifeline.operator.api.DnsSpec;
+import dev.lifeline.operator.api.DetectionSpec;
 import dev.lifeline.operator.api.FailoverSpec;
 import dev.lifeline.operator.api.HealthCheckSpec;
 import dev.lifeline.operator.api.MediaServerSpec;
@@ -31,6 +32,7 @@ import dev.lifeline.operator.policy.Decision.Execution;
  *        skipped)
  * @param heartbeatInterval the heartbeat interval (at least 1 s); breakers take one sample per interval
  * @param staleAfter a heartbeat older than this is stale (at least 1 s)
+ * @param detection the failure detector's settings
  * @param quorum how many live regions must agree that a silent peer is down
  * @param breaker the circuit breaker thresholds
  * @param restart the restart budget
@@ -41,7 +43,7 @@ import dev.lifeline.operator.policy.Decision.Execution;
  * @param dryRun {@code spec.dryRun}: decide, record, do not apply
  */
 public record EffectivePolicy(Map<String, Region> regions, Duration heartbeatInterval, Duration staleAfter,
-        FailoverSpec.Quorum quorum, BreakerPolicy breaker, RestartPolicy restart, ReroutePolicy reroute,
+        Detection detection, FailoverSpec.Quorum quorum, BreakerPolicy breaker, RestartPolicy restart, ReroutePolicy reroute,
         PreScale preScale, MediaServer mediaServer, RelayHealth relayHealth, boolean paused, boolean dryRun) {
 
     /**
@@ -50,6 +52,30 @@ public record EffectivePolicy(Map<String, Region> regions, Duration heartbeatInt
      * @param overloadFor how long most relays must stay overloaded before one more replica
      */
     public record RelayHealth(double lossRatio, double lagMillis, Duration overloadFor) {
+    }
+
+    /**
+     * @param heartbeatInterval between the operator heartbeats of the detection loop, and the relays' ones
+     * @param phiThreshold the suspicion level from which a peer is suspected
+     * @param instancesStaleAfter a peer's instance heartbeat older than this is silent: three of its intervals, as
+     *        the media server itself judges its relays
+     */
+    public record Detection(Duration heartbeatInterval, double phiThreshold, Duration instancesStaleAfter) {
+
+        public static Detection of(DetectionSpec spec) {
+            Duration interval = Duration.ofMillis(Math.max(100, spec.heartbeatIntervalMillis));
+            return new Detection(interval, spec.phiThreshold > 0 ? spec.phiThreshold : 8, interval.multipliedBy(3));
+        }
+
+        /** The deviation the detector never assumes smaller (a perfectly regular peer is not suspected 1 ms late). */
+        public Duration minStdDeviation() {
+            return heartbeatInterval.dividedBy(5);
+        }
+
+        /** Longer gaps between a peer's heartbeats are outages, not jitter: kept out of the detector's history. */
+        public Duration maxInterval() {
+            return heartbeatInterval.multipliedBy(4);
+        }
     }
 
     /** One region of the spec, as a value (the spec's {@link RegionSpec} is mutable). */
@@ -88,6 +114,7 @@ public record EffectivePolicy(Map<String, Region> regions, Duration heartbeatInt
         return new EffectivePolicy(regions(spec.regions),
                 Duration.ofSeconds(Math.max(1, failover.heartbeatIntervalSeconds)),
                 Duration.ofSeconds(Math.max(1, failover.staleAfterSeconds)),
+                Detection.of(orDefault(failover.detection, DetectionSpec::new)),
                 orDefault(failover.quorum, () -> FailoverSpec.Quorum.Majority), breaker, restart, reroute,
                 new PreScale(ps.headroomPercent, ps.forecast, Duration.ofSeconds(ps.horizonSeconds)),
                 new MediaServer(range.min, range.max, ms.sessionsPerReplica),

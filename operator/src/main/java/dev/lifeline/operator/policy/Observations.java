@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything the engine looks at in one decision, gathered by the caller (informers, the session table, Route 53).
@@ -111,14 +112,32 @@ public record Observations(String localRegion, Map<Component, ComponentObservati
      * @param route53Healthy the status of the region's Route 53 health check, or {@code null}
      * @param dnsWeight the current weight of the region's Route 53 record, or {@code null}
      * @param service the peer's data plane as seen from outside its operator, gathered only while its operator
-     *        heartbeat is stale here; {@code null} when not gathered (every signal unknown)
+     *        heartbeat is stale or suspected here; {@code null} when not gathered (every signal unknown)
+     * @param suspicion this region's failure detector on the peer's operator heartbeat; {@code null} while it has no
+     *        history (a fresh process: only the stale-after rule judges the peer)
+     * @param suspects the peers the region's own detector suspected when it wrote its heartbeat (its vote); {@code null}
+     *        when it publishes none (an operator of an earlier version: its view is judged by the stale-after rule)
      */
     public record RegionObservation(String name, Instant lastHeartbeat, Phase phase, Long activeSessions,
             Long capacity, Map<String, Instant> peerView, Boolean route53Healthy, Integer dnsWeight,
-            ServiceEvidence service) {
+            ServiceEvidence service, Suspicion suspicion, Set<String> suspects) {
         public RegionObservation {
             Objects.requireNonNull(name, "name");
             peerView = peerView == null ? null : Map.copyOf(peerView);
+            suspects = suspects == null ? null : Set.copyOf(suspects);
+        }
+
+        /** A region row without a detector's view of it (as before failure detection). */
+        public RegionObservation(String name, Instant lastHeartbeat, Phase phase, Long activeSessions,
+                Long capacity, Map<String, Instant> peerView, Boolean route53Healthy, Integer dnsWeight,
+                ServiceEvidence service) {
+            this(name, lastHeartbeat, phase, activeSessions, capacity, peerView, route53Healthy, dnsWeight, service,
+                    null, null);
+        }
+
+        /** Whether this region's detector suspects the region's operator now. */
+        public boolean suspected() {
+            return suspicion != null && suspicion.suspected();
         }
 
         /** A region row without data-plane evidence (the operator heartbeat of the region is fresh, or not gathered). */

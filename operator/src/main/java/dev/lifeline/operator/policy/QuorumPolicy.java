@@ -98,11 +98,28 @@ public final class QuorumPolicy {
      */
     public static Verdict evaluate(Instant now, List<String> regions, String local, Map<String, Instant> localView,
             Map<String, Map<String, Instant>> peerViews, Duration staleAfter, Quorum mode) {
+        return evaluate(now, regions, local, localView, peerViews, staleAfter, mode, Map.of(), Map.of());
+    }
+
+    /**
+     * As above, with the failure detectors' votes: a region is silent to a voter when its heartbeat is stale in the
+     * voter's view <em>or</em> the voter's detector suspects it. The local detector's suspicions are
+     * {@code localSuspicions}; each peer's are the suspects it published ({@code peerSuspects}; a peer that publishes
+     * none, an operator of an earlier version, votes by the stale-after rule alone). The rules on voters, the
+     * majority of all regions and isolation are unchanged, so a suspicion is never a verdict by itself: it needs a
+     * quorum, and the service step still needs the data plane gone.
+     *
+     * @param localSuspicions this region's detector on each peer (absent: no history, stale-after rule only)
+     * @param peerSuspects each peer's published suspects
+     */
+    public static Verdict evaluate(Instant now, List<String> regions, String local, Map<String, Instant> localView,
+            Map<String, Map<String, Instant>> peerViews, Duration staleAfter, Quorum mode,
+            Map<String, Suspicion> localSuspicions, Map<String, Set<String>> peerSuspects) {
         int n = regions.size();
         int need = n / 2 + 1;
         Set<String> live = new LinkedHashSet<>();
         for (String r : regions) {
-            if (r.equals(local) || fresh(localView.get(r), now, staleAfter)) {
+            if (r.equals(local) || (fresh(localView.get(r), now, staleAfter) && !suspected(localSuspicions, r))) {
                 live.add(r);
             }
         }
@@ -121,7 +138,8 @@ public final class QuorumPolicy {
         for (String r : regions) {
             int up = 0;
             for (Map.Entry<String, Map<String, Instant>> v : voters.entrySet()) {
-                if (v.getKey().equals(r) || fresh(v.getValue().get(r), now, staleAfter)) {
+                if (v.getKey().equals(r) || !silentTo(v.getKey(), v.getValue(), r, local, now, staleAfter,
+                        localSuspicions, peerSuspects)) {
                     up++;
                 }
             }
@@ -138,7 +156,8 @@ public final class QuorumPolicy {
                 }
                 List<String> agreeing = new ArrayList<>();
                 for (Map.Entry<String, Map<String, Instant>> v : voters.entrySet()) {
-                    if (!v.getKey().equals(x) && !fresh(v.getValue().get(x), now, staleAfter)) {
+                    if (!v.getKey().equals(x) && silentTo(v.getKey(), v.getValue(), x, local, now, staleAfter,
+                            localSuspicions, peerSuspects)) {
                         agreeing.add(v.getKey());
                     }
                 }
@@ -154,12 +173,35 @@ public final class QuorumPolicy {
                 if (quorum) {
                     down.add(x);
                     coordinator.put(x, agreeing.get(0));
-                    reasons.put(x, "heartbeat of " + x + " older than " + staleAfter.toSeconds() + " s as seen by "
-                            + agreeing.size() + " of " + n + " regions " + agreeing + " (quorum " + mode + ", need "
-                            + need + ")");
+                    boolean stale = !fresh(localView.get(x), now, staleAfter);
+                    String older = "older than " + staleAfter.toSeconds() + " s";
+                    String silence = suspected(localSuspicions, x)
+                            ? "suspected by the failure detector (" + localSuspicions.get(x).describe() + ")"
+                                    + (stale ? ", " + older : "")
+                            : older;
+                    reasons.put(x, "heartbeat of " + x + " " + silence + " as seen by " + agreeing.size() + " of " + n
+                            + " regions " + agreeing + " (quorum " + mode + ", need " + need + ")");
                 }
             }
         }
         return new Verdict(down, live, isolated, coordinator, reasons, upVotes, need);
+    }
+
+    private static boolean suspected(Map<String, Suspicion> suspicions, String region) {
+        Suspicion s = suspicions.get(region);
+        return s != null && s.suspected();
+    }
+
+    /** Whether {@code voter} finds {@code region} silent: stale in its view, or suspected by its detector. */
+    private static boolean silentTo(String voter, Map<String, Instant> view, String region, String local, Instant now,
+            Duration staleAfter, Map<String, Suspicion> localSuspicions, Map<String, Set<String>> peerSuspects) {
+        if (!fresh(view.get(region), now, staleAfter)) {
+            return true;
+        }
+        if (voter.equals(local)) {
+            return suspected(localSuspicions, region);
+        }
+        Set<String> published = peerSuspects.get(voter);
+        return published != null && published.contains(region);
     }
 }

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import dev.lifeline.operator.OperatorRegion;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RealtimePlatformSpec;
+import dev.lifeline.operator.policy.EffectivePolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -61,7 +62,9 @@ public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<
         data.put("LIFELINE_MEDIA_CAPACITY", Integer.toString(spec.mediaServer.sessionsPerReplica));
         // Both halves of one clock: with only the interval, signaling kept its 3 s default and saw every
         // relay of a platform with a 3 s interval as stale.
-        data.put("LIFELINE_HEARTBEAT_INTERVAL", spec.failover.heartbeatIntervalSeconds + "s");
+        // The relays heartbeat at the failure detector's cadence: a peer judges a lost region's instances silent after
+        // three of these intervals (EffectivePolicy.Detection).
+        data.put("LIFELINE_HEARTBEAT_INTERVAL", EffectivePolicy.of(spec).detection().heartbeatInterval().toMillis() + "ms");
         data.put("LIFELINE_HEARTBEAT_STALE_AFTER", spec.failover.staleAfterSeconds + "s");
         data.put("LIFELINE_DRAIN_DEADLINE", spec.failover.reroute.drainDeadlineSeconds + "s");
         signalingEndpoints(spec).ifPresent(e -> data.put("LIFELINE_SIGNALING_ENDPOINTS", e));

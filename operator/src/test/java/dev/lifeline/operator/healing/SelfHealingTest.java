@@ -38,6 +38,8 @@ import dev.lifeline.operator.aws.table.InMemoryTableProvider;
 import dev.lifeline.operator.health.InMemoryEndpointProbe;
 import dev.lifeline.operator.policy.ServiceEvidence;
 import dev.lifeline.operator.policy.ServiceSignal;
+import dev.lifeline.operator.health.PeerDetectors;
+import org.junit.jupiter.api.AfterEach;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -54,10 +56,17 @@ class SelfHealingTest {
     private final PlatformMemory memory = TestMemory.with(meters);
     // No drill is annotated here, so the drills never emit an Event and need no API server.
     private final InMemoryEndpointProbe probe = new InMemoryEndpointProbe();
+    private final PeerDetectors detectors = new PeerDetectors();
+    private final HeartbeatLoop loop = new HeartbeatLoop(store, detectors, memory, new ReconcileTrigger());
     private final SelfHealing selfHealing = new SelfHealing(store, memory, new SelfHealingMetrics(meters, memory),
             new Drills(new EventRecorder(null), memory), new AwsResources(new InMemoryTableProvider(),
                     new InMemoryDnsProvider(), Duration.ofSeconds(60), Duration.ofSeconds(5), Clock.systemUTC()),
-            probe);
+            probe, detectors, loop);
+
+    @AfterEach
+    void stopLoop() {
+        loop.stop();
+    }
 
     @Test
     void aSilentPeersServiceIsJudgedByItsInstancesAndAProbeNotByItsOperator() {

@@ -471,6 +471,62 @@ class DecisionEngineTest {
         assertThat(us.logged(Action.Drain.class)).as("re-asserted only after the step interval").hasSize(1);
     }
 
+    /**
+     * A region lost a second ago: its last heartbeat is far inside the 6 s stale-after, but both survivors' detectors
+     * suspect it (the peer's vote published in its heartbeat) and its data plane is gone.
+     */
+    private static Function<Instant, Observations> lostASecondAgo(ServiceEvidence apService, boolean euVotes,
+            boolean usSuspects) {
+        return now -> {
+            Instant lastAp = now.minusMillis(1200);
+            Snapshot s = new Snapshot(US);
+            Map<String, Instant> v = Map.of(US, now, EU, now, AP, lastAp);
+            s.region(US, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(EU, now, Phase.SERVING, 1000L, 5000L, v, true, 100);
+            s.region(AP, lastAp, Phase.SERVING, 2000L, 5000L, Map.of(US, lastAp, EU, lastAp, AP, lastAp), false, 100);
+            s.service(AP, apService);
+            s.detected(AP, new Suspicion(usSuspects ? 9.5 : 2.0, 8, Duration.ofMillis(1200)), null);
+            s.detected(EU, new Suspicion(0.3, 8, Duration.ofMillis(200)), euVotes ? java.util.Set.of(AP)
+                    : java.util.Set.of());
+            s.healthyLocal(2, 500);
+            return s.build();
+        };
+    }
+
+    @Test
+    void aSuspectedPeerWhoseServiceIsGoneIsDrainedBeforeItsHeartbeatIsStaleAndTheReasonSaysSo() {
+        Driver us = new Driver(Fixtures.spec(US, EU, AP));
+        us.run(1, 2, lostASecondAgo(Fixtures.SERVICE_DOWN, true, true));
+        assertThat(us.logged(Action.Drain.class)).containsExactly(new Action.Drain(AP, 100, DrainCause.QUORUM_DOWN));
+        assertThat(us.log.stream().filter(x -> x.action() instanceof Action.Drain).findFirst().orElseThrow().reason())
+                .contains("suspected by the failure detector (phi 9.5 >= 8 after 1.2 s without a heartbeat) as seen")
+                .contains("2 of 3 regions").contains("service down").doesNotContain("older than");
+        assertThat(us.last.health()).containsEntry(AP, RegionHealth.DOWN);
+    }
+
+    @Test
+    void aSuspicionAloneIsNeverADrainNorAReportedControlPlaneFault() {
+        // The service answers (a leader change, a slow table call): no drain, and no ControlPlaneSilent either.
+        Driver alive = new Driver(Fixtures.spec(US, EU, AP));
+        alive.run(1, 2, lostASecondAgo(Fixtures.SERVICE_ALIVE, true, true));
+        assertThat(alive.logged(Action.Drain.class)).isEmpty();
+        assertThat(alive.last.silentControlPlanes()).isEmpty();
+        assertThat(alive.last.health()).doesNotContainEntry(AP, RegionHealth.DOWN);
+        // The data plane is gone, but the other survivor does not suspect it (yet): no quorum, no drain.
+        Driver noQuorum = new Driver(Fixtures.spec(US, EU, AP));
+        noQuorum.run(1, 2, lostASecondAgo(Fixtures.SERVICE_DOWN, false, true));
+        assertThat(noQuorum.logged(Action.Drain.class)).isEmpty();
+        // Nor when only the peer suspects it and this region's detector does not.
+        Driver notHere = new Driver(Fixtures.spec(US, EU, AP));
+        notHere.run(1, 2, lostASecondAgo(Fixtures.SERVICE_DOWN, true, false));
+        assertThat(notHere.logged(Action.Drain.class)).isEmpty();
+        // A doubt about the data plane (the probe could not run) is no drain either.
+        Driver doubt = new Driver(Fixtures.spec(US, EU, AP));
+        doubt.run(1, 2, lostASecondAgo(new ServiceEvidence(ServiceSignal.SILENT, ServiceSignal.SILENT,
+                ServiceSignal.UNKNOWN), true, true));
+        assertThat(doubt.logged(Action.Drain.class)).isEmpty();
+    }
+
     @Test
     void aSilentPeerIsDrainedByQuorumByExactlyOneRegion() {
         Driver us = new Driver(Fixtures.spec(US, EU, AP));

@@ -85,6 +85,17 @@ final class Fixtures {
             return this;
         }
 
+        /**
+         * The region (added before) as this region's failure detector and the region's own published vote see it:
+         * {@code suspicion} null = no history here; {@code suspects} null = publishes no vote.
+         */
+        Snapshot detected(String name, Suspicion suspicion, java.util.Set<String> suspects) {
+            RegionObservation r = regions.get(name);
+            regions.put(name, new RegionObservation(name, r.lastHeartbeat(), r.phase(), r.activeSessions(),
+                    r.capacity(), r.peerView(), r.route53Healthy(), r.dnsWeight(), r.service(), suspicion, suspects));
+            return this;
+        }
+
         /** Every listed region heartbeats at {@code now} and sees every other one at {@code now}. */
         Snapshot allAlive(Instant now, List<String> names, long sessionsEach, long capacityEach) {
             for (String r : names) {

@@ -87,7 +87,7 @@ class WorkloadBuildersTest {
                 .getMetadata().getAnnotations().get(PodTemplates.CONFIG_HASH_ANNOTATION);
         String same = MediaServerDeploymentDependent.build(platform, "us-east-1").getSpec().getTemplate()
                 .getMetadata().getAnnotations().get(PodTemplates.CONFIG_HASH_ANNOTATION);
-        platform.getSpec().failover.heartbeatIntervalSeconds = 5;
+        platform.getSpec().failover.detection.heartbeatIntervalMillis = 750;
         String after = MediaServerDeploymentDependent.build(platform, "us-east-1").getSpec().getTemplate()
                 .getMetadata().getAnnotations().get(PodTemplates.CONFIG_HASH_ANNOTATION);
 
@@ -128,7 +128,7 @@ class WorkloadBuildersTest {
                 .containsEntry("LIFELINE_SESSION_TABLE", "meet-sessions")
                 .containsEntry("LIFELINE_MEDIA_UDP_PORT", "40000")
                 .containsEntry("LIFELINE_MEDIA_CAPACITY", "500")
-                .containsEntry("LIFELINE_HEARTBEAT_INTERVAL", "2s")
+                .containsEntry("LIFELINE_HEARTBEAT_INTERVAL", "500ms")
                 .containsEntry("LIFELINE_DRAIN_DEADLINE", "60s")
                 .doesNotContainKey("LIFELINE_SIGNALING_ENDPOINTS");
     }
@@ -181,12 +181,13 @@ class WorkloadBuildersTest {
 
     @Test
     void configMapHandsTheMediaServerTheWholeHeartbeatClock() {
-        platform.getSpec().failover.heartbeatIntervalSeconds = 3;
+        // The relays heartbeat at the failure detector's cadence, which the peers judge their silence by.
+        platform.getSpec().failover.detection.heartbeatIntervalMillis = 300;
         platform.getSpec().failover.staleAfterSeconds = 9;
 
         ConfigMap config = PlatformConfigMapDependent.build(platform, "eu-west-1");
 
-        assertThat(config.getData()).containsEntry("LIFELINE_HEARTBEAT_INTERVAL", "3s")
+        assertThat(config.getData()).containsEntry("LIFELINE_HEARTBEAT_INTERVAL", "300ms")
                 .containsEntry("LIFELINE_HEARTBEAT_STALE_AFTER", "9s");
     }
 

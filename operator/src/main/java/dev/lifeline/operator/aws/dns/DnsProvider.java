@@ -38,4 +38,13 @@ public interface DnsProvider {
     void deleteHealthCheck(String id);
 
     HealthStatus healthStatus(String id);
+
+    /**
+     * As {@link #healthStatus(String)}, counting a success only when a checker observed it at or after
+     * {@code observedSince}: a check that passed before a region fell silent says nothing about it now, and is
+     * {@link HealthStatus#UNKNOWN}. A twin without observation times reads the status now.
+     */
+    default HealthStatus healthStatus(String id, java.time.Instant observedSince) {
+        return healthStatus(id);
+    }
 }

@@ -269,6 +269,23 @@ public final class Route53DnsProvider implements DnsProvider {
         return anySuccess ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY;
     }
 
+    @Override
+    public HealthStatus healthStatus(String id, java.time.Instant observedSince) {
+        List<HealthCheckObservation> observations = call("GetHealthCheckStatus " + id,
+                () -> route53().getHealthCheckStatus(b -> b.healthCheckId(id)).healthCheckObservations());
+        if (observations.isEmpty()) {
+            return HealthStatus.UNKNOWN;
+        }
+        List<HealthCheckObservation> successes = observations.stream().filter(o -> o.statusReport() != null
+                && o.statusReport().status() != null && o.statusReport().status().startsWith("Success")).toList();
+        if (successes.isEmpty()) {
+            return HealthStatus.UNHEALTHY;
+        }
+        boolean recent = successes.stream().anyMatch(o -> o.statusReport().checkedTime() != null
+                && !o.statusReport().checkedTime().isBefore(observedSince));
+        return recent ? HealthStatus.HEALTHY : HealthStatus.UNKNOWN;
+    }
+
     private Route53Client route53() {
         return clients.route53();
     }
