@@ -16,11 +16,13 @@ import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.aws.AwsReport;
 import dev.lifeline.operator.aws.AwsResources;
 import dev.lifeline.operator.aws.call.CleanupResult;
+import dev.lifeline.operator.cache.WithoutManagedFieldsStore;
 import dev.lifeline.operator.drill.Drills;
 import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.healing.HeartbeatLoop;
 import dev.lifeline.operator.healing.ReconcileTrigger;
 import dev.lifeline.operator.healing.SelfHealing;
+import dev.lifeline.operator.healing.StepCadence;
 import dev.lifeline.operator.memory.PlatformKey;
 import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.metrics.MetricNames;
@@ -42,6 +44,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.ServiceStatus;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -65,7 +68,10 @@ import io.micrometer.core.instrument.Tags;
  * and report (status, condition Events). Each step owns one effect; what a step produces is threaded
  * to the next in a {@link ReconcilePass}.
  */
-@ControllerConfiguration(name = RealtimePlatformReconciler.NAME)
+// Generation-aware processing would drop drill annotations; the filter takes them with spec changes, not status.
+// The platforms' cache keeps no managedFields: only the status patches write them, and nothing here reads them.
+@ControllerConfiguration(name = RealtimePlatformReconciler.NAME, generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = PlatformUpdateFilter.class, itemStore = WithoutManagedFieldsStore.class))
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = "config", type = PlatformConfigMapDependent.class,
                 reconcilePrecondition = RegionListedCondition.class),
@@ -136,6 +142,7 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
         var pods = InformerEventSourceConfiguration.from(Pod.class, RealtimePlatform.class)
                 .withName("pods")
                 .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
+                .withItemStore(new WithoutManagedFieldsStore<>())
                 .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
                         .map(labels -> labels.get("app.kubernetes.io/instance"))
                         .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
@@ -158,7 +165,10 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
                 .compose(report::buildStatus)           // the next status, from all of the above
                 .compose(report::announceTransitions);  // an Event per condition transition
         UpdateControl<RealtimePlatform> control = report.patchIfChanged(pass); // status written only on change
-        comeBackIn(pass, clock.instant()).ifPresent(control::rescheduleAfter);  // AWS and peers have no watch
+        Optional<Duration> next = comeBackIn(pass, quietWait(pass), clock.instant()); // no watch on AWS, peers, relays
+        next.ifPresent(control::rescheduleAfter);
+        LOG.debugf("%s/%s: next step without an event in %s", platform.getMetadata().getNamespace(),
+                platform.getMetadata().getName(), next.map(Duration::toString).orElse("never"));
         return control;
     }
 
@@ -241,17 +251,27 @@ public class RealtimePlatformReconciler implements Reconciler<RealtimePlatform>,
     }
 
     /**
-     * AWS and peers have no watch: come back one heartbeat interval after this step's heartbeat, sooner for pending
-     * AWS changes. A region not listed waits for the platform to change.
+     * AWS, peers and relays have no watch: come back one heartbeat interval after this step's heartbeat, or after
+     * the quiet wait of a platform that needs no step every interval ({@link StepCadence}); sooner for pending AWS
+     * changes. A region not listed waits for the platform to change.
      */
-    private static Optional<Duration> comeBackIn(ReconcilePass pass, Instant now) {
+    private static Optional<Duration> comeBackIn(ReconcilePass pass, Optional<Duration> quietWait, Instant now) {
         if (!pass.input().listed()) {
             return Optional.empty();
         }
         Duration interval = Duration.ofSeconds(pass.platform().getSpec().failover.heartbeatIntervalSeconds);
         Duration heartbeat = pass.decisions().map(d -> untilNextHeartbeat(interval, d.at(), now)).orElse(interval);
-        Duration awsCheck = pass.aws().map(AwsReport::nextCheckIn).orElse(heartbeat);
-        return Optional.of(awsCheck.compareTo(heartbeat) < 0 ? awsCheck : heartbeat);
+        Duration step = quietWait.orElse(heartbeat);
+        Duration awsCheck = pass.aws().map(AwsReport::nextCheckIn).orElse(step);
+        return Optional.of(awsCheck.compareTo(step) < 0 ? awsCheck : step);
+    }
+
+    /** Decide: how long a platform with nothing moving may wait for its next step (see {@link StepCadence}). */
+    private Optional<Duration> quietWait(ReconcilePass pass) {
+        var platform = pass.platform();
+        return pass.decisions().flatMap(d -> memory.observations(platform.getMetadata().getNamespace(),
+                platform.getMetadata().getName()).flatMap(o -> StepCadence.quietWait(platform.getSpec(),
+                        pass.input().region(), d, o)));
     }
 
     /**

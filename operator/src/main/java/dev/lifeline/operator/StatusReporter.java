@@ -9,7 +9,6 @@ import dev.lifeline.operator.api.RealtimePlatformStatus;
 import dev.lifeline.operator.aws.AwsReport;
 import dev.lifeline.operator.events.EventRecorder;
 import dev.lifeline.operator.memory.PlatformMemory;
-import dev.lifeline.operator.status.ConditionTypes;
 import dev.lifeline.operator.status.Conditions;
 import dev.lifeline.operator.status.FailureReason;
 import dev.lifeline.operator.status.PlatformStatusBuilder;
@@ -47,19 +46,13 @@ public class StatusReporter {
         return pass.withStatus(new ReconcilePass.StatusChange(previous, next));
     }
 
-    /** One Event per condition transition: visible in kubectl describe, bounded by real changes. */
+    /** One Event per condition transition worth one (Conditions#announced): kubectl describe, bounded by real changes. */
     ReconcilePass announceTransitions(ReconcilePass pass) {
         ReconcilePass.StatusChange status = pass.status().orElseThrow();
         List<Condition> before = status.previous() == null ? List.of() : status.previous().conditions;
-        for (Condition changed : Conditions.transitions(before, status.next().conditions)) {
-            if (ConditionTypes.RECONCILING.equals(changed.getType()) || ConditionTypes.STALLED.equals(changed.getType())) {
-                continue; // kstatus summaries of the conditions that already got their Event
-            }
-            boolean bad = ConditionTypes.trueIsBad(changed.getType())
-                    ? ConditionTypes.TRUE.equals(changed.getStatus())
-                    : !ConditionTypes.TRUE.equals(changed.getStatus());
+        for (Condition changed : Conditions.announced(before, status.next().conditions)) {
             String message = changed.getType() + " is " + changed.getStatus() + ": " + changed.getMessage();
-            if (bad && !"Progressing".equals(changed.getReason())) {
+            if (Conditions.bad(changed) && !Conditions.PROGRESSING.equals(changed.getReason())) {
                 events.warning(pass.platform(), changed.getReason(), message);
             } else {
                 events.normal(pass.platform(), changed.getReason(), message);

@@ -1,5 +1,6 @@
 package dev.lifeline.operator.events;
 
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -43,14 +45,10 @@ public class EventRecorder {
         String namespace = about.getMetadata().getNamespace();
         String name = eventName(about, type, reason, message);
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        var events = client.v1().events().inNamespace(namespace);
         try {
-            var events = client.v1().events().inNamespace(namespace);
-            Event existing = events.withName(name).get();
-            if (existing != null) {
-                int count = existing.getCount() == null ? 1 : existing.getCount();
-                events.withName(name).edit(e -> new EventBuilder(e).withCount(count + 1).withLastTimestamp(now).build());
-                return;
-            }
+            // Create first: most Events are new (one per condition transition), so a read before each would double
+            // the requests; a repeat answers 409 and only then is the existing one read and counted up.
             events.resource(new EventBuilder()
                     .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                     .withNewInvolvedObject()
@@ -64,8 +62,21 @@ public class EventRecorder {
                     .withReportingComponent(COMPONENT)
                     .build()).create();
         } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                countRepeat(events.withName(name), type, reason, now);
+                return;
+            }
             LOG.warnf("Could not record %s event %s on %s/%s: %s", type, reason, namespace,
                     about.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    private void countRepeat(Resource<Event> event, String type, String reason, String now) {
+        try {
+            event.edit(e -> new EventBuilder(e).withCount(e.getCount() == null ? 2 : e.getCount() + 1)
+                    .withLastTimestamp(now).build());
+        } catch (KubernetesClientException e) {
+            LOG.warnf("Could not count a repeated %s event %s: %s", type, reason, e.getMessage());
         }
     }
 

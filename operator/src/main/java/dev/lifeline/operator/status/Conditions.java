@@ -13,6 +13,9 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 /** Pure helpers for status conditions: lastTransitionTime moves only when the status changes. */
 public final class Conditions {
 
+    /** The reason of a condition still on its way to its desired state (not a failure). */
+    public static final String PROGRESSING = "Progressing";
+
     private Conditions() {
     }
 
@@ -54,6 +57,33 @@ public final class Conditions {
             }
         }
         return next;
+    }
+
+    /**
+     * The transitions worth an Event: every change of a condition's status, but not a condition's first appearance
+     * when it starts out good or {@code Progressing} (a new platform's conditions start so by the half dozen, and
+     * their first real transition has its Event), nor the kstatus summaries Reconciling and Stalled (the conditions
+     * they sum up have their own Events). A condition that appears bad gets its Event at once.
+     */
+    public static List<Condition> announced(List<Condition> previous, List<Condition> next) {
+        List<Condition> announced = new ArrayList<>();
+        for (Condition c : transitions(previous, next)) {
+            if (ConditionTypes.RECONCILING.equals(c.getType()) || ConditionTypes.STALLED.equals(c.getType())) {
+                continue;
+            }
+            boolean appears = find(previous, c.getType()).isEmpty();
+            if (appears && (!bad(c) || PROGRESSING.equals(c.getReason()))) {
+                continue;
+            }
+            announced.add(c);
+        }
+        return announced;
+    }
+
+    /** Whether the condition, as it stands, reports a problem (True for Degraded-like types, else not True). */
+    public static boolean bad(Condition c) {
+        return ConditionTypes.trueIsBad(c.getType()) ? ConditionTypes.TRUE.equals(c.getStatus())
+                : !ConditionTypes.TRUE.equals(c.getStatus());
     }
 
     /** Conditions whose status changed between two lists (for Events on transitions). */

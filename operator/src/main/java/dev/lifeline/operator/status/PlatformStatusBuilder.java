@@ -157,7 +157,7 @@ public final class PlatformStatusBuilder {
         if (media.isAvailable() && signaling.isAvailable()) {
             return Conditions.of(ConditionTypes.WORKLOADS_AVAILABLE, ConditionTypes.TRUE, "Available", counts + ".");
         }
-        return Conditions.of(ConditionTypes.WORKLOADS_AVAILABLE, ConditionTypes.FALSE, "Progressing",
+        return Conditions.of(ConditionTypes.WORKLOADS_AVAILABLE, ConditionTypes.FALSE, Conditions.PROGRESSING,
                 counts + ". Waiting for pods; if this persists, check `kubectl get pods -l app.kubernetes.io/instance="
                         + platform.getMetadata().getName() + "` for pending, crash-looping or unpullable pods.");
     }

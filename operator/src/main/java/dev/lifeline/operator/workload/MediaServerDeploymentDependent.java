@@ -1,5 +1,6 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.cache.AppliedFieldsOnlyStore;
 import java.util.List;
 
 import dev.lifeline.operator.OperatorRegion;
@@ -15,7 +16,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The media-server (UDP relay) Deployment of the operator's region. */
-@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MEDIA_SERVER_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MEDIA_SERVER_SELECTOR,
+        itemStore = AppliedFieldsOnlyStore.class))
 public class MediaServerDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, RealtimePlatform> {
 
     /** The media-server serves health and metrics on this port in the media role. */

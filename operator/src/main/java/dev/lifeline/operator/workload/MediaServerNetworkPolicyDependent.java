@@ -1,5 +1,6 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.cache.AppliedFieldsOnlyStore;
 import dev.lifeline.operator.OperatorRegion;
 import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatform;
@@ -10,7 +11,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The NetworkPolicy of the media-server pods: the relay's UDP port and the HTTP port (health, metrics). */
-@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MEDIA_SERVER_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MEDIA_SERVER_SELECTOR,
+        itemStore = AppliedFieldsOnlyStore.class))
 public class MediaServerNetworkPolicyDependent extends CRUDKubernetesDependentResource<NetworkPolicy, RealtimePlatform> {
 
     public MediaServerNetworkPolicyDependent() {

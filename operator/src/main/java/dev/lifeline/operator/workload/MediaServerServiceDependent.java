@@ -1,5 +1,6 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.cache.AppliedFieldsOnlyStore;
 import dev.lifeline.operator.OperatorRegion;
 import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatform;
@@ -12,7 +13,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The media-server Service: the UDP media port and the HTTP port (health, metrics, admin). */
-@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MEDIA_SERVER_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MEDIA_SERVER_SELECTOR,
+        itemStore = AppliedFieldsOnlyStore.class))
 public class MediaServerServiceDependent extends CRUDKubernetesDependentResource<Service, RealtimePlatform> {
 
     public MediaServerServiceDependent() {

@@ -1,5 +1,6 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.cache.AppliedFieldsOnlyStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,7 +24,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * The configuration both components read as environment variables (envFrom). Its content hash
  * is stamped on the pod templates, so a configuration change rolls the pods.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MANAGED_SELECTOR,
+        itemStore = AppliedFieldsOnlyStore.class))
 public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, RealtimePlatform> {
 
     public PlatformConfigMapDependent() {

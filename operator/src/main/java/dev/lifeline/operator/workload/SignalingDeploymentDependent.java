@@ -1,5 +1,6 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.cache.AppliedFieldsOnlyStore;
 import java.util.List;
 
 import dev.lifeline.operator.OperatorRegion;
@@ -15,7 +16,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The signaling (WebSocket) Deployment of the operator's region. */
-@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.SIGNALING_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.SIGNALING_SELECTOR,
+        itemStore = AppliedFieldsOnlyStore.class))
 public class SignalingDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, RealtimePlatform> {
 
     /** Clients get a moved message and reconnect within this time on shutdown. */

@@ -1,5 +1,6 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.cache.AppliedFieldsOnlyStore;
 import dev.lifeline.operator.OperatorRegion;
 import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatform;
@@ -10,7 +11,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The NetworkPolicy of the signaling pods: their HTTP port (WebSocket signaling, health, metrics). */
-@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.SIGNALING_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.SIGNALING_SELECTOR,
+        itemStore = AppliedFieldsOnlyStore.class))
 public class SignalingNetworkPolicyDependent extends CRUDKubernetesDependentResource<NetworkPolicy, RealtimePlatform> {
 
     public SignalingNetworkPolicyDependent() {

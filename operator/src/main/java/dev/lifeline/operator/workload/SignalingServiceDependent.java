@@ -1,5 +1,6 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.cache.AppliedFieldsOnlyStore;
 import dev.lifeline.operator.OperatorRegion;
 import dev.lifeline.operator.api.Component;
 import dev.lifeline.operator.api.RealtimePlatform;
@@ -15,7 +16,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * The signaling Service, of type LoadBalancer: its load-balancer address is the region's DNS
  * target unless {@code regions[].endpoint} overrides it.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.SIGNALING_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.SIGNALING_SELECTOR,
+        itemStore = AppliedFieldsOnlyStore.class))
 public class SignalingServiceDependent extends CRUDKubernetesDependentResource<Service, RealtimePlatform> {
 
     public SignalingServiceDependent() {

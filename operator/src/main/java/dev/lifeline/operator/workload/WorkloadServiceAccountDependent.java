@@ -1,5 +1,6 @@
 package dev.lifeline.operator.workload;
 
+import dev.lifeline.operator.cache.AppliedFieldsOnlyStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,7 +19,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * from {@code mediaServer.aws.roleArn}) needs only the session table, never Route 53. No API token
  * is mounted: the pods do not talk to Kubernetes (IRSA projects its own token).
  */
-@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MANAGED_SELECTOR,
+        itemStore = AppliedFieldsOnlyStore.class))
 public class WorkloadServiceAccountDependent extends CRUDKubernetesDependentResource<ServiceAccount, RealtimePlatform> {
 
     /** The annotation EKS reads for IAM roles for service accounts. */

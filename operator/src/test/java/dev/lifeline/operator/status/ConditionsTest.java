@@ -46,4 +46,21 @@ class ConditionsTest {
         assertThat(next).extracting(Condition::getType).containsExactly("Ready", "SessionStoreReady");
         assertThat(Conditions.isTrue(next, "SessionStoreReady")).isTrue();
     }
+
+    @Test
+    void aNewPlatformsConditionsGetTheirEventOnTheirFirstTransitionNotWhenTheyAppear() {
+        List<Condition> appeared = List.of(Conditions.of("WorkloadsAvailable", "False", "Progressing", "0/2"),
+                Conditions.of("Degraded", "False", "AsExpected", "ok"), Conditions.of("Reconciling", "True", "Progressing", ""),
+                Conditions.of("DnsReady", "False", "Throttled", "Route 53 throttles"));
+        assertThat(Conditions.announced(List.of(), appeared)).as("only the one that appears bad")
+                .extracting(Condition::getType).containsExactly("DnsReady");
+
+        List<Condition> next = List.of(Conditions.of("WorkloadsAvailable", "True", "Available", "2/2"),
+                Conditions.of("Degraded", "True", "Throttled", "Route 53 throttles"),
+                Conditions.of("Reconciling", "False", "Reconciled", ""),
+                Conditions.of("DnsReady", "False", "Throttled", "Route 53 throttles"),
+                Conditions.of("Ready", "False", "NotReady", "DnsReady is False"));
+        assertThat(Conditions.announced(appeared, next)).extracting(Condition::getType)
+                .containsExactly("WorkloadsAvailable", "Degraded", "Ready");
+    }
 }

@@ -88,7 +88,12 @@ public final class OperatorProcess implements AutoCloseable {
         Path log = RepoPaths.workDir().resolve("operator-" + name + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx384m");
+        // As the image runs under its 512Mi limit (operator/pom.xml's jib entrypoint, deploy/manifests): the JVM
+        // sizes its heap from that memory (75 % at most; an initial heap of 1/64 of it, not of this machine's), with
+        // the serial collector.
+        command.add("-XX:MaxRAM=512m");
+        command.add("-XX:MaxRAMPercentage=75");
+        command.add("-XX:+UseSerialGC");
         command.add("-jar");
         command.add(applicationJar().toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -107,8 +107,8 @@ public final class DnsReconciler {
 
         HealthCheckSettings settings = DesiredDns.healthCheck(spec, target, weight);
         Map<String, String> tags = DnsOwnership.healthCheckTags(owner, ownRegion, spec.dns.recordName);
-        HealthCheckPlan checks = ensureHealthCheck(status.healthCheckId, existing, settings, tags, owner, ownRegion,
-                spec.dns.recordName);
+        HealthCheckPlan checks = ensureHealthCheck(status.healthCheckId, existing, ownerRecord.isPresent(), settings,
+                tags, owner, ownRegion, spec.dns.recordName);
         status.healthCheckId = checks.id;
 
         DnsRecord desired = DesiredDns.record(spec, ownRegion, target, checks.id, weight);
@@ -149,18 +149,29 @@ public final class DnsReconciler {
     private record HealthCheckPlan(String id, List<String> obsolete) {
     }
 
-    private HealthCheckPlan ensureHealthCheck(String knownId, List<DnsRecord> existing, HealthCheckSettings desired,
-            Map<String, String> tags, String owner, String region, String recordName) {
+    /**
+     * Finds this region's health check: by the id in status, else by the id its record points at, else, when the
+     * region's record or owner record exists (status lost), by tags. Searching by tags reads every health check of
+     * the account, so a region that has no record yet (a new platform) does not: its create uses a deterministic
+     * CallerReference, which gives back the check an interrupted earlier attempt created with the same settings (one
+     * left with other settings is removed on deletion, which does search by tags).
+     */
+    private HealthCheckPlan ensureHealthCheck(String knownId, List<DnsRecord> existing, boolean ownerRecordExists,
+            HealthCheckSettings desired, Map<String, String> tags, String owner, String region, String recordName) {
+        Set<String> referenced = existing.stream().map(DnsRecord::healthCheckId)
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet());
         List<HealthCheck> owned = new ArrayList<>();
         if (knownId != null) {
             provider.healthCheck(knownId).filter(c -> DnsOwnership.owns(tags, c)).ifPresent(owned::add);
         }
         if (owned.isEmpty()) {
-            // Status lost or never written: find ours by tags rather than create a duplicate.
+            referenced.stream().sorted().forEach(id -> provider.healthCheck(id)
+                    .filter(c -> DnsOwnership.owns(tags, c)).ifPresent(owned::add));
+        }
+        if (owned.isEmpty() && (ownerRecordExists || !existing.isEmpty())) {
+            // Status lost and the record has no check of ours: find ours by tags rather than create a duplicate.
             owned.addAll(provider.healthChecksTagged(tags));
         }
-        Set<String> referenced = existing.stream().map(DnsRecord::healthCheckId)
-                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet());
         owned.sort(Comparator.comparing((HealthCheck c) -> !referenced.contains(c.id())).thenComparing(HealthCheck::id));
         List<String> obsolete = new ArrayList<>(owned.stream().skip(1).map(HealthCheck::id).toList());
         if (owned.isEmpty()) {

@@ -93,6 +93,97 @@ class DnsReconcilerTest {
     }
 
     @Test
+    void aNewRegionFindsItsHealthCheckWithoutReadingEveryHealthCheckOfTheAccount() {
+        SearchCounting counting = new SearchCounting(provider);
+        DnsReconciler counted = new DnsReconciler(counting, routing);
+        for (int i = 0; i < 3; i++) {
+            DnsReconciler.Result result = counted.reconcile(platform, "us-east-1", "192.0.2.10");
+            platform.setStatus(new RealtimePlatformStatus());
+            if (i == 0) {
+                platform.getStatus().dns = result.status();
+            } // then status lost: the record names the check
+        }
+        assertThat(counting.searches).as("a search by tags reads the whole account: O(platforms) per platform")
+                .isZero();
+        assertThat(provider.allHealthChecks()).hasSize(1);
+    }
+
+    @Test
+    void statusLostAndARecordWithoutItsCheckSearchesByTagsRatherThanDuplicating() {
+        String checkId = reconcile("us-east-1").status().healthCheckId;
+        DnsRecord record = provider.records(TestPlatforms.ZONE, "meet.example.com").get(0);
+        DnsRecord withoutCheck = new DnsRecord(record.name(), record.type(), record.setIdentifier(), record.weight(),
+                record.latencyRegion(), record.failover(), record.ttl(), record.values(), null);
+        provider.change(TestPlatforms.ZONE, List.of(DnsChange.upsert(withoutCheck)), "oob");
+        platform.setStatus(null);
+        SearchCounting counting = new SearchCounting(provider);
+
+        DnsReconciler.Result adopted = new DnsReconciler(counting, routing).reconcile(platform, "us-east-1",
+                "192.0.2.10");
+
+        assertThat(counting.searches).isEqualTo(1);
+        assertThat(adopted.status().healthCheckId).isEqualTo(checkId);
+        assertThat(provider.allHealthChecks()).hasSize(1);
+    }
+
+    /** The in-memory provider, counting searches by tags. */
+    private static final class SearchCounting implements DnsProvider {
+        private final DnsProvider delegate;
+        int searches;
+
+        SearchCounting(DnsProvider delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<DnsRecord> records(String zoneId, String name) {
+            return delegate.records(zoneId, name);
+        }
+
+        @Override
+        public String change(String zoneId, List<DnsChange> changes, String comment) {
+            return delegate.change(zoneId, changes, comment);
+        }
+
+        @Override
+        public boolean isInSync(String changeId) {
+            return delegate.isInSync(changeId);
+        }
+
+        @Override
+        public Optional<HealthCheck> healthCheck(String id) {
+            return delegate.healthCheck(id);
+        }
+
+        @Override
+        public List<HealthCheck> healthChecksTagged(java.util.Map<String, String> tags) {
+            searches++;
+            return delegate.healthChecksTagged(tags);
+        }
+
+        @Override
+        public HealthCheck createHealthCheck(String callerReference, HealthCheckSettings settings,
+                java.util.Map<String, String> tags) {
+            return delegate.createHealthCheck(callerReference, settings, tags);
+        }
+
+        @Override
+        public void updateHealthCheck(String id, HealthCheckSettings settings) {
+            delegate.updateHealthCheck(id, settings);
+        }
+
+        @Override
+        public void deleteHealthCheck(String id) {
+            delegate.deleteHealthCheck(id);
+        }
+
+        @Override
+        public HealthStatus healthStatus(String id) {
+            return delegate.healthStatus(id);
+        }
+    }
+
+    @Test
     void recreatesADeletedHealthCheckUnderAFreshCallerReference() {
         String first = reconcile("us-east-1").status().healthCheckId;
         provider.deleteHealthCheck(first);
