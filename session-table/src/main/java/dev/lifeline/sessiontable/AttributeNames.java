@@ -12,6 +12,9 @@ public final class AttributeNames {
     public static final String RELAY_ADDRESS = "relayAddress";
     public static final String PARTICIPANTS = "participants";
     public static final String CREATED_AT = "createdAt";
+    /** The relay pre-authorised for the session's next epoch (optional: absent when no other relay was eligible). */
+    public static final String STANDBY_RELAY_ID = "standbyRelayId";
+    public static final String STANDBY_RELAY_ADDRESS = "standbyRelayAddress";
 
     // Instance heartbeat
     public static final String ROLE = "role";

@@ -12,7 +12,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Session items (pk=SESSION#&lt;sessionId&gt;, sk=META). Only the media-server reads and writes them;
- * {@link AttributeNames#EPOCH} is the fencing token of its conditional writes.
+ * {@link AttributeNames#EPOCH} is the fencing token of its conditional writes. The standby relay is optional: an
+ * item without one (or with half of one) reads as having none.
  */
 public final class SessionCodec {
 
@@ -31,6 +32,10 @@ public final class SessionCodec {
             item.put(PARTICIPANTS, participants(session.participants()));
         }
         item.put(CREATED_AT, n(session.createdAtMillis()));
+        if (session.hasStandby()) {
+            item.put(STANDBY_RELAY_ID, s(session.standbyRelayId()));
+            item.put(STANDBY_RELAY_ADDRESS, s(session.standbyRelayAddress()));
+        }
         item.put(TableSchema.TTL_ATTRIBUTE, n(expiresAtEpochSecond));
         return item;
     }
@@ -42,7 +47,7 @@ public final class SessionCodec {
         return new SessionRecord(read.partitionKeyAfter(ItemKeys.SESSION_PREFIX, "sessionId"),
                 read.wholeNumber(EPOCH), read.requiredString(RELAY_ID), read.requiredString(RELAY_ADDRESS),
                 read.requiredString(REGION), participants == null ? Set.of() : Set.copyOf(participants.ss()),
-                read.wholeNumber(CREATED_AT));
+                read.wholeNumber(CREATED_AT), read.string(STANDBY_RELAY_ID), read.string(STANDBY_RELAY_ADDRESS));
     }
 
     /** The value of {@link AttributeNames#PARTICIPANTS} (a string set), also the operand of ADD and DELETE. */

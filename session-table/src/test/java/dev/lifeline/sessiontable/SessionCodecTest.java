@@ -46,6 +46,25 @@ class SessionCodecTest {
     }
 
     @Test
+    void theStandbyRelayIsTwoOptionalAttributes() {
+        var withStandby = new SessionRecord("s-3", 4, "relay-a", "10.0.0.1:40000", "eu-west-1", Set.of("alice"), 1L,
+                "relay-b", "10.0.0.2:40000");
+
+        Map<String, AttributeValue> item = SessionCodec.encode(withStandby, 2L);
+
+        assertThat(item).containsEntry("standbyRelayId", AttributeValue.fromS("relay-b"))
+                .containsEntry("standbyRelayAddress", AttributeValue.fromS("10.0.0.2:40000"));
+        assertThat(SessionCodec.decode(item)).isEqualTo(withStandby);
+        assertThat(SessionCodec.decode(item).hasStandby()).isTrue();
+        assertThat(SessionCodec.encode(SESSION, 1L)).doesNotContainKeys("standbyRelayId", "standbyRelayAddress");
+        assertThat(SessionCodec.decode(SessionCodec.encode(SESSION, 1L)).hasStandby()).isFalse();
+        // Half a standby (an item written by hand, say) is no standby, not a malformed session.
+        Map<String, AttributeValue> half = new HashMap<>(item);
+        half.remove("standbyRelayAddress");
+        assertThat(SessionCodec.decode(half).hasStandby()).isFalse();
+    }
+
+    @Test
     void malformedItemsAreRejectedWithTheReason() {
         Map<String, AttributeValue> noEpoch = new HashMap<>(SessionCodec.encode(SESSION, 1L));
         noEpoch.remove("epoch");

@@ -25,6 +25,12 @@ import dev.lifeline.media.protocol.ProtocolCodec;
  * exponential backoff and full jitter, resuming with its token, binding to the new relay, and
  * telling the old one it left. The session id and participant id never change.
  *
+ * <p>A relay is gone when the kernel says so (ICMP port-unreachable on the connected socket: decisive) or when
+ * keepalives went unanswered several times in a row beyond an adaptive bound ({@link RelayLiveness}: one miss is
+ * only suspicion). Then the client binds at once to the session's standby relay with the token pre-authorised in its
+ * last reply, so media flows again without waiting for the table, and only then asks signaling to record the move
+ * (a resume naming the failed relay and epoch); it follows signaling's answer if that names another relay.
+ *
  * <p>Signaling endpoints: it starts with {@link Options#signaling()} (the platform's DNS name, say) and from the
  * first assignment on uses the endpoints signaling lists, every serving region's, own region first. When the
  * endpoint it uses stops answering, it moves to the next one, so a call resumes in another region directly,
@@ -52,20 +58,57 @@ public final class LifelineClient implements AutoCloseable {
 
         default void onFailed(String code) {
         }
+
+        /** The relay of {@code lost} is draining or gone ({@code cause}: unreachable, silent, draining). */
+        default void onRelayLost(Assignment lost, String cause, long detectedNanos) {
+        }
+
+        /** Media now goes through the standby relay (not yet recorded by signaling; an {@link #onAssigned} follows). */
+        default void onStandby(Assignment standby, long boundNanos) {
+        }
     }
 
     /**
-     * @param relayTimeout no PONG or media for this long means the relay is gone
-     * @param moveGrace    how long the old relay is still used after a move (make-before-break)
+     * @param keepaliveInterval  how often a bound client asks its relay for a PONG
+     * @param answerBound        a keepalive counts as missed no sooner than this (the adaptive bound's floor)
+     * @param missesToConfirm    this many missed in a row confirm the suspicion...
+     * @param relayTimeout       ...and at least this long without a word from the relay: it is gone
+     * @param requestTimeout     one signaling request
+     * @param bindTimeout        BIND retransmitted until a BIND_ACK, at most this long
+     * @param moveGrace          how long the old relay is still used after a move (make-before-break)
+     * @param joinDeadline       a join that has no assignment by then fails with {@code join_deadline}
+     * @param useStandby         move to the pre-authorised standby before asking signaling (off: signaling first)
      */
-    public record Options(List<URI> signaling, Duration keepaliveInterval, Duration relayTimeout, Duration requestTimeout,
-                          Duration bindTimeout, Duration moveGrace, Backoff backoff) {
+    public record Options(List<URI> signaling, Duration keepaliveInterval, Duration answerBound, int missesToConfirm,
+                          Duration relayTimeout, Duration requestTimeout, Duration bindTimeout, Duration moveGrace,
+                          Duration joinDeadline, boolean useStandby, Backoff backoff) {
 
         public static Options defaults(List<URI> signaling) {
             // 10 s per request: a join retried after a lost reply is refused as a replay, so wait long before giving up.
-            return new Options(signaling, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(10),
-                    Duration.ofMillis(700), Duration.ofSeconds(2),
+            return new Options(signaling, Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofMillis(500),
+                    Duration.ofSeconds(10), Duration.ofMillis(700), Duration.ofSeconds(2), Duration.ofSeconds(30), true,
                     new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), ThreadLocalRandom.current()));
+        }
+
+        public Options withJoinDeadline(Duration deadline) {
+            return new Options(signaling, keepaliveInterval, answerBound, missesToConfirm, relayTimeout, requestTimeout,
+                    bindTimeout, moveGrace, deadline, useStandby, backoff);
+        }
+
+        public Options withLiveness(Duration newAnswerBound, int newMissesToConfirm, Duration newRelayTimeout) {
+            return new Options(signaling, keepaliveInterval, newAnswerBound, newMissesToConfirm, newRelayTimeout,
+                    requestTimeout, bindTimeout, moveGrace, joinDeadline, useStandby, backoff);
+        }
+
+        public Options withStandby(boolean use) {
+            return new Options(signaling, keepaliveInterval, answerBound, missesToConfirm, relayTimeout, requestTimeout,
+                    bindTimeout, moveGrace, joinDeadline, use, backoff);
+        }
+
+        RelayLiveness newLiveness(long nowNanos) {
+            // However slow the relay has been, a keepalive unanswered for 10 floors is missed.
+            return new RelayLiveness(answerBound.toNanos(), 10 * answerBound.toNanos(), relayTimeout.toNanos(),
+                    missesToConfirm, nowNanos);
         }
     }
 
@@ -77,6 +120,7 @@ public final class LifelineClient implements AutoCloseable {
     private final ExecutorService supervisor;
     private final AtomicBoolean resuming = new AtomicBoolean();
     private final AtomicInteger resumes = new AtomicInteger();
+    private final AtomicInteger moves = new AtomicInteger();
     private final AtomicInteger signalingIndex = new AtomicInteger();
     /** The signaling endpoints tried in turn: the options' until signaling lists the serving regions'. */
     private volatile List<URI> endpoints;
@@ -88,6 +132,7 @@ public final class LifelineClient implements AutoCloseable {
     private volatile Assignment assignment;
     private volatile boolean closed;
     private volatile String failure;
+    private volatile String failureDetail = "";
 
     private LifelineClient(Options options, Listener listener, String name) {
         this.options = options;
@@ -103,18 +148,23 @@ public final class LifelineClient implements AutoCloseable {
                 options.keepaliveInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Joins with a single-use join token; returns once bound to a relay. */
+    /**
+     * Joins with a single-use join token; returns once bound to a relay. Fails (IllegalStateException naming the code)
+     * on a refusal retrying cannot fix, or with {@code join_deadline} when {@link Options#joinDeadline()} passes first.
+     */
     public static LifelineClient join(Options options, String joinToken, Listener listener, String name) throws Exception {
         LifelineClient client = new LifelineClient(options, listener, name);
+        long deadline = System.nanoTime() + options.joinDeadline().toNanos();
         try {
-            client.supervisor.submit(() -> client.assignLoop(client.codec.join(joinToken), false)).get();
+            client.supervisor.submit(() -> client.assignLoop(client.codec.join(joinToken), false, deadline)).get();
         } catch (Exception e) {
             client.close();
             throw e;
         }
         if (client.assignment == null) {
             client.close();
-            throw new IllegalStateException("join failed: " + client.failure);
+            throw new IllegalStateException("join failed: " + client.failure
+                    + (client.failureDetail.isEmpty() ? "" : " (" + client.failureDetail + ")"));
         }
         return client;
     }
@@ -143,6 +193,11 @@ public final class LifelineClient implements AutoCloseable {
         return resumes.get();
     }
 
+    /** How often media moved to another relay (to the standby, or where signaling said). */
+    public int moves() {
+        return moves.get();
+    }
+
     public boolean resumingNow() {
         return resuming.get();
     }
@@ -162,24 +217,38 @@ public final class LifelineClient implements AutoCloseable {
 
     private void keepaliveTick() {
         MediaSocket socket = media;
-        if (closed || socket == null || socket.bindingId < 0 || resuming.get()) {
+        if (closed || socket == null || socket.bindingId < 0) {
             return;
         }
-        socket.sendKeepalive(System.nanoTime());
-        if (System.nanoTime() - socket.lastHeardNanos > options.relayTimeout().toNanos()) {
-            requestResume(socket);
+        long now = System.nanoTime();
+        socket.sendKeepalive(now);
+        if (!resuming.get() && socket.liveness.verdict(now) == RelayLiveness.Verdict.DEAD) {
+            relayLost(socket, MediaSocket.Loss.SILENT);
         }
     }
 
-    /** Starts one resume (more triggers while it runs are ignored). */
-    private void requestResume(MediaSocket failedSocket) {
-        if (closed || failedSocket != media || !resuming.compareAndSet(false, true)) {
+    /**
+     * Moves off the relay of {@code lostSocket} (more triggers while a move runs are ignored). When the relay is gone
+     * and the session has a standby, media goes there first, with the token pre-authorised for the next epoch; then
+     * signaling records the move. A draining relay still works, so signaling decides first (make-before-break).
+     */
+    private void relayLost(MediaSocket lostSocket, MediaSocket.Loss loss) {
+        if (closed || lostSocket != media || !resuming.compareAndSet(false, true)) {
             return;
         }
         Assignment failed = assignment;
+        listener.onRelayLost(failed, loss.code(), System.nanoTime());
         supervisor.execute(() -> {
             try {
-                assignLoop(codec.resume(failed.resumeToken(), failed.relayId(), failed.epoch()), true);
+                if (loss.relayGone() && options.useStandby() && failed.standby().isPresent()) {
+                    Assignment standby = failed.onStandby(failed.standby().get());
+                    if (bind(standby, options.bindTimeout())) {
+                        assignment = standby;
+                        listener.onStandby(standby, System.nanoTime());
+                    }
+                }
+                // Recorded through signaling whether or not the standby took us: it names the failed assignment.
+                assignLoop(codec.resume(failed.resumeToken(), failed.relayId(), failed.epoch()), true, NO_DEADLINE);
             } finally {
                 resuming.set(false);
             }
@@ -200,7 +269,7 @@ public final class LifelineClient implements AutoCloseable {
         supervisor.execute(() -> {
             try {
                 Assignment current = assignment;
-                assignLoop(codec.resume(current.resumeToken(), null, 0), true);
+                assignLoop(codec.resume(current.resumeToken(), null, 0), true, NO_DEADLINE);
             } finally {
                 resuming.set(false);
             }
@@ -208,24 +277,36 @@ public final class LifelineClient implements AutoCloseable {
     }
 
     /**
-     * Sends {@code firstFrame} (join or resume) until an assignment is bound, with backoff between
-     * attempts. A failed bind turns the next attempt into a resume that reports the new relay as failed.
+     * Sends {@code firstFrame} (join or resume) until an assignment is bound, with backoff between attempts, until
+     * {@code deadlineNanos} ({@link #NO_DEADLINE} for resumes: a call keeps trying to come back). A failed bind turns
+     * the next attempt into a resume that reports the new relay as failed.
      */
-    private void assignLoop(String firstFrame, boolean resume) {
+    private void assignLoop(String firstFrame, boolean resume, long deadlineNanos) {
         String frame = firstFrame;
+        String lastProblem = "no reply yet";
         for (int attempt = 0; !closed; attempt++) {
             if (attempt > 0) {
-                sleep(options.backoff().delayMillis(attempt - 1));
+                sleep(Math.max(0, Math.min(options.backoff().delayMillis(attempt - 1), remainingMillis(deadlineNanos))));
+            }
+            long remaining = remainingMillis(deadlineNanos);
+            if (remaining <= 0) {
+                failure = "join_deadline";
+                failureDetail = "no assignment within " + options.joinDeadline().toMillis() + " ms; last: " + lastProblem;
+                listener.onFailed(failure);
+                return;
             }
             JsonNode reply;
             try {
-                reply = ensureSignaling().request(frame, options.requestTimeout());
+                Duration timeout = Duration.ofMillis(Math.min(options.requestTimeout().toMillis(), remaining));
+                reply = ensureSignaling(timeout).request(frame, timeout);
             } catch (Exception e) {
+                lastProblem = e.toString();
                 dropSignaling();
                 continue;
             }
             if ("error".equals(reply.path("type").asText())) {
                 String code = reply.path("code").asText();
+                lastProblem = code;
                 if (FATAL.contains(code)) {
                     // A replay refusal of our own retry means the first join went through but its reply was lost.
                     listener.onFailed(attempt > 0 && "replayed".equals(code) ? "join_reply_lost" : code);
@@ -239,15 +320,16 @@ public final class LifelineClient implements AutoCloseable {
             }
             Assignment next = Assignment.from(reply);
             adoptEndpoints(next.signaling());
-            if (next.sameRelayAs(assignment) && media != null && media.bindingId >= 0
-                    && System.nanoTime() - media.lastHeardNanos < options.relayTimeout().toNanos()) {
-                // Signaling moved, the relay did not: media never stopped.
+            MediaSocket socket = media;
+            if (next.sameRelayAs(assignment) && socket != null && socket.bindingId >= 0
+                    && socket.liveness.verdict(System.nanoTime()) != RelayLiveness.Verdict.DEAD) {
+                // Signaling moved, or recorded the move to the standby we are on already: media never stopped.
                 assignment = next;
                 countResume(resume);
                 listener.onAssigned(next, resume);
                 return;
             }
-            if (bind(next)) {
+            if (bind(next, options.bindTimeout())) {
                 assignment = next;
                 countResume(resume);
                 listener.onAssigned(next, resume);
@@ -275,24 +357,31 @@ public final class LifelineClient implements AutoCloseable {
         }
     }
 
-    private boolean bind(Assignment next) {
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private static long remainingMillis(long deadlineNanos) {
+        return deadlineNanos == NO_DEADLINE ? Long.MAX_VALUE : (deadlineNanos - System.nanoTime()) / 1_000_000;
+    }
+
+    private boolean bind(Assignment next, Duration timeout) {
         MediaSocket socket;
         try {
-            socket = new MediaSocket(next.relayAddress(), new MediaSocket.Events() {
-                @Override
-                public void onMedia(ByteBuffer packet, long receivedNanos) {
-                    listener.onMedia(packet, receivedNanos);
-                }
+            socket = new MediaSocket(next.relayId(), next.relayAddress(), options.newLiveness(System.nanoTime()),
+                    new MediaSocket.Events() {
+                        @Override
+                        public void onMedia(ByteBuffer packet, long receivedNanos) {
+                            listener.onMedia(packet, receivedNanos);
+                        }
 
-                @Override
-                public void onRelayLost(MediaSocket lost, String reason) {
-                    requestResume(lost);
-                }
-            }, "lifeline-media-" + name);
+                        @Override
+                        public void onRelayLost(MediaSocket lost, MediaSocket.Loss loss) {
+                            relayLost(lost, loss);
+                        }
+                    }, "lifeline-media-" + name);
         } catch (Exception e) {
             return false;
         }
-        long deadline = System.nanoTime() + options.bindTimeout().toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         // Retransmit: a single BIND can be lost like any datagram.
         while (System.nanoTime() < deadline) {
             socket.sendBind(next.mediaToken());
@@ -312,6 +401,9 @@ public final class LifelineClient implements AutoCloseable {
         MediaSocket old = media;
         media = socket;
         if (old != null) {
+            if (!old.relayId.equals(socket.relayId)) {
+                moves.incrementAndGet();
+            }
             retire(old);
         }
         return true;
@@ -339,6 +431,10 @@ public final class LifelineClient implements AutoCloseable {
     }
 
     private SignalingConnection ensureSignaling() throws Exception {
+        return ensureSignaling(options.requestTimeout());
+    }
+
+    private SignalingConnection ensureSignaling(Duration timeout) throws Exception {
         SignalingConnection connection = signaling;
         if (connection != null && connection.isOpen()) {
             return connection;
@@ -348,7 +444,7 @@ public final class LifelineClient implements AutoCloseable {
         List<URI> uris = endpoints;
         URI uri = uris.get(Math.floorMod(signalingIndex.get(), uris.size()));
         try {
-            connection = SignalingConnection.open(http, uri, codec, this::onPush, options.requestTimeout());
+            connection = SignalingConnection.open(http, uri, codec, this::onPush, timeout);
         } catch (Exception e) {
             signalingIndex.incrementAndGet();
             throw e;

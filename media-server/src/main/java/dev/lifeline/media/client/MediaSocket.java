@@ -17,24 +17,47 @@ import dev.lifeline.media.packet.PacketFormat;
  */
 final class MediaSocket implements AutoCloseable {
 
+    /** Why a relay is given up on. */
+    enum Loss {
+        /** ICMP port-unreachable on the connected socket: nothing listens there any more. Decisive. */
+        UNREACHABLE,
+        /** Keepalives missed in a row, beyond the adaptive bound ({@link RelayLiveness}): suspicion confirmed. */
+        SILENT,
+        /** GOAWAY, or PONGs saying draining: the relay is alive and wants its clients to move (make-before-break). */
+        DRAINING;
+
+        /** The relay is gone: worth moving to the pre-authorised standby before asking signaling. */
+        boolean relayGone() {
+            return this != DRAINING;
+        }
+
+        String code() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     interface Events {
         void onMedia(ByteBuffer packet, long receivedNanos);
 
-        /** The relay is draining, refused the bind, or is unreachable: time to resume. */
-        void onRelayLost(MediaSocket socket, String reason);
+        /** The relay is draining or gone: time to move. */
+        void onRelayLost(MediaSocket socket, Loss loss);
     }
 
     private final DatagramChannel channel;
     private final Events events;
     private final Thread receiver;
+    final String relayId;
+    final RelayLiveness liveness;
     final CompletableFuture<Integer> bound = new CompletableFuture<>();
     volatile int bindingId = -1;
-    volatile long lastHeardNanos = System.nanoTime();
     private volatile boolean closed;
 
-    MediaSocket(InetSocketAddress relay, Events events, String name) throws IOException {
+    MediaSocket(String relayId, InetSocketAddress relay, RelayLiveness liveness, Events events, String name)
+            throws IOException {
         this.channel = DatagramChannel.open(StandardProtocolFamily.INET);
         this.channel.connect(relay);
+        this.relayId = relayId;
+        this.liveness = liveness;
         this.events = events;
         this.receiver = new Thread(this::receiveLoop, name);
         this.receiver.setDaemon(true);
@@ -45,10 +68,12 @@ final class MediaSocket implements AutoCloseable {
         send(PacketFormat.bind(mediaToken));
     }
 
-    void sendKeepalive(long nonce) {
+    /** The nonce is the send time, which the PONG echoes: a round-trip sample for the liveness bound. */
+    void sendKeepalive(long nowNanos) {
         int id = bindingId;
         if (id >= 0) {
-            send(PacketFormat.keepalive(id, nonce));
+            liveness.keepaliveSent(nowNanos);
+            send(PacketFormat.keepalive(id, nowNanos));
         }
     }
 
@@ -73,7 +98,7 @@ final class MediaSocket implements AutoCloseable {
         try {
             return channel.write(packet) > 0;
         } catch (PortUnreachableException e) {
-            events.onRelayLost(this, "unreachable");
+            events.onRelayLost(this, Loss.UNREACHABLE);
             return false;
         } catch (IOException e) {
             return false;
@@ -87,7 +112,7 @@ final class MediaSocket implements AutoCloseable {
             try {
                 channel.read(buffer);
             } catch (PortUnreachableException e) {
-                events.onRelayLost(this, "unreachable");
+                events.onRelayLost(this, Loss.UNREACHABLE);
                 continue;
             } catch (ClosedChannelException e) {
                 return;
@@ -101,24 +126,26 @@ final class MediaSocket implements AutoCloseable {
             long now = System.nanoTime();
             switch (buffer.get(0)) {
                 case PacketFormat.MEDIA -> {
-                    lastHeardNanos = now;
+                    liveness.heard(now);
                     events.onMedia(buffer, now);
                 }
                 case PacketFormat.PONG -> {
-                    lastHeardNanos = now;
-                    if (buffer.limit() >= PacketFormat.PONG_LENGTH && buffer.get(9) == PacketFormat.STATUS_DRAINING) {
-                        events.onRelayLost(this, "draining");
+                    if (buffer.limit() >= PacketFormat.PONG_LENGTH) {
+                        liveness.pong(buffer.getLong(1), now);
+                        if (buffer.get(9) == PacketFormat.STATUS_DRAINING) {
+                            events.onRelayLost(this, Loss.DRAINING);
+                        }
                     }
                 }
                 case PacketFormat.BIND_ACK -> {
                     if (buffer.limit() >= PacketFormat.BIND_ACK_LENGTH) {
-                        lastHeardNanos = now;
+                        liveness.heard(now);
                         bindingId = buffer.getInt(1);
                         bound.complete(bindingId);
                     }
                 }
                 case PacketFormat.BIND_REJECT -> bound.completeExceptionally(new IOException("bind rejected"));
-                case PacketFormat.GOAWAY -> events.onRelayLost(this, "draining");
+                case PacketFormat.GOAWAY -> events.onRelayLost(this, Loss.DRAINING);
                 default -> {
                     // Nothing else is expected from a relay; ignore rather than trust it.
                 }

@@ -2,7 +2,11 @@ package dev.lifeline.media.load;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.HdrHistogram.Recorder;
 
@@ -19,6 +23,13 @@ public final class AudioParticipant implements AutoCloseable {
     private volatile String leftRelayId;
     private volatile long leftAtNanos;
     private volatile long mediaAgainNanos;
+    /** After the mark: when the client gave up on its relay, why, when it was on the standby, when signaling answered. */
+    private volatile long lostNanos;
+    private volatile String lostCause = "";
+    private volatile long standbyNanos;
+    private volatile long recordedNanos;
+    private final ConcurrentHashMap<String, AtomicInteger> losses =
+            new ConcurrentHashMap<>();
     private int sequence;
     private final List<Assignment> assignments = new CopyOnWriteArrayList<>();
     private long sent;
@@ -40,6 +51,25 @@ public final class AudioParticipant implements AutoCloseable {
             @Override
             public void onAssigned(Assignment assignment, boolean resumed) {
                 assignments.add(assignment);
+                if (resumed && recordedNanos == 0 && leftRelayId != null) {
+                    recordedNanos = System.nanoTime();
+                }
+            }
+
+            @Override
+            public void onRelayLost(Assignment lost, String cause, long detectedNanos) {
+                losses.computeIfAbsent(cause, c -> new AtomicInteger()).incrementAndGet();
+                if (lostNanos == 0 && leftRelayId != null && detectedNanos >= leftAtNanos) {
+                    lostCause = cause;
+                    lostNanos = detectedNanos;
+                }
+            }
+
+            @Override
+            public void onStandby(Assignment standby, long boundNanos) {
+                if (standbyNanos == 0 && leftRelayId != null && boundNanos >= leftAtNanos) {
+                    standbyNanos = boundNanos;
+                }
             }
         }, "p" + index);
         return this;
@@ -51,8 +81,39 @@ public final class AudioParticipant implements AutoCloseable {
      */
     public void awaitMediaAwayFrom(String relayId, long atNanos) {
         mediaAgainNanos = 0;
+        lostNanos = 0;
+        lostCause = "";
+        standbyNanos = 0;
+        recordedNanos = 0;
         leftAtNanos = atNanos;
         leftRelayId = relayId;
+    }
+
+    /** When, after {@link #awaitMediaAwayFrom}, the client gave up on its relay; 0 while it has not. */
+    public long lostNanos() {
+        return lostNanos;
+    }
+
+    /** Why: {@code unreachable} (ICMP), {@code silent} (keepalives missed), {@code draining}; empty while not. */
+    public String lostCause() {
+        return lostCause;
+    }
+
+    /** When, after the mark, it was bound to the session's standby relay; 0 if it did not take the standby. */
+    public long standbyNanos() {
+        return standbyNanos;
+    }
+
+    /** When, after the mark, signaling first answered its resume; 0 while it has not. */
+    public long recordedNanos() {
+        return recordedNanos;
+    }
+
+    /** Every time the client gave up on a relay, by cause, since it joined. */
+    public Map<String, Integer> losses() {
+        Map<String, Integer> copy = new TreeMap<>();
+        losses.forEach((cause, n) -> copy.put(cause, n.get()));
+        return copy;
     }
 
     /** When media first arrived through another relay after {@link #awaitMediaAwayFrom}; 0 while it has not. */

@@ -48,8 +48,13 @@ public final class CallLoad implements AutoCloseable {
     /** Joins every participant (8 at a time), then starts sending. Join tokens are minted with {@code tokens}. */
     public static CallLoad start(List<URI> signaling, TokenCodec tokens, int sessions, int participants)
             throws Exception {
+        return start(LifelineClient.Options.defaults(signaling), tokens, sessions, participants);
+    }
+
+    /** The same with the clients' options given. */
+    public static CallLoad start(LifelineClient.Options options, TokenCodec tokens, int sessions, int participants)
+            throws Exception {
         Recorder latency = new Recorder(3);
-        LifelineClient.Options options = LifelineClient.Options.defaults(signaling);
         long expires = System.currentTimeMillis() / 1000 + 3600;
         String run = UUID.randomUUID().toString().substring(0, 8);
         ExecutorService pool = Executors.newFixedThreadPool(8);

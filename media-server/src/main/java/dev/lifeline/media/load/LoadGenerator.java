@@ -19,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 
+import dev.lifeline.media.client.LifelineClient;
 import dev.lifeline.media.token.TokenCodec;
 
 /**
@@ -50,7 +51,9 @@ public final class LoadGenerator {
             }
         }
 
-        CallLoad load = CallLoad.start(signaling, tokens, sessions, size);
+        // --no-standby: clients ask signaling first, as before the standby existed (for comparison runs).
+        CallLoad load = CallLoad.start(LifelineClient.Options.defaults(signaling).withStandby(!args.flag("no-standby")),
+                tokens, sessions, size);
         long runStart = System.nanoTime();
         Disruption event = null;
         if (killAt >= 0) {
@@ -104,6 +107,8 @@ public final class LoadGenerator {
 
     private static void report(PrintStream out, Args args, List<List<AudioParticipant>> calls, Histogram latency,
                                Disruption event, int sessions, int size, int seconds) {
+        long moves = 0;
+        Map<String, Integer> losses = new java.util.TreeMap<>();
         long sent = 0;
         long unsent = 0;
         long received = 0;
@@ -118,6 +123,8 @@ public final class LoadGenerator {
                 lost += p.stats().lost();
                 duplicates += p.stats().duplicates();
                 largestGap = Math.max(largestGap, p.stats().largestGap());
+                moves += p.client().moves();
+                p.losses().forEach((cause, n) -> losses.merge(cause, n, Integer::sum));
             }
         }
         out.printf("# load generator %s: %d sessions x %d participants, 50 packets/s of %d bytes each, %d s%n",
@@ -131,6 +138,9 @@ public final class LoadGenerator {
         out.printf("largest_gap_packets %d%n", largestGap);
         out.printf("one_way_latency_us p50 %d p99 %d p99.9 %d max %d%n", latency.getValueAtPercentile(50),
                 latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), latency.getMaxValue());
+        out.printf("standby %s%n", args.flag("no-standby") ? "off (--no-standby: signaling first)" : "on");
+        out.printf("moves_total %d (media moved to another relay, all clients, whole run)%n", moves);
+        out.printf("relay_given_up %s (times a client gave up on its relay, by cause)%n", losses);
         if (event != null) {
             Histogram resume = new Histogram(3);
             for (Disruption.CallOutcome call : event.outcomes()) {
@@ -146,6 +156,7 @@ public final class LoadGenerator {
                     }
                 }
             }
+            phases(out, event);
             out.printf("%s of relay %s: %d sessions affected, %d lost (no media on a new relay for every participant within %s ms)%n",
                     event.kind(), event.relayId(), event.affected().size(), event.lost().size(),
                     args.get("resume-timeout-ms", "30000"));
@@ -155,6 +166,38 @@ public final class LoadGenerator {
                         resume.getValueAtPercentile(50), resume.getValueAtPercentile(99), resume.getMaxValue());
             }
         }
+    }
+
+    /** Where the time went, per participant of the affected calls, from the event on. */
+    private static void phases(PrintStream out, Disruption event) {
+        Histogram detected = new Histogram(3);
+        Histogram standby = new Histogram(3);
+        Histogram recorded = new Histogram(3);
+        Map<String, Integer> causes = new java.util.TreeMap<>();
+        int participants = 0;
+        for (List<AudioParticipant> call : event.affected()) {
+            for (AudioParticipant p : call) {
+                participants++;
+                if (p.lostNanos() > 0) {
+                    detected.recordValue(Math.max(0, p.lostNanos() - event.atNanos()) / 1_000_000);
+                    causes.merge(p.lostCause(), 1, Integer::sum);
+                }
+                if (p.standbyNanos() > 0) {
+                    standby.recordValue(Math.max(0, p.standbyNanos() - event.atNanos()) / 1_000_000);
+                }
+                if (p.recordedNanos() > 0) {
+                    recorded.recordValue(Math.max(0, p.recordedNanos() - event.atNanos()) / 1_000_000);
+                }
+            }
+        }
+        out.printf("phase_detected_ms p50 %d p99 %d (%d of %d participants; by cause %s)%n",
+                detected.getValueAtPercentile(50), detected.getValueAtPercentile(99), detected.getTotalCount(),
+                participants, causes);
+        out.printf("phase_bound_to_standby_ms p50 %d p99 %d (%d of %d participants took the standby before asking signaling)%n",
+                standby.getValueAtPercentile(50), standby.getValueAtPercentile(99), standby.getTotalCount(), participants);
+        out.printf("phase_signaling_answered_ms p50 %d p99 %d (%d of %d: resume recorded, table read + conditional write)%n",
+                recorded.getValueAtPercentile(50), recorded.getValueAtPercentile(99), recorded.getTotalCount(),
+                participants);
     }
 
     private static void pauseUntil(long nanos) {

@@ -93,6 +93,11 @@ public final class ProtocolCodec {
                     .put("relayId", a.relayId()).put("relayAddress", a.relayAddress()).put("epoch", a.epoch())
                     .put("mediaToken", a.mediaToken()).put("resumeToken", a.resumeToken());
             a.signaling().forEach(node.putArray("signaling")::add);
+            if (a.standby() != null) {
+                node.putObject("standby").put("relayId", a.standby().relayId())
+                        .put("relayAddress", a.standby().relayAddress()).put("epoch", a.standby().epoch())
+                        .put("mediaToken", a.standby().mediaToken());
+            }
         } else if (message instanceof ServerMessage.Moved m) {
             node.put("type", "moved").put("reason", m.reason());
         } else if (message instanceof ServerMessage.Left l) {

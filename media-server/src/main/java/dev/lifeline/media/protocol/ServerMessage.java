@@ -6,14 +6,20 @@ import java.util.List;
 public sealed interface ServerMessage {
 
     /**
-     * Reply to join and resume: where to send media, the tokens to use, and the signaling endpoints of every
-     * serving region, own region first, where the client resumes when this region stops answering.
+     * Reply to join and resume: where to send media, the tokens to use, the signaling endpoints of every
+     * serving region, own region first, where the client resumes when this region stops answering, and the
+     * session's standby relay with a media token for it at the next epoch (null when the session has none).
      */
     record Assigned(String type, String sessionId, String participantId, String relayId, String relayAddress,
-                    long epoch, String mediaToken, String resumeToken, List<String> signaling) implements ServerMessage {
+                    long epoch, String mediaToken, String resumeToken, List<String> signaling, Standby standby)
+            implements ServerMessage {
         public Assigned {
             signaling = List.copyOf(signaling);
         }
+    }
+
+    /** The relay a participant may bind to at once, at {@code epoch}, if its relay dies: no table round trip first. */
+    record Standby(String relayId, String relayAddress, long epoch, String mediaToken) {
     }
 
     /** This signaling instance or the client's relay is going away: resume now (elsewhere). */

@@ -8,6 +8,7 @@ import static dev.lifeline.sessiontable.TableSchema.TTL_ATTRIBUTE;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,10 +69,10 @@ public final class DynamoSessionStore implements SessionStore, InstanceDirectory
     }
 
     @Override
-    public SessionRecord create(String sessionId, String relayId, String relayAddress, String participantId)
-            throws StaleEpochException {
+    public SessionRecord create(String sessionId, Placement placement, String participantId) throws StaleEpochException {
         long now = clock.millis();
-        SessionRecord session = new SessionRecord(sessionId, 1, relayId, relayAddress, region, Set.of(participantId), now);
+        SessionRecord session = new SessionRecord(sessionId, 1, placement.relayId(), placement.relayAddress(), region,
+                Set.of(participantId), now, placement.standbyRelayId(), placement.standbyRelayAddress());
         Map<String, AttributeValue> item = SessionCodec.encode(session, sessionExpiry(now));
         try {
             dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression(ITEM_IS_NEW));
@@ -82,21 +83,34 @@ public final class DynamoSessionStore implements SessionStore, InstanceDirectory
     }
 
     @Override
-    public SessionRecord reassign(SessionRecord current, String relayId, String relayAddress) throws StaleEpochException {
+    public SessionRecord reassign(SessionRecord current, Placement placement) throws StaleEpochException {
+        Map<String, String> names = new HashMap<>(Map.of("#epoch", EPOCH, "#relayId", RELAY_ID,
+                "#relayAddress", RELAY_ADDRESS, "#region", REGION, "#expiresAt", TTL_ATTRIBUTE,
+                "#standbyId", STANDBY_RELAY_ID, "#standbyAddress", STANDBY_RELAY_ADDRESS));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":next", n(current.fence().next(region).epoch()),
+                ":expected", n(current.epoch()), ":expectedRegion", s(current.region()),
+                ":relayId", s(placement.relayId()), ":relayAddress", s(placement.relayAddress()), ":region", s(region),
+                ":expiresAt", n(sessionExpiry(clock.millis()))));
+        String update = "SET #epoch = :next, #relayId = :relayId, #relayAddress = :relayAddress, #region = :region, "
+                + "#expiresAt = :expiresAt";
+        if (placement.hasStandby()) {
+            update += ", #standbyId = :standbyId, #standbyAddress = :standbyAddress";
+            values.put(":standbyId", s(placement.standbyRelayId()));
+            values.put(":standbyAddress", s(placement.standbyRelayAddress()));
+        } else {
+            // The old standby was for the old epoch: without a new one, none.
+            update += " REMOVE #standbyId, #standbyAddress";
+        }
+        String updateExpression = update;
         try {
             Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(table)
                     .key(ItemKeys.sessionKey(current.sessionId()))
-                    .updateExpression("SET #epoch = :next, #relayId = :relayId, #relayAddress = :relayAddress, "
-                            + "#region = :region, #expiresAt = :expiresAt")
+                    .updateExpression(updateExpression)
                     // The shared fencing rule (SessionFence): a new item, or the token the writer read, epoch and
                     // region; the region tells apart two regions' writes of one epoch that a global table settled.
                     .conditionExpression(ITEM_IS_NEW + " OR (#epoch = :expected AND #region = :expectedRegion)")
-                    .expressionAttributeNames(Map.of("#epoch", EPOCH, "#relayId", RELAY_ID,
-                            "#relayAddress", RELAY_ADDRESS, "#region", REGION, "#expiresAt", TTL_ATTRIBUTE))
-                    .expressionAttributeValues(Map.of(":next", n(current.fence().next(region).epoch()),
-                            ":expected", n(current.epoch()), ":expectedRegion", s(current.region()),
-                            ":relayId", s(relayId), ":relayAddress", s(relayAddress), ":region", s(region),
-                            ":expiresAt", n(sessionExpiry(clock.millis()))))
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             return SessionCodec.decode(updated);
         } catch (ConditionalCheckFailedException e) {

@@ -48,8 +48,38 @@ public final class RelaySelector {
         List<InstanceHeartbeat> candidates = heartbeats.stream()
                 .filter(h -> eligible(h, nowMillis) && !excludedRelayIds.contains(h.instanceId()))
                 .toList();
+        return lessLoadedOfTwo(ownRegionFirst(candidates, ownRegion));
+    }
+
+    /**
+     * The standby for a session owned by {@code relay}: an eligible relay other than it and the excluded ones, own
+     * region first (a move must not cost the call its latency), and within that on another host than the owner's
+     * when there is one (the nearest thing to another failure domain the heartbeats tell). Every participant of
+     * the session gets the one recorded in its item, so both sides of a call move to the same relay.
+     */
+    public Optional<InstanceHeartbeat> chooseStandby(List<InstanceHeartbeat> heartbeats, String ownRegion,
+                                                     InstanceHeartbeat relay, Set<String> excludedRelayIds,
+                                                     long nowMillis) {
+        List<InstanceHeartbeat> pool = ownRegionFirst(heartbeats.stream()
+                .filter(h -> eligible(h, nowMillis) && !excludedRelayIds.contains(h.instanceId())
+                        && !h.instanceId().equals(relay.instanceId()))
+                .toList(), ownRegion);
+        List<InstanceHeartbeat> otherHost = pool.stream().filter(h -> !host(h).equals(host(relay))).toList();
+        return lessLoadedOfTwo(otherHost.isEmpty() ? pool : otherHost);
+    }
+
+    private static List<InstanceHeartbeat> ownRegionFirst(List<InstanceHeartbeat> candidates, String ownRegion) {
         List<InstanceHeartbeat> local = candidates.stream().filter(h -> ownRegion.equals(h.region())).toList();
-        List<InstanceHeartbeat> pool = local.isEmpty() ? candidates : local;
+        return local.isEmpty() ? candidates : local;
+    }
+
+    /** The host part of a heartbeat's {@code host:port} address. */
+    private static String host(InstanceHeartbeat h) {
+        int colon = h.address().lastIndexOf(':');
+        return colon < 0 ? h.address() : h.address().substring(0, colon);
+    }
+
+    private Optional<InstanceHeartbeat> lessLoadedOfTwo(List<InstanceHeartbeat> pool) {
         if (pool.isEmpty()) {
             return Optional.empty();
         }

@@ -9,15 +9,14 @@ public interface SessionStore {
 
     Optional<SessionRecord> find(String sessionId);
 
-    /** Creates the session at epoch 1; fails if it already exists. */
-    SessionRecord create(String sessionId, String relayId, String relayAddress, String participantId)
-            throws StaleEpochException;
+    /** Creates the session at epoch 1 on {@code placement}'s relay, with its standby; fails if it already exists. */
+    SessionRecord create(String sessionId, Placement placement, String participantId) throws StaleEpochException;
 
     /**
-     * Moves the session to another relay at the writer's next token (epoch + 1, its region), only if the item
-     * still carries {@code current}'s token (epoch and region).
+     * Moves the session to {@code placement}'s relay (and standby) at the writer's next token (epoch + 1, its
+     * region), only if the item still carries {@code current}'s token (epoch and region).
      */
-    SessionRecord reassign(SessionRecord current, String relayId, String relayAddress) throws StaleEpochException;
+    SessionRecord reassign(SessionRecord current, Placement placement) throws StaleEpochException;
 
     void addParticipant(String sessionId, String participantId);
 

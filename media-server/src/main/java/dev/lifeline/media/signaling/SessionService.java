@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.lifeline.media.protocol.ServerMessage;
 import dev.lifeline.media.session.NonceRegistry;
+import dev.lifeline.media.session.Placement;
 import dev.lifeline.media.session.RelaySelector;
 import dev.lifeline.media.session.SessionStore;
 import dev.lifeline.media.session.StaleEpochException;
@@ -121,8 +122,10 @@ public final class SessionService {
             Optional<SessionRecord> existing = store.find(claims.sessionId());
             if (existing.isEmpty()) {
                 InstanceHeartbeat relay = pickRelay(Set.of(), now);
+                Placement placement = Placement.of(relay, selector.chooseStandby(relays.relays(), region, relay, Set.of(),
+                        now));
                 try {
-                    session = store.create(claims.sessionId(), relay.instanceId(), relay.address(), claims.participantId());
+                    session = store.create(claims.sessionId(), placement, claims.participantId());
                 } catch (StaleEpochException lostRace) {
                     // Another participant created it a moment ago: join that one.
                 }
@@ -172,7 +175,9 @@ public final class SessionService {
 
     /**
      * Returns the session with a live relay: unchanged when its relay is fine, else reassigned at
-     * epoch + 1. Returns null when a concurrent writer won, so the caller re-reads.
+     * epoch + 1: to its standby when that is fit (its participants may be there already, bound with the standby
+     * token from their last reply), else to another relay; with a new standby for the new epoch. Returns null when a
+     * concurrent writer won, so the caller re-reads.
      */
     private SessionRecord keepOrMove(SessionRecord current, String reportedDead, long now) throws SignalingRefused {
         Optional<InstanceHeartbeat> heartbeat = relays.relays().stream()
@@ -188,15 +193,29 @@ public final class SessionService {
         }
         Set<String> excluded = new HashSet<>();
         excluded.add(current.relayId());
-        InstanceHeartbeat next = pickRelay(excluded, now);
+        InstanceHeartbeat next = standbyFitToTakeOver(current, now).orElse(null);
+        if (next == null) {
+            next = pickRelay(excluded, now);
+        }
+        // Not the failed relay either: its last heartbeat stays fresh for seconds after a crash.
+        Placement placement = Placement.of(next, selector.chooseStandby(relays.relays(), region, next, excluded, now));
         try {
-            SessionRecord moved = store.reassign(current, next.instanceId(), next.address());
+            SessionRecord moved = store.reassign(current, placement);
             LOG.infof("session %s moved from %s to %s (epoch %d)", current.sessionId(), current.relayId(),
                     next.instanceId(), moved.epoch());
             return moved;
         } catch (StaleEpochException lostRace) {
             return null;
         }
+    }
+
+    /** The session's standby relay, when it is alive, not draining and not the relay being left. */
+    private Optional<InstanceHeartbeat> standbyFitToTakeOver(SessionRecord current, long now) {
+        if (!current.hasStandby() || current.standbyRelayId().equals(current.relayId())) {
+            return Optional.empty();
+        }
+        return relays.relays().stream().filter(h -> h.instanceId().equals(current.standbyRelayId()))
+                .filter(h -> selector.fitToKeep(h, now)).findFirst();
     }
 
     private InstanceHeartbeat pickRelay(Set<String> excluded, long now) throws SignalingRefused {
@@ -242,9 +261,18 @@ public final class SessionService {
         String media = tokens.sign(TokenClaims.media(session.sessionId(), participantId, nowSeconds + mediaTokenSeconds,
                 session.relayId(), session.epoch()));
         String resume = tokens.sign(TokenClaims.resume(session.sessionId(), participantId, nowSeconds + resumeTokenSeconds));
+        ServerMessage.Standby standby = null;
+        if (session.hasStandby()) {
+            // Pre-authorised for the next epoch: the standby relay accepts it without asking anyone, and refuses it
+            // once the session has moved past that epoch there.
+            long next = session.epoch() + 1;
+            standby = new ServerMessage.Standby(session.standbyRelayId(), session.standbyRelayAddress(), next,
+                    tokens.sign(TokenClaims.media(session.sessionId(), participantId, nowSeconds + mediaTokenSeconds,
+                            session.standbyRelayId(), next)));
+        }
         return new Result(new Participant(session.sessionId(), participantId),
                 new ServerMessage.Assigned(type, session.sessionId(), participantId, session.relayId(),
-                        session.relayAddress(), session.epoch(), media, resume, signalingEndpoints));
+                        session.relayAddress(), session.epoch(), media, resume, signalingEndpoints, standby));
     }
 
     private TokenClaims verify(String token, TokenClaims.Kind kind, long nowMillis) throws SignalingRefused {

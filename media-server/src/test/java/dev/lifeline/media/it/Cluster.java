@@ -96,7 +96,11 @@ final class Cluster implements AutoCloseable {
 
     /** Clients try the signaling URIs in order, moving to the next when one fails or drains. */
     void joinSessions(List<java.net.URI> signaling, int count, int size) throws Exception {
-        LifelineClient.Options options = LifelineClient.Options.defaults(signaling);
+        joinSessions(LifelineClient.Options.defaults(signaling), count, size);
+    }
+
+    /** The same with the clients' options given (signaling URIs included). */
+    void joinSessions(LifelineClient.Options options, int count, int size) throws Exception {
         long expires = System.currentTimeMillis() / 1000 + 300;
         for (int s = 0; s < count; s++) {
             List<AudioParticipant> members = new ArrayList<>();

@@ -113,10 +113,14 @@ class CrossRegionResumeIT {
         assertThat(caller.client().signalingEndpoints()).containsExactly(eastSignaling.signalingUri(), westSignaling.signalingUri());
         assertThat(callee.client().signalingEndpoints()).containsExactly(westSignaling.signalingUri(), eastSignaling.signalingUri());
 
-        // Their relay dies. Each resumes where it is connected, both within the replication delay: each region
-        // sees only its own replica, passes its condition and moves the call to its own relay.
+        // Their relay dies. Both move at once to the session's standby (the other east relay, pre-authorised at join
+        // for epoch + 1: one per session, so the same for both), then each records the move where it is connected,
+        // both within the replication delay: each region sees only its own replica, passes its condition and writes
+        // its own token (epoch + 1, its region), onto the standby, the relay both are on already.
         InstanceProcess dead = relay.equals(eastRelay1.instanceId) ? eastRelay1 : eastRelay2;
         InstanceProcess survivor = dead == eastRelay1 ? eastRelay2 : eastRelay1;
+        assertThat(caller.assignment().standby().orElseThrow().relayId()).isEqualTo(survivor.instanceId);
+        assertThat(callee.assignment().standby().orElseThrow().relayId()).isEqualTo(survivor.instanceId);
         int callerBefore = caller.assignments().size();
         int calleeBefore = callee.assignments().size();
         dead.kill();
@@ -125,8 +129,11 @@ class CrossRegionResumeIT {
         Assignment callerFirst = caller.assignments().get(callerBefore);
         Assignment calleeFirst = callee.assignments().get(calleeBefore);
         assertThat(callerFirst.relayId()).as("the east's takeover").isEqualTo(survivor.instanceId);
-        assertThat(calleeFirst.relayId()).as("the west's concurrent takeover").isEqualTo(westRelay.instanceId);
+        assertThat(calleeFirst.relayId()).as("the west's concurrent takeover, onto the same standby")
+                .isEqualTo(survivor.instanceId);
         assertThat(callerFirst.epoch()).isEqualTo(calleeFirst.epoch());
+        Awaitility.await("both regions' signaling wrote the takeover").atMost(Duration.ofSeconds(10))
+                .until(() -> movedInLog(eastSignaling, survivor) && movedInLog(westSignaling, survivor));
 
         // Replication settles on one of the two writes; the loser's signaling sees that and moves its participant.
         Awaitility.await("one relay for the call, the same item in both regions").atMost(Duration.ofSeconds(60))
@@ -138,7 +145,7 @@ class CrossRegionResumeIT {
                             && caller.assignment().epoch() == east.epoch() && callee.assignment().epoch() == east.epoch();
                 });
         SessionRecord settled = stores.get(EAST).find("takeover").orElseThrow();
-        assertThat(settled.relayId()).isIn(survivor.instanceId, westRelay.instanceId);
+        assertThat(settled.relayId()).isEqualTo(survivor.instanceId);
         awaitMediaBothWays(caller, callee);
     }
 
@@ -166,10 +173,12 @@ class CrossRegionResumeIT {
             process.kill();
         }
 
-        // Every call resumes in the west, found through the endpoints from the join reply, none lost.
-        Awaitility.await("every participant on the west's relay, media flowing again").atMost(Duration.ofSeconds(60))
+        // Every call resumes in the west, found through the endpoints from the join reply, none lost. Media flows
+        // again on the standby (the west's relay: the east had no other left) before the west's signaling records it.
+        Awaitility.await("every participant on the west's relay, media flowing again, the move recorded")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> east.stream().allMatch(p -> p.assignment().relayId().equals(westRelay.instanceId)
-                        && p.mediaAgainNanos() > 0));
+                        && p.mediaAgainNanos() > 0 && p.recordedNanos() > 0));
         for (int call = 0; call < 3; call++) {
             SessionRecord record = stores.get(WEST).find("call-" + call).orElseThrow();
             assertThat(record.relayId()).isEqualTo(westRelay.instanceId);
@@ -204,6 +213,12 @@ class CrossRegionResumeIT {
                 .join(LifelineClient.Options.defaults(List.of(signaling.signalingUri())), token);
         participants.add(joined);
         return joined;
+    }
+
+    /** The instance's log says it moved the takeover session onto {@code to} (SessionService logs each move). */
+    private static boolean movedInLog(InstanceProcess signaling, InstanceProcess to) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(signaling.log).stream()
+                .anyMatch(line -> line.contains("session takeover moved from") && line.contains("to " + to.instanceId));
     }
 
     private static void awaitItem(String region, String session, java.util.function.Predicate<SessionRecord> until) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.lifeline.media.session.DynamoSessionStore;
+import dev.lifeline.media.session.Placement;
 import dev.lifeline.media.session.StaleEpochException;
 import dev.lifeline.sessiontable.InstanceHeartbeat;
 import dev.lifeline.sessiontable.SessionRecord;
@@ -38,8 +39,8 @@ class DynamoSessionStoreIT {
 
     @Test
     void aSessionIsCreatedOnceAtEpochOneInTheSharedSchema() throws Exception {
-        store.create("s-create", "relay-a", "10.0.0.1:40000", "alice");
-        assertThatThrownBy(() -> store.create("s-create", "relay-b", "10.0.0.2:40000", "bob"))
+        store.create("s-create", Placement.only("relay-a", "10.0.0.1:40000"), "alice");
+        assertThatThrownBy(() -> store.create("s-create", Placement.only("relay-b", "10.0.0.2:40000"), "bob"))
                 .isInstanceOf(StaleEpochException.class);
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                 .key(Map.of("pk", AttributeValue.fromS("SESSION#s-create"), "sk", AttributeValue.fromS("META")))).item();
@@ -54,19 +55,27 @@ class DynamoSessionStoreIT {
 
     @Test
     void onlyOneOfTwoWritersThatReadTheSameEpochMovesTheSession() throws Exception {
-        SessionRecord read = store.create("s-race", "relay-a", "10.0.0.1:40000", "alice");
-        SessionRecord winner = store.reassign(read, "relay-b", "10.0.0.2:40000");
+        SessionRecord read = store.create("s-race",
+                new Placement("relay-a", "10.0.0.1:40000", "relay-b", "10.0.0.2:40000"), "alice");
+        SessionRecord winner = store.reassign(read,
+                new Placement("relay-b", "10.0.0.2:40000", "relay-c", "10.0.0.3:40000"));
         assertThat(winner.epoch()).isEqualTo(2);
-        assertThatThrownBy(() -> store.reassign(read, "relay-c", "10.0.0.3:40000"))
+        assertThat(winner.standbyRelayId()).as("the new epoch's standby").isEqualTo("relay-c");
+        assertThatThrownBy(() -> store.reassign(read, Placement.only("relay-c", "10.0.0.3:40000")))
                 .isInstanceOf(StaleEpochException.class);
         SessionRecord stored = store.find("s-race").orElseThrow();
         assertThat(stored.relayId()).isEqualTo("relay-b");
         assertThat(stored.epoch()).isEqualTo(2);
+        assertThat(stored.standbyRelayAddress()).isEqualTo("10.0.0.3:40000");
+        // A move with no relay left to stand by removes the old epoch's standby.
+        SessionRecord alone = store.reassign(stored, Placement.only("relay-c", "10.0.0.3:40000"));
+        assertThat(alone.hasStandby()).isFalse();
+        assertThat(store.find("s-race").orElseThrow().hasStandby()).isFalse();
     }
 
     @Test
     void participantsComeAndGoAndTheLastOneEndsTheSession() throws Exception {
-        store.create("s-people", "relay-a", "10.0.0.1:40000", "alice");
+        store.create("s-people", Placement.only("relay-a", "10.0.0.1:40000"), "alice");
         store.addParticipant("s-people", "bob");
         store.addParticipant("s-people", "bob");
         assertThat(store.find("s-people").orElseThrow().participants()).containsExactlyInAnyOrder("alice", "bob");

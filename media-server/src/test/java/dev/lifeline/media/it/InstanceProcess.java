@@ -117,6 +117,29 @@ final class InstanceProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the process keeps its sockets but answers nothing, like a relay frozen by its host. */
+    void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void unpause() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGTERM: what Kubernetes sends first. */
     void terminate() {
         process.destroy();
@@ -125,6 +148,7 @@ final class InstanceProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
+            // SIGKILL reaches a stopped process too.
             kill();
         }
     }

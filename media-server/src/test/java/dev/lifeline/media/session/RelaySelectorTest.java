@@ -54,6 +54,27 @@ class RelaySelectorTest {
     }
 
     @Test
+    void theStandbyIsAnotherEligibleRelayOwnRegionFirstOnAnotherHostWhenThereIsOne() {
+        InstanceHeartbeat owner = at("owner", "r1", "10.0.0.1:4000");
+        List<InstanceHeartbeat> relays = List.of(owner, at("same-host", "r1", "10.0.0.1:4001"),
+                at("other-host", "r1", "10.0.0.2:4000"), at("far", "r2", "10.9.0.1:4000"));
+        for (int i = 0; i < 20; i++) {
+            assertThat(selector.chooseStandby(relays, "r1", owner, Set.of(), NOW)).get()
+                    .extracting(InstanceHeartbeat::instanceId).isEqualTo("other-host");
+        }
+        assertThat(selector.chooseStandby(relays, "r1", owner, Set.of("other-host"), NOW)).get()
+                .extracting(InstanceHeartbeat::instanceId).as("same host beats another region").isEqualTo("same-host");
+        assertThat(selector.chooseStandby(relays, "r1", owner, Set.of("other-host", "same-host"), NOW)).get()
+                .extracting(InstanceHeartbeat::instanceId).isEqualTo("far");
+        assertThat(selector.chooseStandby(List.of(owner), "r1", owner, Set.of(), NOW)).as("never the owner").isEmpty();
+    }
+
+    private static InstanceHeartbeat at(String id, String region, String address) {
+        return new InstanceHeartbeat("media", region, id, address, 0, 10, 0.0, 0.0, 0.0, true, false,
+                Instant.ofEpochMilli(NOW));
+    }
+
+    @Test
     void aBusyOrNotReadyRelayIsStillFitToKeepItsSessionsButADrainingOrSilentOneIsNot() {
         assertThat(selector.fitToKeep(relay("a", "r1", 10, false, false, NOW), NOW)).isTrue();
         assertThat(selector.fitToKeep(relay("a", "r1", 1, true, true, NOW), NOW)).isFalse();

@@ -35,6 +35,11 @@ import net.jqwik.api.Provide;
  * any point. However that interleaves, once replication has caught up and the checks have run, the session has one
  * assignment everywhere: every replica holds the same item, every participant is on its relay at its token, and
  * every region's signaling hands out that one. Two regions never both serve it.
+ *
+ * <p>With the standby (issue 13): a participant whose relay died may first move on its own to the session's standby,
+ * bound with the token pre-authorised for the next epoch, and only later ask signaling to record the move. That
+ * provisional binding is not an assignment: the reply it gets is the item's, and it follows that. The same end state
+ * holds, with every participant also holding the item's standby.
  */
 class CrossRegionFencingPropertyTest {
 
@@ -62,6 +67,10 @@ class CrossRegionFencingPropertyTest {
     record Check(int region) implements Step {
     }
 
+    /** A participant whose relay died binds to its standby (if that lives) without asking signaling. */
+    record TakeStandby(int participant) implements Step {
+    }
+
     @Property(tries = 500)
     void afterSettlementOneAssignmentServesTheSessionEverywhere(@ForAll("steps") List<Step> steps) throws Exception {
         World world = new World();
@@ -77,7 +86,8 @@ class CrossRegionFencingPropertyTest {
     void concurrentTakeoversInTwoRegionsSettleOnOne() throws Exception {
         World world = new World();
         world.joinAll();
-        world.kill(world.participants.get(0).relayId);   // the session's relay dies
+        world.kill(world.participants.get(0).standbyRelayId);   // the standby dies (unnoticed: it owns nothing)...
+        world.kill(world.participants.get(0).relayId);          // ...then the session's relay
         world.apply(new Resume(0, 0));            // p0 resumes at home: us-east-1 moves it, epoch 2
         world.apply(new Resume(1, 1));            // p1 resumes in eu-west-1 before that replicated: epoch 2 there too
         assertThat(world.participants.get(0).relayId).isNotEqualTo(world.participants.get(1).relayId);
@@ -87,6 +97,29 @@ class CrossRegionFencingPropertyTest {
         world.assertOneAssignment();
     }
 
+    @Example
+    void bothSidesMoveToTheSameStandbyAndTwoRegionsRecordingItConcurrentlyAgree() throws Exception {
+        World world = new World();
+        world.joinAll();
+        String standby = world.participants.get(0).standbyRelayId;
+        assertThat(world.participants).as("one standby per session").allSatisfy(c -> assertThat(c.standbyRelayId)
+                .isEqualTo(standby));
+        world.kill(world.participants.get(0).relayId);
+        for (int p = 0; p < PARTICIPANTS; p++) {
+            world.apply(new TakeStandby(p));      // on the standby at epoch 2 before anyone asked the table
+        }
+        assertThat(world.participants).allSatisfy(c -> assertThat(c.relayId).isEqualTo(standby));
+        world.apply(new Resume(0, 0));            // recorded in us-east-1...
+        world.apply(new Resume(1, 1));            // ...and concurrently in eu-west-1: both onto the standby
+        assertThat(world.participants.get(0).relayId).isEqualTo(standby);
+        assertThat(world.participants.get(1).relayId).isEqualTo(standby);
+
+        world.settle();
+
+        world.assertOneAssignment();
+        assertThat(world.participants.get(0).relayId).isEqualTo(standby);
+    }
+
     @Provide
     Arbitrary<List<Step>> steps() {
         Arbitrary<Step> kill = Arbitraries.integers().between(0, 20).map(Kill::new);
@@ -94,17 +127,26 @@ class CrossRegionFencingPropertyTest {
                 .flatMap(p -> Arbitraries.integers().between(0, REGIONS.size() - 1).map(r -> new Resume(p, r)));
         Arbitrary<Step> deliver = Arbitraries.integers().between(0, 50).map(Deliver::new);
         Arbitrary<Step> check = Arbitraries.integers().between(0, REGIONS.size() - 1).map(Check::new);
+        Arbitrary<Step> standby = Arbitraries.integers().between(0, PARTICIPANTS - 1).map(TakeStandby::new);
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(2, kill), net.jqwik.api.Tuple.of(5, resume),
-                net.jqwik.api.Tuple.of(4, deliver), net.jqwik.api.Tuple.of(2, check))
+                net.jqwik.api.Tuple.of(4, deliver), net.jqwik.api.Tuple.of(2, check), net.jqwik.api.Tuple.of(3, standby))
                 .list().ofMaxSize(40);
     }
 
-    /** What a client holds: its assignment and the region whose signaling it is connected to. */
+    /**
+     * What a client holds: where its media goes now ({@code relayId}, {@code epoch}: the standby, while a move to it
+     * is not recorded yet), the last assignment signaling gave it and that assignment's standby, and the region
+     * whose signaling it is connected to.
+     */
     static final class Client {
         final String id;
         String relayId;
         long epoch;
+        String assignedRelayId;
+        long assignedEpoch;
+        String standbyRelayId;
+        long standbyEpoch;
         String resumeToken;
         String connectedRegion;
 
@@ -177,8 +219,15 @@ class CrossRegionFencingPropertyTest {
                 kill(relays.get(k.pick() % relays.size()));
             } else if (step instanceof Resume r) {
                 Client client = participants.get(r.participant());
-                if (!live.containsKey(client.relayId)) {
+                if (mustResume(client)) {
                     resume(client, REGIONS.get(r.region()), true);
+                }
+            } else if (step instanceof TakeStandby t) {
+                Client client = participants.get(t.participant());
+                if (!live.containsKey(client.assignedRelayId) && client.relayId.equals(client.assignedRelayId)
+                        && client.standbyRelayId != null && live.containsKey(client.standbyRelayId)) {
+                    client.relayId = client.standbyRelayId;
+                    client.epoch = client.standbyEpoch;
                 }
             } else if (step instanceof Deliver d) {
                 if (table.pending() > 0) {
@@ -193,13 +242,18 @@ class CrossRegionFencingPropertyTest {
             startRelay(live.remove(relayId));
         }
 
+        /** Its assigned relay died (whether or not it is on the standby already), or the one it is on now did. */
+        boolean mustResume(Client client) {
+            return !live.containsKey(client.assignedRelayId) || !live.containsKey(client.relayId);
+        }
+
         /** Replication catches up; clients whose relay died resume where they are connected; every check runs. */
         void settle() throws Exception {
             for (int round = 0; round < 20; round++) {
                 table.deliverAll();
                 boolean acted = false;
                 for (Client client : participants) {
-                    if (!live.containsKey(client.relayId)) {
+                    if (mustResume(client)) {
                         resume(client, client.connectedRegion, true);
                         acted = true;
                     }
@@ -230,8 +284,9 @@ class CrossRegionFencingPropertyTest {
 
         void resume(Client client, String region, boolean relayFailed) throws Exception {
             try {
+                // It reports the assignment that failed (its last from signaling), not the standby it may be on.
                 take(client, region, signaling.get(region).resume(client.resumeToken,
-                        relayFailed ? client.relayId : null, relayFailed ? client.epoch : 0).reply());
+                        relayFailed ? client.assignedRelayId : null, relayFailed ? client.assignedEpoch : 0).reply());
             } catch (SignalingRefused busy) {
                 // busy or no relay: the client backs off and retries, in a later step
                 assertThat(busy.code()).isIn("busy", "no_relay");
@@ -241,6 +296,10 @@ class CrossRegionFencingPropertyTest {
         void take(Client client, String region, ServerMessage.Assigned reply) {
             client.relayId = reply.relayId();
             client.epoch = reply.epoch();
+            client.assignedRelayId = reply.relayId();
+            client.assignedEpoch = reply.epoch();
+            client.standbyRelayId = reply.standby() == null ? null : reply.standby().relayId();
+            client.standbyEpoch = reply.standby() == null ? 0 : reply.standby().epoch();
             client.resumeToken = reply.resumeToken();
             client.connectedRegion = region;
         }
@@ -254,6 +313,12 @@ class CrossRegionFencingPropertyTest {
             for (Client client : participants) {
                 assertThat(client.relayId).as(client.id + "'s relay").isEqualTo(settled.relayId());
                 assertThat(client.epoch).as(client.id + "'s epoch").isEqualTo(settled.epoch());
+                // One standby for the session, the item's, at the next epoch: both sides of the call move together.
+                assertThat(client.standbyRelayId).as(client.id + "'s standby")
+                        .isEqualTo(settled.hasStandby() ? settled.standbyRelayId() : null);
+                if (settled.hasStandby()) {
+                    assertThat(client.standbyEpoch).isEqualTo(settled.epoch() + 1);
+                }
             }
             for (String region : REGIONS) {
                 ServerMessage.Assigned fresh = signaling.get(region).resume(participants.get(0).resumeToken, null, 0).reply();

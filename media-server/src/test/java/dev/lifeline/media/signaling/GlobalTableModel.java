@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.lifeline.media.session.Placement;
 import dev.lifeline.media.session.SessionStore;
 import dev.lifeline.media.session.StaleEpochException;
 import dev.lifeline.sessiontable.SessionRecord;
@@ -94,26 +95,27 @@ final class GlobalTableModel {
         }
 
         @Override
-        public SessionRecord create(String sessionId, String relayId, String relayAddress, String participantId)
+        public SessionRecord create(String sessionId, Placement placement, String participantId)
                 throws StaleEpochException {
             if (find(sessionId).isPresent()) {
                 throw new StaleEpochException(sessionId);
             }
-            SessionRecord created = new SessionRecord(sessionId, 1, relayId, relayAddress, region, Set.of(participantId), 0);
+            SessionRecord created = new SessionRecord(sessionId, 1, placement.relayId(), placement.relayAddress(), region,
+                    Set.of(participantId), 0, placement.standbyRelayId(), placement.standbyRelayAddress());
             write(region, sessionId, created);
             return created;
         }
 
         @Override
-        public SessionRecord reassign(SessionRecord current, String relayId, String relayAddress)
-                throws StaleEpochException {
+        public SessionRecord reassign(SessionRecord current, Placement placement) throws StaleEpochException {
             Optional<SessionRecord> stored = find(current.sessionId());
             if (stored.isPresent() && !stored.get().fence().equals(current.fence())) {
                 throw new StaleEpochException(current.sessionId());
             }
             Set<String> participants = stored.map(SessionRecord::participants).orElse(Set.of());
-            SessionRecord moved = new SessionRecord(current.sessionId(), current.fence().next(region).epoch(), relayId,
-                    relayAddress, region, participants, 0);
+            SessionRecord moved = new SessionRecord(current.sessionId(), current.fence().next(region).epoch(),
+                    placement.relayId(), placement.relayAddress(), region, participants, 0, placement.standbyRelayId(),
+                    placement.standbyRelayAddress());
             write(region, current.sessionId(), moved);
             return moved;
         }
@@ -123,8 +125,7 @@ final class GlobalTableModel {
             SessionRecord s = find(sessionId).orElseThrow();
             Set<String> participants = new HashSet<>(s.participants());
             participants.add(participantId);
-            write(region, sessionId, new SessionRecord(sessionId, s.epoch(), s.relayId(), s.relayAddress(), s.region(),
-                    Set.copyOf(participants), 0));
+            write(region, sessionId, s.withParticipants(participants));
         }
 
         @Override

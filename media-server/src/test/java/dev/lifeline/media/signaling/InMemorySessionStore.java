@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.lifeline.media.session.Placement;
 import dev.lifeline.media.session.SessionStore;
 import dev.lifeline.media.session.StaleEpochException;
 import dev.lifeline.sessiontable.SessionRecord;
@@ -24,19 +25,19 @@ final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized SessionRecord create(String sessionId, String relayId, String relayAddress, String participantId)
+    public synchronized SessionRecord create(String sessionId, Placement placement, String participantId)
             throws StaleEpochException {
         if (sessions.containsKey(sessionId)) {
             throw new StaleEpochException(sessionId);
         }
-        SessionRecord record = new SessionRecord(sessionId, 1, relayId, relayAddress, "r1", Set.of(participantId), 0);
+        SessionRecord record = new SessionRecord(sessionId, 1, placement.relayId(), placement.relayAddress(), "r1",
+                Set.of(participantId), 0, placement.standbyRelayId(), placement.standbyRelayAddress());
         sessions.put(sessionId, record);
         return record;
     }
 
     @Override
-    public synchronized SessionRecord reassign(SessionRecord current, String relayId, String relayAddress)
-            throws StaleEpochException {
+    public synchronized SessionRecord reassign(SessionRecord current, Placement placement) throws StaleEpochException {
         if (concurrentWinner != null) {
             sessions.put(current.sessionId(), concurrentWinner);
             concurrentWinner = null;
@@ -46,8 +47,9 @@ final class InMemorySessionStore implements SessionStore {
             throw new StaleEpochException(current.sessionId());
         }
         reassignments++;
-        SessionRecord moved = new SessionRecord(stored.sessionId(), stored.epoch() + 1, relayId, relayAddress, "r1",
-                stored.participants(), 0);
+        SessionRecord moved = new SessionRecord(stored.sessionId(), stored.epoch() + 1, placement.relayId(),
+                placement.relayAddress(), "r1", stored.participants(), 0, placement.standbyRelayId(),
+                placement.standbyRelayAddress());
         sessions.put(stored.sessionId(), moved);
         return moved;
     }
@@ -57,8 +59,7 @@ final class InMemorySessionStore implements SessionStore {
         SessionRecord s = sessions.get(sessionId);
         Set<String> participants = new HashSet<>(s.participants());
         participants.add(participantId);
-        sessions.put(sessionId, new SessionRecord(sessionId, s.epoch(), s.relayId(), s.relayAddress(), s.region(),
-                Set.copyOf(participants), 0));
+        sessions.put(sessionId, s.withParticipants(participants));
     }
 
     @Override
@@ -69,8 +70,7 @@ final class InMemorySessionStore implements SessionStore {
         if (participants.isEmpty()) {
             sessions.remove(sessionId);
         } else {
-            sessions.put(sessionId, new SessionRecord(sessionId, s.epoch(), s.relayId(), s.relayAddress(), s.region(),
-                    Set.copyOf(participants), 0));
+            sessions.put(sessionId, s.withParticipants(participants));
         }
     }
 }

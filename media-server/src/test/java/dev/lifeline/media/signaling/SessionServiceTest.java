@@ -209,6 +209,64 @@ class SessionServiceTest {
         assertThat(bob.epoch()).isEqualTo(2);
     }
 
+    @Test
+    void theJoinReplyCarriesTheSessionsStandbyWithATokenForTheNextEpochTheSameForEveryParticipant() throws Exception {
+        heartbeats.add(relay("relay-b", 0, false));
+        ServerMessage.Assigned alice = service.join(joinToken("s1", "alice", "n1")).reply();
+        heartbeats.add(relay("relay-c", 0, false));
+        ServerMessage.Assigned bob = service.join(joinToken("s1", "bob", "n2")).reply();
+
+        String other = alice.relayId().equals("relay-a") ? "relay-b" : "relay-a";
+        assertThat(alice.standby().relayId()).isEqualTo(other);
+        assertThat(bob.standby()).as("the item's standby, not a new pick").isNotNull();
+        assertThat(bob.standby().relayId()).isEqualTo(other);
+        assertThat(bob.standby().epoch()).isEqualTo(2);
+        TokenClaims standbyToken = tokens.verify(bob.standby().mediaToken(), TokenClaims.Kind.MEDIA, NOW_S);
+        assertThat(standbyToken.relayId()).isEqualTo(other);
+        assertThat(standbyToken.epoch()).isEqualTo(2);
+        assertThat(standbyToken.participantId()).isEqualTo("bob");
+        assertThat(store.sessions.get("s1").standbyRelayId()).isEqualTo(other);
+    }
+
+    @Test
+    void aLoneRelayMeansNoStandby() throws Exception {
+        assertThat(service.join(joinToken("s1", "alice", "n1")).reply().standby()).isNull();
+    }
+
+    @Test
+    void aDeadRelaysSessionMovesOntoItsStandbyWithANewStandbyThatIsNotTheDeadRelay() throws Exception {
+        heartbeats.add(relay("relay-b", 0, false));
+        ServerMessage.Assigned joined = service.join(joinToken("s1", "alice", "n1")).reply();
+        String standby = joined.standby().relayId();
+        heartbeats.add(relay("relay-c", 5, false));
+        probeAnswers.put(joined.relayAddress(), RelayProbe.Status.DEAD);
+
+        ServerMessage.Assigned moved = service.resume(resumeToken("s1", "alice"), joined.relayId(), 1).reply();
+
+        assertThat(moved.relayId()).as("the standby the clients are on already").isEqualTo(standby);
+        assertThat(moved.epoch()).isEqualTo(2);
+        // The dead relay's heartbeat is still fresh; it must not stand by for the new epoch.
+        assertThat(moved.standby().relayId()).isEqualTo("relay-c");
+        assertThat(moved.standby().epoch()).isEqualTo(3);
+        assertThat(store.sessions.get("s1").standbyRelayId()).isEqualTo("relay-c");
+    }
+
+    @Test
+    void aStandbyThatStartedDrainingIsPassedOver() throws Exception {
+        heartbeats.add(relay("relay-b", 0, false));
+        ServerMessage.Assigned joined = service.join(joinToken("s1", "alice", "n1")).reply();
+        String standby = joined.standby().relayId();
+        heartbeats.replaceAll(h -> h.instanceId().equals(standby) ? relay(standby, 0, true) : h);
+        heartbeats.add(relay("relay-c", 0, false));
+        probeAnswers.put(joined.relayAddress(), RelayProbe.Status.DEAD);
+
+        ServerMessage.Assigned moved = service.resume(resumeToken("s1", "alice"), joined.relayId(), 1).reply();
+
+        assertThat(moved.relayId()).isEqualTo("relay-c");
+        assertThat(moved.standby()).as("nothing else is eligible").isNull();
+        assertThat(store.sessions.get("s1").hasStandby()).isFalse();
+    }
+
     private String joinToken(String session, String participant, String nonce) {
         return tokens.sign(TokenClaims.join(session, participant, NOW_S + 60, nonce));
     }
