@@ -26,11 +26,6 @@ final class MediaSocket implements AutoCloseable {
         /** GOAWAY, or PONGs saying draining: the relay is alive and wants its clients to move (make-before-break). */
         DRAINING;
 
-        /** The relay is gone: worth moving to the pre-authorised standby before asking signaling. */
-        boolean relayGone() {
-            return this != DRAINING;
-        }
-
         String code() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
@@ -98,11 +93,17 @@ final class MediaSocket implements AutoCloseable {
         try {
             return channel.write(packet) > 0;
         } catch (PortUnreachableException e) {
-            events.onRelayLost(this, Loss.UNREACHABLE);
+            unreachable();
             return false;
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Nothing listens at the relay's address: a bind in progress fails now instead of at its timeout. */
+    private void unreachable() {
+        bound.completeExceptionally(new PortUnreachableException("relay unreachable"));
+        events.onRelayLost(this, Loss.UNREACHABLE);
     }
 
     private void receiveLoop() {
@@ -112,7 +113,7 @@ final class MediaSocket implements AutoCloseable {
             try {
                 channel.read(buffer);
             } catch (PortUnreachableException e) {
-                events.onRelayLost(this, Loss.UNREACHABLE);
+                unreachable();
                 continue;
             } catch (ClosedChannelException e) {
                 return;
