@@ -63,10 +63,19 @@ final class MediaSocket implements AutoCloseable {
         send(PacketFormat.bind(mediaToken));
     }
 
-    /** The nonce is the send time, which the PONG echoes: a round-trip sample for the liveness bound. */
-    void sendKeepalive(long nowNanos) {
+    private long lastKeepaliveNanos;
+
+    /**
+     * The nonce is the send time, which the PONG echoes: a round-trip sample for the liveness bound. A tick later than
+     * {@code intervalNanos} after the previous one tells the liveness that our own process is short of CPU.
+     */
+    void sendKeepalive(long nowNanos, long intervalNanos) {
         int id = bindingId;
         if (id >= 0) {
+            if (lastKeepaliveNanos != 0) {
+                liveness.tickLate(nowNanos - lastKeepaliveNanos - intervalNanos);
+            }
+            lastKeepaliveNanos = nowNanos;
             liveness.keepaliveSent(nowNanos);
             send(PacketFormat.keepalive(id, nowNanos));
         }

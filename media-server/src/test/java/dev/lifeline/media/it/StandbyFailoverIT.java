@@ -119,7 +119,7 @@ class StandbyFailoverIT {
                     .filter(p -> p.assignment().relayId().equals(paused.instanceId)).toList();
 
             // Frozen for 300 ms: longer than a keepalive interval plus the answer bound's floor (a single miss),
-            // shorter than the 500 ms of silence with three misses in a row that the defaults call a death.
+            // shorter than the 1.5 s of silence with five misses in a row that the defaults call a death.
             paused.pause();
             Thread.sleep(300); // the length of the injected pause, not a wait for a result
             paused.unpause();
