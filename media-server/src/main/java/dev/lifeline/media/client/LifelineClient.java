@@ -85,8 +85,12 @@ public final class LifelineClient implements AutoCloseable {
 
         public static Options defaults(List<URI> signaling) {
             // 10 s per request: a join retried after a lost reply is refused as a replay, so wait long before giving up.
-            return new Options(signaling, Duration.ofMillis(100), Duration.ofMillis(200), 3, Duration.ofMillis(500),
-                    Duration.ofSeconds(10), Duration.ofMillis(700), Duration.ofSeconds(2), Duration.ofSeconds(30), true,
+            // Silence: 5 keepalives missed in a row and 1.5 s without a word. A relay process that is gone is told by
+            // ICMP at once; silence only decides when the host or the path is gone, and a starved relay or client
+            // goes quiet for over a second on a busy machine (spurious-move-bench: 133 false deaths in 10 min at 500 ms).
+            return new Options(signaling, Duration.ofMillis(100), Duration.ofMillis(200), 5, Duration.ofMillis(1500),
+                    // Bind: 2 s, a starved relay can take a while to answer; an absent one fails at once (ICMP).
+                    Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(30), true,
                     new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), ThreadLocalRandom.current()));
         }
 
@@ -221,16 +225,18 @@ public final class LifelineClient implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        socket.sendKeepalive(now);
+        socket.sendKeepalive(now, options.keepaliveInterval().toNanos());
         if (!resuming.get() && socket.liveness.verdict(now) == RelayLiveness.Verdict.DEAD) {
             relayLost(socket, MediaSocket.Loss.SILENT);
         }
     }
 
     /**
-     * Moves off the relay of {@code lostSocket} (more triggers while a move runs are ignored). When the relay is gone
-     * and the session has a standby, media goes there first, with the token pre-authorised for the next epoch; then
-     * signaling records the move. A draining relay still works, so signaling decides first (make-before-break).
+     * Moves off the relay of {@code lostSocket} (more triggers while a move runs are ignored). When the session has a
+     * standby, media goes there first, with the token pre-authorised for the next epoch; then signaling records the
+     * move. A draining relay is left the same way: every participant gets its GOAWAY at once and moves to the same
+     * standby at once, while the old socket keeps working for the grace period (make-before-break), so how long
+     * signaling takes to answer no longer opens a gap between the two sides of a call.
      */
     private void relayLost(MediaSocket lostSocket, MediaSocket.Loss loss) {
         if (closed || lostSocket != media || !resuming.compareAndSet(false, true)) {
@@ -240,7 +246,7 @@ public final class LifelineClient implements AutoCloseable {
         listener.onRelayLost(failed, loss.code(), System.nanoTime());
         supervisor.execute(() -> {
             try {
-                if (loss.relayGone() && options.useStandby() && failed.standby().isPresent()) {
+                if (options.useStandby() && failed.standby().isPresent()) {
                     Assignment standby = failed.onStandby(failed.standby().get());
                     if (bind(standby, options.bindTimeout())) {
                         assignment = standby;

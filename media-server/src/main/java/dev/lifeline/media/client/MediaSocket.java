@@ -26,11 +26,6 @@ final class MediaSocket implements AutoCloseable {
         /** GOAWAY, or PONGs saying draining: the relay is alive and wants its clients to move (make-before-break). */
         DRAINING;
 
-        /** The relay is gone: worth moving to the pre-authorised standby before asking signaling. */
-        boolean relayGone() {
-            return this != DRAINING;
-        }
-
         String code() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
@@ -68,10 +63,19 @@ final class MediaSocket implements AutoCloseable {
         send(PacketFormat.bind(mediaToken));
     }
 
-    /** The nonce is the send time, which the PONG echoes: a round-trip sample for the liveness bound. */
-    void sendKeepalive(long nowNanos) {
+    private long lastKeepaliveNanos;
+
+    /**
+     * The nonce is the send time, which the PONG echoes: a round-trip sample for the liveness bound. A tick later than
+     * {@code intervalNanos} after the previous one tells the liveness that our own process is short of CPU.
+     */
+    void sendKeepalive(long nowNanos, long intervalNanos) {
         int id = bindingId;
         if (id >= 0) {
+            if (lastKeepaliveNanos != 0) {
+                liveness.tickLate(nowNanos - lastKeepaliveNanos - intervalNanos);
+            }
+            lastKeepaliveNanos = nowNanos;
             liveness.keepaliveSent(nowNanos);
             send(PacketFormat.keepalive(id, nowNanos));
         }
@@ -98,11 +102,17 @@ final class MediaSocket implements AutoCloseable {
         try {
             return channel.write(packet) > 0;
         } catch (PortUnreachableException e) {
-            events.onRelayLost(this, Loss.UNREACHABLE);
+            unreachable();
             return false;
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Nothing listens at the relay's address: a bind in progress fails now instead of at its timeout. */
+    private void unreachable() {
+        bound.completeExceptionally(new PortUnreachableException("relay unreachable"));
+        events.onRelayLost(this, Loss.UNREACHABLE);
     }
 
     private void receiveLoop() {
@@ -112,7 +122,7 @@ final class MediaSocket implements AutoCloseable {
             try {
                 channel.read(buffer);
             } catch (PortUnreachableException e) {
-                events.onRelayLost(this, Loss.UNREACHABLE);
+                unreachable();
                 continue;
             } catch (ClosedChannelException e) {
                 return;

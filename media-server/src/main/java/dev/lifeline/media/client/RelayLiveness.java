@@ -9,6 +9,9 @@ package dev.lifeline.media.client;
  * suspected at the first miss and declared dead only when {@code confirmMisses} keepalives in a row went
  * unanswered and nothing at all was heard for {@code minSilence}. Counting keepalives actually sent (not wall time)
  * keeps a client whose own process was paused from blaming the relay: no keepalives went out, so none were missed.
+ * And a client whose own process is starved (its keepalive ticks run late: a busy machine, GC) stretches both the
+ * bound and the silence by how late it has recently been, since its own receive thread is late too and the relay's
+ * answers may be waiting unread (Lifeguard's local health awareness, in one number).
  * An ICMP port-unreachable is decisive and does not go through here: the socket reports it at once.
  */
 public final class RelayLiveness {
@@ -28,6 +31,8 @@ public final class RelayLiveness {
     private long lastHeardNanos;
     private long srttNanos = -1;
     private long rttvarNanos;
+    /** How late our own keepalive ticks have recently been; decays by 1/32 per tick (halves in about 2 s). */
+    private long localLagNanos;
 
     /**
      * @param minBoundNanos   a keepalive is missed no sooner than this after it left (the bound's floor)
@@ -74,10 +79,15 @@ public final class RelayLiveness {
         sent++;
     }
 
+    /** Our own keepalive tick ran {@code lateNanos} after it was due: our process is short of CPU. */
+    public synchronized void tickLate(long lateNanos) {
+        localLagNanos = Math.max(Math.max(0, lateNanos), localLagNanos - localLagNanos / 32);
+    }
+
     /** How long a keepalive may go unanswered before it counts as missed. */
     public synchronized long boundNanos() {
         long bound = srttNanos < 0 ? minBoundNanos : srttNanos + 4 * rttvarNanos;
-        return Math.min(maxBoundNanos, Math.max(minBoundNanos, bound));
+        return Math.min(maxBoundNanos, Math.max(minBoundNanos, bound)) + localLagNanos;
     }
 
     /** Keepalives sent since the relay was last heard and older than the bound. */
@@ -101,6 +111,7 @@ public final class RelayLiveness {
         if (missed == 0) {
             return Verdict.ALIVE;
         }
-        return missed >= confirmMisses && nowNanos - lastHeardNanos >= minSilenceNanos ? Verdict.DEAD : Verdict.SUSPECT;
+        return missed >= confirmMisses && nowNanos - lastHeardNanos >= minSilenceNanos + localLagNanos
+                ? Verdict.DEAD : Verdict.SUSPECT;
     }
 }

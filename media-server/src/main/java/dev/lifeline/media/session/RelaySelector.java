@@ -52,18 +52,18 @@ public final class RelaySelector {
     }
 
     /**
-     * The standby for a session owned by {@code relay}: an eligible relay other than it and the excluded ones, own
-     * region first (a move must not cost the call its latency), and within that on another host than the owner's
-     * when there is one (the nearest thing to another failure domain the heartbeats tell). Every participant of
-     * the session gets the one recorded in its item, so both sides of a call move to the same relay.
+     * The standby for a session owned by {@code relay}: an eligible relay other than it and the excluded ones, in the
+     * owner's region (a relay failure must not move a call to another region: that is what a region loss does, through
+     * signaling), and on another host than the owner's when there is one (the nearest thing to another failure domain
+     * the heartbeats tell). Every participant gets the one recorded in the session item, so both sides of a call move
+     * to the same relay. Empty when the owner is alone in its region.
      */
-    public Optional<InstanceHeartbeat> chooseStandby(List<InstanceHeartbeat> heartbeats, String ownRegion,
-                                                     InstanceHeartbeat relay, Set<String> excludedRelayIds,
-                                                     long nowMillis) {
-        List<InstanceHeartbeat> pool = ownRegionFirst(heartbeats.stream()
+    public Optional<InstanceHeartbeat> chooseStandby(List<InstanceHeartbeat> heartbeats, InstanceHeartbeat relay,
+                                                     Set<String> excludedRelayIds, long nowMillis) {
+        List<InstanceHeartbeat> pool = heartbeats.stream()
                 .filter(h -> eligible(h, nowMillis) && !excludedRelayIds.contains(h.instanceId())
-                        && !h.instanceId().equals(relay.instanceId()))
-                .toList(), ownRegion);
+                        && !h.instanceId().equals(relay.instanceId()) && h.region().equals(relay.region()))
+                .toList();
         List<InstanceHeartbeat> otherHost = pool.stream().filter(h -> !host(h).equals(host(relay))).toList();
         return lessLoadedOfTwo(otherHost.isEmpty() ? pool : otherHost);
     }

@@ -122,8 +122,7 @@ public final class SessionService {
             Optional<SessionRecord> existing = store.find(claims.sessionId());
             if (existing.isEmpty()) {
                 InstanceHeartbeat relay = pickRelay(Set.of(), now);
-                Placement placement = Placement.of(relay, selector.chooseStandby(relays.relays(), region, relay, Set.of(),
-                        now));
+                Placement placement = Placement.of(relay, selector.chooseStandby(relays.relays(), relay, Set.of(), now));
                 try {
                     session = store.create(claims.sessionId(), placement, claims.participantId());
                 } catch (StaleEpochException lostRace) {
@@ -198,7 +197,7 @@ public final class SessionService {
             next = pickRelay(excluded, now);
         }
         // Not the failed relay either: its last heartbeat stays fresh for seconds after a crash.
-        Placement placement = Placement.of(next, selector.chooseStandby(relays.relays(), region, next, excluded, now));
+        Placement placement = Placement.of(next, selector.chooseStandby(relays.relays(), next, excluded, now));
         try {
             SessionRecord moved = store.reassign(current, placement);
             LOG.infof("session %s moved from %s to %s (epoch %d)", current.sessionId(), current.relayId(),

@@ -89,6 +89,30 @@ class RelayLivenessTest {
     }
 
     @Test
+    void aClientWhoseOwnTicksRanLateWaitsThatMuchLongerBeforeBlamingTheRelay() {
+        long t = run(0, 1_000 * MS, 2 * MS);
+        long lastHeard = t - INTERVAL + 2 * MS;
+        liveness.tickLate(800 * MS);   // our own keepalive tick ran 800 ms late: the relay's answers may be unread
+        long deadAt = -1;
+        for (long now = t; now < t + 5_000 * MS; now += 10 * MS) {
+            if ((now - t) % INTERVAL == 0) {
+                liveness.keepaliveSent(now);
+            }
+            if (liveness.verdict(now) == Verdict.DEAD) {
+                deadAt = now;
+                break;
+            }
+        }
+        assertThat(liveness.boundNanos()).isEqualTo(950 * MS);
+        assertThat(deadAt - lastHeard).as("silence before dead: 400 ms + our own 800 ms").isGreaterThanOrEqualTo(1_200 * MS);
+        // Being on time again lets the stretch decay.
+        for (int i = 0; i < 100; i++) {
+            liveness.tickLate(0);
+        }
+        assertThat(liveness.boundNanos()).isLessThan(200 * MS);
+    }
+
+    @Test
     void mediaCountsAsHearingTheRelay() {
         long t = run(0, 500 * MS, -1);
         liveness.heard(t);

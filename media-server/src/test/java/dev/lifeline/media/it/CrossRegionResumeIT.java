@@ -173,8 +173,8 @@ class CrossRegionResumeIT {
             process.kill();
         }
 
-        // Every call resumes in the west, found through the endpoints from the join reply, none lost. Media flows
-        // again on the standby (the west's relay: the east had no other left) before the west's signaling records it.
+        // Every call resumes in the west, found through the endpoints from the join reply, none lost (no standby
+        // here: the east had one relay left, and a standby is never in another region).
         Awaitility.await("every participant on the west's relay, media flowing again, the move recorded")
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> east.stream().allMatch(p -> p.assignment().relayId().equals(westRelay.instanceId)

@@ -119,7 +119,7 @@ class StandbyFailoverIT {
                     .filter(p -> p.assignment().relayId().equals(paused.instanceId)).toList();
 
             // Frozen for 300 ms: longer than a keepalive interval plus the answer bound's floor (a single miss),
-            // shorter than the 500 ms of silence with three misses in a row that the defaults call a death.
+            // shorter than the 1.5 s of silence with five misses in a row that the defaults call a death.
             paused.pause();
             Thread.sleep(300); // the length of the injected pause, not a wait for a result
             paused.unpause();
@@ -149,6 +149,38 @@ class StandbyFailoverIT {
                 assertThat(stored.relayId()).isEqualTo(survivor.instanceId);
                 assertThat(stored.epoch()).isEqualTo(p.assignment().epoch());
             }
+        }
+    }
+
+    @Test
+    void aDrainedRelaysCallsMoveToTheirStandbyAtOnceAndTheRelayExitsOnceEmpty() throws Exception {
+        try (Cluster cluster = new Cluster("me-south-1")) {
+            Cluster.Started started = cluster.startReady(List.of("sig"), List.of("relay-a", "relay-b"));
+            cluster.joinSessions(started.signaling().get(0), 4, 2);
+            InstanceProcess draining = hostOfMostSessions(cluster, started.relays());
+            InstanceProcess spare = started.relays().get(0) == draining ? started.relays().get(1) : started.relays().get(0);
+            List<AudioParticipant> affected = cluster.allParticipants().stream()
+                    .filter(p -> p.assignment().relayId().equals(draining.instanceId)).toList();
+            Map<AudioParticipant, Assignment> before = new HashMap<>();
+            affected.forEach(p -> before.put(p, p.assignment()));
+            long drainAt = System.nanoTime();
+            affected.forEach(p -> p.awaitMediaAwayFrom(draining.instanceId, drainAt));
+
+            assertThat(draining.httpStatus("POST", "/admin/drain")).isEqualTo(202);
+
+            Awaitility.await("every affected call on its standby, media flowing, the move recorded")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> affected.stream().allMatch(p -> p.mediaAgainNanos() > 0 && p.recordedNanos() > 0
+                            && p.assignment().relayId().equals(spare.instanceId)));
+            for (AudioParticipant p : affected) {
+                assertThat(p.lostCause()).isEqualTo("draining");
+                assertThat(p.standbyNanos()).as("moved to the standby before signaling answered").isPositive();
+                SessionRecord stored = cluster.store.find(p.assignment().sessionId()).orElseThrow();
+                assertThat(stored.relayId()).isEqualTo(spare.instanceId);
+                assertThat(stored.epoch()).isEqualTo(before.get(p).epoch() + 1);
+            }
+            Awaitility.await("the drained relay exits once its clients left").atMost(Duration.ofSeconds(30))
+                    .until(() -> !draining.process.isAlive());
         }
     }
 

@@ -54,19 +54,19 @@ class RelaySelectorTest {
     }
 
     @Test
-    void theStandbyIsAnotherEligibleRelayOwnRegionFirstOnAnotherHostWhenThereIsOne() {
+    void theStandbyIsAnotherEligibleRelayInTheOwnersRegionOnAnotherHostWhenThereIsOne() {
         InstanceHeartbeat owner = at("owner", "r1", "10.0.0.1:4000");
         List<InstanceHeartbeat> relays = List.of(owner, at("same-host", "r1", "10.0.0.1:4001"),
                 at("other-host", "r1", "10.0.0.2:4000"), at("far", "r2", "10.9.0.1:4000"));
         for (int i = 0; i < 20; i++) {
-            assertThat(selector.chooseStandby(relays, "r1", owner, Set.of(), NOW)).get()
+            assertThat(selector.chooseStandby(relays, owner, Set.of(), NOW)).get()
                     .extracting(InstanceHeartbeat::instanceId).isEqualTo("other-host");
         }
-        assertThat(selector.chooseStandby(relays, "r1", owner, Set.of("other-host"), NOW)).get()
-                .extracting(InstanceHeartbeat::instanceId).as("same host beats another region").isEqualTo("same-host");
-        assertThat(selector.chooseStandby(relays, "r1", owner, Set.of("other-host", "same-host"), NOW)).get()
-                .extracting(InstanceHeartbeat::instanceId).isEqualTo("far");
-        assertThat(selector.chooseStandby(List.of(owner), "r1", owner, Set.of(), NOW)).as("never the owner").isEmpty();
+        assertThat(selector.chooseStandby(relays, owner, Set.of("other-host"), NOW)).get()
+                .extracting(InstanceHeartbeat::instanceId).isEqualTo("same-host");
+        assertThat(selector.chooseStandby(relays, owner, Set.of("other-host", "same-host"), NOW))
+                .as("never another region").isEmpty();
+        assertThat(selector.chooseStandby(List.of(owner), owner, Set.of(), NOW)).as("never the owner").isEmpty();
     }
 
     private static InstanceHeartbeat at(String id, String region, String address) {
