@@ -14,5 +14,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 test/scripts/kube-binaries.sh kube-apiserver etcd kubectl
 ./mvnw -q -pl operator -am install -DskipTests
-MAVEN_OPTS="${MAVEN_OPTS:-} -Xmx1g" exec ./mvnw -q -pl test test-compile exec:java -Dexec.classpathScope=test \
-  -Dexec.mainClass=dev.lifeline.test.ScaleBenchmark -Dexec.args="${1:-1000} ${2:-600} ${3:-moto}"
+# The benchmark runs with this checkout's modules (target/classes), not the copies in ~/.m2: a run takes half an
+# hour, and another build on the machine may install over those meanwhile (classes then vanish mid-run).
+./mvnw -q -pl test -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench-classpath.txt
+classpath=$(sed -E "s#[^:]*/dev/lifeline/lifeline-([a-z-]+)/[^:]*\.jar#$PWD/\1/target/classes#g" test/target/bench-classpath.txt)
+exec java -Xmx1g -cp "test/target/test-classes:test/target/classes:$classpath" dev.lifeline.test.ScaleBenchmark \
+  "${1:-1000}" "${2:-600}" "${3:-moto}"

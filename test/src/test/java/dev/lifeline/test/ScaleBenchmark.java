@@ -22,6 +22,16 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 
 import dev.lifeline.operator.api.RealtimePlatform;
+import dev.lifeline.operator.workload.MediaServerDeploymentDependent;
+import dev.lifeline.operator.workload.MediaServerNetworkPolicyDependent;
+import dev.lifeline.operator.workload.MediaServerPdbDependent;
+import dev.lifeline.operator.workload.MediaServerServiceDependent;
+import dev.lifeline.operator.workload.PlatformConfigMapDependent;
+import dev.lifeline.operator.workload.SignalingDeploymentDependent;
+import dev.lifeline.operator.workload.SignalingNetworkPolicyDependent;
+import dev.lifeline.operator.workload.SignalingPdbDependent;
+import dev.lifeline.operator.workload.SignalingServiceDependent;
+import dev.lifeline.operator.workload.WorkloadServiceAccountDependent;
 import dev.lifeline.test.harness.ApiServerRequests;
 import dev.lifeline.test.harness.ControlPlane;
 import dev.lifeline.test.harness.OperatorProcess;
@@ -72,7 +82,17 @@ public final class ScaleBenchmark {
     private ScaleBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            benchmark(args);
+        } catch (Throwable failure) {
+            // exec:java waits for every non-daemon thread (the clients' Vert.x threads) before it reports a failure
+            failure.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void benchmark(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Duration idle = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 600);
         String aws = args.length > 2 ? args[2] : "moto";
@@ -101,14 +121,25 @@ public final class ScaleBenchmark {
         } else {
             env.putAll(OperatorProcess.WITHOUT_AWS);
         }
+        // Kubernetes' own leader-election timings: this measures scale, not takeover, and on a shared machine whose
+        // load reaches 60 the shipped 1.5 s renew deadline can pass, and the replica halts (as it should) mid-run.
+        env.put("LIFELINE_LEADER_ELECTION_LEASE_DURATION", "15s");
+        env.put("LIFELINE_LEADER_ELECTION_RENEW_DEADLINE", "10s");
+        env.put("LIFELINE_LEADER_ELECTION_RETRY_PERIOD", "2s");
         try (ControlPlane plane = ControlPlane.startWithServiceRange("scale", SERVICE_RANGE)) {
             plane.installCrds();
             plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
             plane.createNamespace(NAMESPACE);
             KubernetesClient client = plane.client();
+            BareClient cap = BareClient.run(client, count, zoneId);
             try (OperatorProcess operator = OperatorProcess.start("scale", plane.kubeconfig(), REGION, env);
                     ClusterStandIns standIns = ClusterStandIns.start(client, NAMESPACE)) {
-                run(out, count, idle, client, operator, proxy, zoneId);
+                run(out, count, idle, client, operator, proxy, zoneId, cap);
+            } catch (Exception failure) {
+                line(out, "FAILED: %s", failure);
+                Files.writeString(resultsDir.resolve("scale-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                        .withZone(ZoneOffset.UTC).format(started) + "-partial.txt"), out);
+                throw failure;
             }
         } finally {
             if (proxy != null) {
@@ -128,7 +159,7 @@ public final class ScaleBenchmark {
     }
 
     private static void run(StringBuilder out, int count, Duration idle, KubernetesClient client,
-            OperatorProcess operator, FaultProxy proxy, String zoneId) throws Exception {
+            OperatorProcess operator, FaultProxy proxy, String zoneId, BareClient cap) throws Exception {
         Awaitility.await("the operator's leader election").atMost(Duration.ofSeconds(60))
                 .until(() -> client.leases().inNamespace(OperatorProcess.OPERATOR_NAMESPACE).list().getItems().stream()
                         .anyMatch(l -> l.getSpec().getHolderIdentity() != null));
@@ -136,6 +167,7 @@ public final class ScaleBenchmark {
         line(out, "operator before: RSS %.1f MB, live heap %.1f MB", mb(before.rss()), mb(before.heap()));
 
         // Phase 1: all at once.
+        CpuTimes cpu0 = CpuTimes.now();
         ApiServerRequests requests0 = ApiServerRequests.of(client);
         long t0 = System.nanoTime();
         ExecutorService creators = Executors.newFixedThreadPool(16);
@@ -161,14 +193,21 @@ public final class ScaleBenchmark {
                 });
         double allReady = seconds(System.nanoTime() - t0);
         ApiServerRequests requests1 = ApiServerRequests.of(client);
+        CpuTimes cpu1 = CpuTimes.now();
         line(out, "");
         line(out, "## Start-up: %d platforms created at once", count);
         line(out, "created (16 client threads): %.1f s; all Ready: %.1f s after the first create", created, allReady);
         line(out, "Ready over time: %s", String.join(", ", milestones));
+        line(out, "this API server's own pace, before the operator started: a bare client (%d threads) applied the same "
+                + "%d objects (%d per platform, from the operator's builders) in %.1f s (%.0f writes/s); the operator "
+                + "took %.1f times that", BareClient.THREADS, cap.objects(), BareClient.OBJECTS_PER_PLATFORM,
+                cap.seconds(), cap.objects() / cap.seconds(), allReady / cap.seconds());
         Memory after = Memory.of(operator);
         line(out, "operator after: RSS %.1f MB, live heap %.1f MB", mb(after.rss()), mb(after.heap()));
         line(out, "per platform: RSS %.1f KB, live heap %.1f KB", (after.rss() - before.rss()) / 1024.0 / count,
                 (after.heap() - before.heap()) / 1024.0 / count);
+        line(out, "CPU used during start-up (of %.0f core-seconds on this machine): %s", allReady
+                * Runtime.getRuntime().availableProcessors(), cpu1.since(cpu0));
         requestTable(out, "API server requests during start-up (all clients)", requests1.since(requests0), allReady);
         awsTable(out, "AWS requests during start-up", proxy, allReady);
 
@@ -179,13 +218,18 @@ public final class ScaleBenchmark {
         line(out, "## Settling: %d s after all Ready", SETTLE.toSeconds());
         requestTable(out, "API server requests while settling", requests2.since(requests1), SETTLE.toSeconds());
         awsTable(out, "AWS requests while settling", proxy, SETTLE.toSeconds());
+        Map<String, Integer> eventsBefore = eventCounts(client);
+        CpuTimes cpu2 = CpuTimes.now();
         Thread.sleep(idle.toMillis());
         ApiServerRequests requests3 = ApiServerRequests.of(client);
+        CpuTimes cpu3 = CpuTimes.now();
         line(out, "");
         line(out, "## Steady state: %d s with nothing changed", idle.toSeconds());
         ApiServerRequests idleRequests = requests3.since(requests2);
         requestTable(out, "API server requests at steady state", idleRequests, idle.toSeconds());
         awsTable(out, "AWS requests at steady state", proxy, idle.toSeconds());
+        line(out, "CPU used at steady state: %s", cpu3.since(cpu2));
+        eventsWritten(out, client, eventsBefore);
         Memory steady = Memory.of(operator);
         line(out, "operator at the end of steady state: RSS %.1f MB, live heap %.1f MB", mb(steady.rss()),
                 mb(steady.heap()));
@@ -207,6 +251,117 @@ public final class ScaleBenchmark {
         line(out, "## One spec change while %d platforms idle", count - 1);
         line(out, "image of %s changed → Deployment updated and status.observedGeneration %d: %.2f s", changed, generation,
                 seconds(System.nanoTime() - t1));
+    }
+
+    /**
+     * What this machine's API server takes without the operator: a bare client creating, with server-side apply, the
+     * same ten objects the operator applies for each platform, built by the operator's own pure builders, in another
+     * namespace and without the operator's labels (so its informers never see them). Its Services are deleted
+     * afterwards: they hold node ports, and the range has room for about 1,300 platforms.
+     */
+    record BareClient(int objects, double seconds) {
+        static final int THREADS = 32;
+        static final int OBJECTS_PER_PLATFORM = 10;
+        static final String NAMESPACE = "scale-bare-client";
+
+        static BareClient run(KubernetesClient client, int count, String zoneId) throws InterruptedException {
+            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                    .withName(NAMESPACE).endMetadata().build()).create();
+            ExecutorService appliers = Executors.newFixedThreadPool(THREADS);
+            AtomicLong applied = new AtomicLong();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                RealtimePlatform platform = platform("b" + i, zoneId);
+                platform.getMetadata().setNamespace(NAMESPACE);
+                platform.getMetadata().setUid(java.util.UUID.randomUUID().toString());
+                appliers.submit(() -> objects(platform).forEach(object -> {
+                    object.getMetadata().setLabels(Map.of("lifeline.dev/benchmark", "bare-client"));
+                    client.resource(object).fieldManager("bare-client").forceConflicts().serverSideApply();
+                    applied.incrementAndGet();
+                }));
+            }
+            appliers.shutdown();
+            appliers.awaitTermination(30, TimeUnit.MINUTES);
+            BareClient result = new BareClient((int) applied.get(), ScaleBenchmark.seconds(System.nanoTime() - t0));
+            // Its Services hold node ports (30000-32767, two per platform): gone, they leave the range to the operator.
+            ExecutorService deleters = Executors.newFixedThreadPool(THREADS);
+            client.services().inNamespace(NAMESPACE).list().getItems().forEach(service -> deleters.submit(
+                    () -> client.resource(service).delete()));
+            deleters.shutdown();
+            deleters.awaitTermination(30, TimeUnit.MINUTES);
+            Awaitility.await("the bare client's Services deleted").atMost(Duration.ofMinutes(5))
+                    .until(() -> client.services().inNamespace(NAMESPACE).list().getItems().isEmpty());
+            return result;
+        }
+
+        private static List<io.fabric8.kubernetes.api.model.HasMetadata> objects(RealtimePlatform platform) {
+            return List.of(PlatformConfigMapDependent.build(platform, REGION),
+                    WorkloadServiceAccountDependent.build(platform, REGION),
+                    MediaServerDeploymentDependent.build(platform, REGION),
+                    MediaServerServiceDependent.build(platform, REGION),
+                    MediaServerPdbDependent.build(platform, REGION),
+                    MediaServerNetworkPolicyDependent.build(platform, REGION),
+                    SignalingDeploymentDependent.build(platform, REGION),
+                    SignalingServiceDependent.build(platform, REGION),
+                    SignalingPdbDependent.build(platform, REGION),
+                    SignalingNetworkPolicyDependent.build(platform, REGION));
+        }
+    }
+
+    /** Each Event's count by name, in the benchmark's namespace. */
+    private static Map<String, Integer> eventCounts(KubernetesClient client) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        client.v1().events().inNamespace(NAMESPACE).list().getItems().forEach(e -> counts.put(e.getMetadata().getName(),
+                e.getCount() == null ? 1 : e.getCount()));
+        return counts;
+    }
+
+    /** The Events created or counted up since {@code before}: what the steady state's Event writes were about. */
+    private static void eventsWritten(StringBuilder out, KubernetesClient client, Map<String, Integer> before) {
+        List<String> written = new ArrayList<>();
+        for (var event : client.v1().events().inNamespace(NAMESPACE).list().getItems()) {
+            int count = event.getCount() == null ? 1 : event.getCount();
+            int was = before.getOrDefault(event.getMetadata().getName(), 0);
+            if (count > was) {
+                String message = event.getMessage() == null ? "" : event.getMessage();
+                written.add(String.format(Locale.ROOT, "  %s %s %s x%d: %s", event.getInvolvedObject().getName(),
+                        event.getType(), event.getReason(), count - was,
+                        message.length() > 160 ? message.substring(0, 160) + "..." : message));
+            }
+        }
+        line(out, "Events written at steady state: %d", written.size());
+        written.stream().limit(20).forEach(w -> line(out, "%s", w));
+    }
+
+    /**
+     * CPU seconds used by each process this program started (the operator, kube-apiserver, etcd, moto) and by this
+     * program itself (the clients, the stand-in controllers), by command name.
+     */
+    record CpuTimes(Map<String, Double> seconds) {
+        static CpuTimes now() {
+            Map<String, Double> seconds = new java.util.TreeMap<>();
+            ProcessHandle self = ProcessHandle.current();
+            java.util.stream.Stream.concat(java.util.stream.Stream.of(self), self.descendants()).forEach(p -> {
+                String command = p.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("?");
+                String name = p.equals(self) ? "benchmark (clients, stand-ins)"
+                        : p.info().arguments().map(a -> String.join(" ", a)).filter(a -> a.contains("quarkus-run.jar"))
+                                .isPresent() ? "operator" : command;
+                p.info().totalCpuDuration().ifPresent(d -> seconds.merge(name, d.toMillis() / 1000.0, Double::sum));
+            });
+            return new CpuTimes(seconds);
+        }
+
+        String since(CpuTimes earlier) {
+            StringBuilder text = new StringBuilder();
+            seconds.forEach((name, s) -> {
+                double used = s - earlier.seconds().getOrDefault(name, 0.0);
+                if (used >= 0.5) {
+                    text.append(text.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f s", name,
+                            used));
+                }
+            });
+            return text.toString();
+        }
     }
 
     static RealtimePlatform platform(String name, String zoneId) {
@@ -246,7 +401,7 @@ public final class ScaleBenchmark {
                 || verb.startsWith("Scan") || verb.startsWith("BatchGet");
     }
 
-    /** The operator JVM's resident set and its live heap (used heap right after a full GC). */
+    /** The operator JVM's resident set and its live heap (the bytes of its live objects, jcmd's class histogram). */
     record Memory(long rss, long heap) {
         static Memory of(OperatorProcess operator) throws IOException, InterruptedException {
             Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
@@ -254,15 +409,13 @@ public final class ScaleBenchmark {
                     .redirectErrorStream(true).start();
             gc.getInputStream().readAllBytes();
             gc.waitFor();
-            Process info = new ProcessBuilder(jcmd.toString(), Long.toString(operator.pid()), "GC.heap_info")
+            // The class histogram counts live objects only (after a full collection), whatever the collector.
+            Process info = new ProcessBuilder(jcmd.toString(), Long.toString(operator.pid()), "GC.class_histogram")
                     .redirectErrorStream(true).start();
-            String heapInfo = new String(info.getInputStream().readAllBytes());
+            String histogram = new String(info.getInputStream().readAllBytes());
             info.waitFor();
-            Matcher used = Pattern.compile("used (\\d+)K").matcher(heapInfo);
-            long heap = 0;
-            if (used.find()) {
-                heap = Long.parseLong(used.group(1)) * 1024;
-            }
+            Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(histogram);
+            long heap = total.find() ? Long.parseLong(total.group(1)) : 0;
             String status = Files.readString(Path.of("/proc", Long.toString(operator.pid()), "status"));
             Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(status);
             return new Memory(rss.find() ? Long.parseLong(rss.group(1)) * 1024 : 0, heap);

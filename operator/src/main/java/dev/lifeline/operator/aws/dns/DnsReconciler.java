@@ -136,7 +136,18 @@ public final class DnsReconciler {
             deleteAll(checks.obsolete);
             return new Result(status, AwsOutcome.ready(message), weight);
         }
-        String changeId = provider.change(spec.dns.hostedZoneId, changes, "Lifeline: " + desired.name() + " " + ownRegion);
+        String changeId;
+        try {
+            changeId = provider.change(spec.dns.hostedZoneId, changes, "Lifeline: " + desired.name() + " " + ownRegion);
+        } catch (AwsFailureException e) {
+            if (!createdAlready(e)) {
+                throw e;
+            }
+            // A create that went through while its answer was lost (a timeout on a busy Route 53, then the retry):
+            // not an invalid spec. The next pass reads the zone again and finds the record ours, or someone else's.
+            return new Result(status, AwsOutcome.pending("a record this change creates exists already (an earlier "
+                    + "attempt whose answer was lost?); reading the zone again"), null);
+        }
         // Replaced health checks go only once no record points at them any more.
         deleteAll(checks.obsolete);
         if (!provider.isInSync(changeId)) {
@@ -144,6 +155,11 @@ public final class DnsReconciler {
             return new Result(status, AwsOutcome.pending(message + "; change " + changeId + " PENDING"), weight);
         }
         return new Result(status, AwsOutcome.ready(message), weight);
+    }
+
+    /** Route 53's answer to a CREATE of a record that exists. */
+    static boolean createdAlready(AwsFailureException e) {
+        return "InvalidChangeBatch".equals(e.errorCode()) && e.problem().message().contains("already exists");
     }
 
     private record HealthCheckPlan(String id, List<String> obsolete) {

@@ -126,8 +126,28 @@ class DnsReconcilerTest {
         assertThat(provider.allHealthChecks()).hasSize(1);
     }
 
+    @Test
+    void aCreateWhoseAnswerWasLostAndWasRetriedIsPendingThenConverges() {
+        SearchCounting retrying = new SearchCounting(provider) {
+            @Override
+            public String change(String zoneId, List<DnsChange> changes, String comment) {
+                super.change(zoneId, changes, comment); // went through, its answer lost: the SDK sends it again
+                return super.change(zoneId, changes, comment);
+            }
+        };
+        DnsReconciler.Result lost = new DnsReconciler(retrying, routing).reconcile(platform, "us-east-1", "192.0.2.10");
+        assertThat(lost.outcome().reason()).as("not Invalid: nothing to fix in the spec").isEqualTo(AwsReason.Pending);
+
+        platform.setStatus(new RealtimePlatformStatus());
+        platform.getStatus().dns = lost.status();
+        DnsReconciler.Result next = dns.reconcile(platform, "us-east-1", "192.0.2.10");
+        assertThat(next.outcome().reason()).isIn(AwsReason.Ready, AwsReason.Pending);
+        assertThat(dns.reconcile(platform, "us-east-1", "192.0.2.10").outcome().reason()).isEqualTo(AwsReason.Ready);
+        assertThat(provider.records(TestPlatforms.ZONE, "meet.example.com")).hasSize(1);
+    }
+
     /** The in-memory provider, counting searches by tags. */
-    private static final class SearchCounting implements DnsProvider {
+    private static class SearchCounting implements DnsProvider {
         private final DnsProvider delegate;
         int searches;
 
