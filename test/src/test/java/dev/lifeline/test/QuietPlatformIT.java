@@ -67,9 +67,10 @@ class QuietPlatformIT {
                             && last.count() - first.count() <= 3;
                 });
 
-        // Right after a step: the next one without an event is StepCadence.SAFETY_RESYNC (60 s) away.
+        // Right after a step: the next one without an event is StepCadence.SAFETY_RESYNC (60 s) away. The bound is
+        // generous: on a loaded machine a step's AWS reads against the emulator can hold the platform for a while.
         double before = reconciles(operator);
-        await("a step").atMost(StepCadence.SAFETY_RESYNC.plusSeconds(15)).pollInterval(Duration.ofMillis(100))
+        await("a step").atMost(StepCadence.SAFETY_RESYNC.plusSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> reconciles(operator) > before);
         Instant stepped = Instant.now();
         FaultInjection crashLoop = regions.simulated.get(REGION).crashLoop("rtc", MEDIA_PODS);
