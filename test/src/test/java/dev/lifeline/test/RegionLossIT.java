@@ -89,5 +89,10 @@ class RegionLossIT {
         await("the drain recorded by the quorum").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> regions.history("Drain", "Applied", SURVIVOR, "ap-southeast-2").stream()
                         .anyMatch(h -> LOST.equals(h.region)));
+        // Its cause: the survivors' failure detectors suspected the lost region's operator (and its service was
+        // gone), not its heartbeat turning 6 s old.
+        assertThat(regions.history("Drain", "Applied", SURVIVOR, "ap-southeast-2"))
+                .filteredOn(h -> LOST.equals(h.region)).first().satisfies(drain -> assertThat(drain.reason)
+                        .contains("suspected by the failure detector (phi").contains("service down"));
     }
 }
