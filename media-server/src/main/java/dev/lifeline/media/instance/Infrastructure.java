@@ -56,8 +56,12 @@ public class Infrastructure {
     @Produces
     @Singleton
     DynamoSessionStore sessionStore(DynamoDbClient dynamo, LifelineConfig config) {
+        // The heartbeat item's TTL only collects gone instances' items: it outlives the readers' stale window, so
+        // that a live relay whose writes are late (500 ms heartbeats, a slow table) is never expired before it is
+        // judged stale.
         return new DynamoSessionStore(dynamo, config.sessionTable(), config.region(), Duration.ofHours(12),
-                config.heartbeat().interval().multipliedBy(3), Clock.systemUTC());
+                max(config.heartbeat().interval().multipliedBy(3), config.heartbeat().staleAfter().multipliedBy(2)),
+                Clock.systemUTC());
     }
 
     @Produces
@@ -73,5 +77,9 @@ public class Infrastructure {
         } catch (UnknownHostException e) {
             return "instance-" + UUID.randomUUID().toString().substring(0, 8);
         }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }
