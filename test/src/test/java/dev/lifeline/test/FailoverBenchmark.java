@@ -1,6 +1,5 @@
 package dev.lifeline.test;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -218,7 +217,7 @@ public final class FailoverBenchmark {
                 + " signaling and relay SIGKILLed,\n# its table endpoint dropping connections.\n");
         out.append("# Times in ms from the loss. resume: per call, media again in another region (slower participant).\n");
         out.append("# INSYNC: the operator's GetChange confirmation (moto answers INSYNC at once).\n");
-        out.append("# load average at the end: " + loadAverage() + "\n\n");
+        out.append("# load average at the end: " + MachineLoad.loadAverage() + "\n\n");
         out.append("trial  failed-region    drained-by       submitted   INSYNC  visible  false-failovers  lost  resume per call\n");
         for (Trial t : trials) {
             out.append(String.format(Locale.ROOT, "%5d  %-15s  %-15s  %9s  %7s  %7s  %15d  %4d  %s%n", t.number(),
@@ -251,13 +250,6 @@ public final class FailoverBenchmark {
         return out.toString();
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     private static String show(Optional<Long> millis) {
         return millis.map(String::valueOf).orElse("-");

@@ -1,6 +1,5 @@
 package dev.lifeline.test;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,7 +161,7 @@ public final class FalseDrainBenchmark {
                 + JITTER.toMillis() + " ms (uniform),\n# " + (LOSS * 100) + " % lost (connection closed unanswered)."
                 + " Nothing else fails.\n");
         out.append(String.format(Locale.ROOT, "# asked %.1f min, ran %.1f min; load average at the end: %s%n%n",
-                minutes, ran.toMillis() / 60_000.0, loadAverage()));
+                minutes, ran.toMillis() / 60_000.0, MachineLoad.loadAverage()));
         out.append(String.format(Locale.ROOT, "table calls through the unreliable network  %8d%n", tableCalls));
         out.append(String.format(Locale.ROOT, "  of which lost                             %8d%n", lost));
         out.append(String.format(Locale.ROOT, "suspicions published (a vote naming a peer) %8d%n", suspicions.size()));
@@ -185,11 +184,4 @@ public final class FalseDrainBenchmark {
         return out.toString();
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

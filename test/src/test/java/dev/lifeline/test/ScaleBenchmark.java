@@ -102,7 +102,7 @@ public final class ScaleBenchmark {
         StringBuilder out = new StringBuilder();
         line(out, "# Scale benchmark (issue 13, item 4) %s", started);
         line(out, "platforms=%d idle=%ds aws=%s machine: %d cores, load average before %s", count, idle.toSeconds(), aws,
-                Runtime.getRuntime().availableProcessors(), loadAverage());
+                Runtime.getRuntime().availableProcessors(), MachineLoad.loadAverage());
 
         MotoServer moto = null;
         FaultProxy proxy = null;
@@ -151,7 +151,7 @@ public final class ScaleBenchmark {
         }
         Path file = resultsDir.resolve("scale-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                 .withZone(ZoneOffset.UTC).format(started) + ".txt");
-        line(out, "load average after %s", loadAverage());
+        line(out, "load average after %s", MachineLoad.loadAverage());
         Files.writeString(file, out);
         System.out.println(out);
         System.out.println("Results: " + file);
@@ -481,13 +481,6 @@ public final class ScaleBenchmark {
         }
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "?";
-        }
-    }
 
     private static double seconds(long nanos) {
         return nanos / 1e9;

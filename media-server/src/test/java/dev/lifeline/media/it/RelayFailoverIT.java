@@ -50,6 +50,13 @@ class RelayFailoverIT {
                     .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                     .until(() -> affected.stream().allMatch(p -> p.stats().firstReceivedAfterMarkNanos() > 0
                             && p.assignment().relayId().equals(survivor.instanceId)));
+            // Media flows through the pre-authorised standby before signaling records the move (a conditional
+            // write that follows, seconds later on a busy machine).
+            Awaitility.await("every move recorded in the session table")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> cluster.allParticipants().stream().allMatch(p -> cluster.store
+                            .find(p.assignment().sessionId()).map(r -> r.relayId().equals(survivor.instanceId)
+                                    && r.epoch() == p.assignment().epoch()).orElse(false)));
 
             for (AudioParticipant p : cluster.allParticipants()) {
                 Assignment was = before.get(p);
