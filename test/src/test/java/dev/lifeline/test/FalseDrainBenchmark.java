@@ -122,8 +122,11 @@ public final class FalseDrainBenchmark {
             List<RecordedCall> changes = regions.proxies.values().stream().flatMap(p -> p.calls().stream())
                     .filter(c -> c.action().equals("route53:ChangeResourceRecordSets") && !c.at().isBefore(start))
                     .toList();
-            long drains = regions.regions.stream().mapToLong(r -> regions.platformIn(r).getStatus().history.stream()
-                    .filter(h -> "Drain".equals(h.action)).count()).sum();
+            // Each drain with its time and cause: a count alone cannot tell a start-up artefact from a false alarm.
+            List<String> drains = regions.regions.stream().flatMap(r -> regions.platformIn(r).getStatus().history
+                    .stream().filter(h -> "Drain".equals(h.action))
+                    .map(h -> h.time + "  in " + r + "'s status: " + h.region + " " + h.outcome + " (" + h.reason + ")"))
+                    .toList();
             long controlPlaneSilent = regions.regions.stream()
                     .mapToLong(r -> regions.warnings(r, "ControlPlaneSilent").size()).sum();
             report = report(minutes, Duration.between(start, Instant.now()), tableCalls, lost, suspicions,
@@ -150,7 +153,7 @@ public final class FalseDrainBenchmark {
     }
 
     static String report(double minutes, Duration ran, long tableCalls, long lost, List<Suspicion> suspicions,
-            List<String> weightChanges, long route53Changes, long drains, long controlPlaneSilent) {
+            List<String> weightChanges, long route53Changes, List<String> drains, long controlPlaneSilent) {
         StringBuilder out = new StringBuilder();
         out.append("# Lifeline false-drain benchmark\n");
         out.append("# ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
@@ -166,16 +169,20 @@ public final class FalseDrainBenchmark {
         out.append(String.format(Locale.ROOT, "  of which lost                             %8d%n", lost));
         out.append(String.format(Locale.ROOT, "suspicions published (a vote naming a peer) %8d%n", suspicions.size()));
         out.append(String.format(Locale.ROOT, "ControlPlaneSilent warnings                 %8d%n", controlPlaneSilent));
-        out.append(String.format(Locale.ROOT, "drains (status history, every region)       %8d%n", drains));
+        out.append(String.format(Locale.ROOT, "drains (status history, every region)       %8d%n", drains.size()));
         out.append(String.format(Locale.ROOT, "weight changes seen in Route 53             %8d%n", weightChanges.size()));
         out.append(String.format(Locale.ROOT, "Route 53 record changes submitted           %8d%n%n", route53Changes));
-        boolean met = drains == 0 && weightChanges.isEmpty() && route53Changes == 0;
+        boolean met = drains.isEmpty() && weightChanges.isEmpty() && route53Changes == 0;
         out.append(String.format(Locale.ROOT, "target: 0 drains, 0 weight changes, 0 Route 53 changes: %s%n",
                 met ? "met" : "NOT met"));
         if (!suspicions.isEmpty()) {
             out.append("\nsuspicions (first seen; by -> of):\n");
             suspicions.forEach(s -> out.append("  ").append(s.at()).append("  ").append(s.by()).append(" -> ")
                     .append(s.of()).append('\n'));
+        }
+        if (!drains.isEmpty()) {
+            out.append("\ndrains (time, where recorded, region, outcome, cause):\n");
+            drains.forEach(d -> out.append("  ").append(d).append('\n'));
         }
         if (!weightChanges.isEmpty()) {
             out.append("\nweight changes:\n");
