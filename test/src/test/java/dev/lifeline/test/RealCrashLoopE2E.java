@@ -64,6 +64,11 @@ class RealCrashLoopE2E {
         regions = RegionSet.startWithRealPods("real-crash", List.of(US, EU), US, List.of(EU), TOKEN_SECRET,
                 platform -> {
                     CrashLoopIT.crashLoopPolicy(platform);
+                    // Real readiness probes: one that times out on a starved machine (2 s, failure threshold 1) keeps
+                    // signaling unready for a 5 s probe period, half of a 10 s window, and drained the region before
+                    // the fault. Twice the window lets a blip pass; the crash loop lasts minutes and still opens it.
+                    platform.getSpec().failover.circuitBreaker.slidingWindowSeconds = 20;
+                    platform.getSpec().failover.circuitBreaker.minimumSamples = 8;
                     platform.getSpec().mediaServer.sessionsPerReplica = SESSIONS_PER_REPLICA;
                     // One JVM per pod on a 2-core machine: one relay and one signaling instance.
                     platform.getSpec().mediaServer.replicas = new ReplicaRange(1, 4);

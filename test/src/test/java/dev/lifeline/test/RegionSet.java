@@ -286,6 +286,21 @@ final class RegionSet implements AutoCloseable {
                 .filter(e -> "Warning".equals(e.getType()) && reason.equals(e.getReason())).toList();
     }
 
+    /** Every region's decision history, on standard output (in the failsafe report): what a failed assertion needs explained. */
+    private void logHistories() {
+        for (String region : planes.keySet()) {
+            try {
+                RealtimePlatform platform = platformIn(region);
+                List<HistoryEntry> history = platform == null || platform.getStatus() == null ? List.of()
+                        : platform.getStatus().history;
+                System.out.println("History of rtc/meet in " + region + " (" + history.size() + " entries):"
+                        + history.stream().map(h -> "\n  " + h).collect(Collectors.joining()));
+            } catch (RuntimeException e) {
+                System.out.println("History of rtc/meet in " + region + " unreadable: " + e);
+            }
+        }
+    }
+
     /** Decisions of the given action and outcome taken by the operators of the given regions (status history). */
     List<HistoryEntry> history(String action, String outcome, String... inRegions) {
         List<HistoryEntry> entries = new ArrayList<>();
@@ -299,6 +314,7 @@ final class RegionSet implements AutoCloseable {
 
     @Override
     public void close() {
+        logHistories();
         operators.values().forEach(OperatorProcess::close);
         planes.forEach((region, plane) -> {
             if (realPods.containsKey(region)) {

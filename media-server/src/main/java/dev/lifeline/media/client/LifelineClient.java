@@ -269,7 +269,8 @@ public final class LifelineClient implements AutoCloseable {
         if (!"superseded".equals(message.path("reason").asText())) {
             dropSignaling();
         }
-        if (closed || !resuming.compareAndSet(false, true)) {
+        // Before the first assignment there is nothing to resume: the join still under way retries by itself.
+        if (closed || assignment == null || !resuming.compareAndSet(false, true)) {
             return;
         }
         supervisor.execute(() -> {

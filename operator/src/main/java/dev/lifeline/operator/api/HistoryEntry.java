@@ -27,4 +27,11 @@ public class HistoryEntry {
 
     @JsonPropertyDescription("How long carrying it out took, in milliseconds.")
     public Long durationMillis;
+
+    /** One line, for logs and assertion messages. */
+    @Override
+    public String toString() {
+        return time + " " + action + " " + region + (component == null ? "" : "/" + component) + " " + outcome + ": "
+                + reason;
+    }
 }
