@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
@@ -61,7 +62,9 @@ public class HeartbeatLoop {
         volatile Target target;
         Set<String> suspects = Set.of();
         Map<String, String> peerState = Map.of();
-        Instant lastPublished;
+        volatile Instant lastPublished;
+        volatile boolean looked;
+        final AtomicBoolean writing = new AtomicBoolean();
         boolean scheduled;
     }
 
@@ -119,6 +122,30 @@ public class HeartbeatLoop {
                 .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /**
+     * Whether the detectors learn from this loop's looks: then a step's own read of the heartbeats must not feed them,
+     * because arrivals seen at the steps' irregular times, mixed with the loop's regular ones, widen the deviation the
+     * detectors learn, and a wider one suspects a silent region later.
+     */
+    public boolean feedsDetectors(PlatformKey key) {
+        Watched w = watched.get(key);
+        return w != null && w.looked;
+    }
+
+    /**
+     * Whether a step should write this region's heartbeat itself: when it brings news (the phase changed), before the
+     * loop's first write, or when the loop has not written for two intervals (its writes fail, or it lags). Otherwise
+     * the loop's next write, at most one interval away, carries the step's results.
+     */
+    boolean stepShouldPublish(PlatformKey key, boolean phaseChanged, Instant now) {
+        Watched w = watched.get(key);
+        if (w == null || w.lastPublished == null || phaseChanged) {
+            return true;
+        }
+        Target t = w.target;
+        return now.isAfter(w.lastPublished.plus(t.detection().heartbeatInterval().multipliedBy(2)));
+    }
+
     /** Remembers that a step just wrote the heartbeat (the loop's next write can wait a full interval). */
     void stepPublished(PlatformKey key, Instant at) {
         Watched w = watched.get(key);
@@ -145,15 +172,18 @@ public class HeartbeatLoop {
         }
     }
 
-    private void look(PlatformKey key, Watched w, Target t, Instant now) {
+    private void look(PlatformKey key, Watched w, Target t, Instant started) {
         Map<String, OperatorHeartbeat> read = coordination.read(t.table(), t.region(), t.regions());
+        // Arrivals and suspicion are timed when the read answered: a slow read must not make a heartbeat look late.
+        Instant now = clock.instant();
         detectors.observe(key, t.region(), read, now, t.detection());
+        w.looked = true;
         Map<String, Suspicion> suspicions = detectors.suspicions(key, now, t.detection().phiThreshold());
         Set<String> suspects = suspicions.entrySet().stream().filter(e -> e.getValue().suspected())
                 .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
-        if (w.lastPublished == null || !now.isBefore(w.lastPublished.plus(t.detection().heartbeatInterval())
+        if (w.lastPublished == null || !started.isBefore(w.lastPublished.plus(t.detection().heartbeatInterval())
                 .minus(MIN_GAP)) || !suspects.equals(w.suspects)) {
-            publish(key, t, read, suspects, now).ifPresent(at -> w.lastPublished = at);
+            publishAside(key, w, t, read, suspects, started);
         }
         Map<String, String> peerState = read.entrySet().stream().filter(e -> !e.getKey().equals(t.region()))
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().phase() + " suspects "
@@ -162,13 +192,35 @@ public class HeartbeatLoop {
         boolean confirming = suspects.stream().map(read::get)
                 .anyMatch(h -> h == null || !now.isAfter(h.at().plus(t.staleAfter())));
         if (!suspects.equals(w.suspects)) {
-            LOG.infof("%s: suspected peers %s -> %s (%s)", key, w.suspects, suspects, suspicions);
+            LOG.infof("%s: suspected peers %s -> %s (%s; %s)", key, w.suspects, suspects, suspicions,
+                    detectors.describe(key));
         }
         w.suspects = suspects;
         w.peerState = peerState;
         if (changed || confirming) {
             trigger.reconcile(key);
         }
+    }
+
+    /**
+     * Writes the heartbeat on another of the loop's threads, so that the next look is not held up by the write: a
+     * look that waited for its write (together about 0.5 s on a busy emulator) ran the scheduled look at the moment
+     * of suspicion half a second late. One write per platform at a time; a write still under way skips this one.
+     */
+    private void publishAside(PlatformKey key, Watched w, Target t, Map<String, OperatorHeartbeat> read,
+            Set<String> suspects, Instant at) {
+        if (!w.writing.compareAndSet(false, true)) {
+            return;
+        }
+        timer.execute(() -> {
+            try {
+                publish(key, t, read, suspects, at).ifPresent(published -> w.lastPublished = published);
+            } catch (RuntimeException e) {
+                LOG.debugf("%s: heartbeat loop write: %s", key, e.toString());
+            } finally {
+                w.writing.set(false);
+            }
+        });
     }
 
     /** This region's heartbeat with the last step's phase and load; none before this process's first step. */

@@ -102,7 +102,9 @@ public class SelfHealing {
         EffectivePolicy.Detection detection = EffectivePolicy.of(platform.getSpec()).detection();
         if (hasPeers) {
             loop.watch(platform, region); // sub-second heartbeats and suspicion between the steps
-            detectors.observe(key, region, heartbeats, now, detection);
+            if (!loop.feedsDetectors(key)) {
+                detectors.observe(key, region, heartbeats, now, detection);
+            }
         } else {
             loop.unwatch(key);
         }
@@ -129,7 +131,10 @@ public class SelfHealing {
         metrics.record(platform, region, decisions);
         metrics.recordDetection(platform, observations, previous, decisions);
 
-        if (hasPeers) {
+        // The loop writes the heartbeat on a steady beat; a step writes it only with news (a new phase) or when the
+        // loop has not written lately. Extra writes at the steps' times would make the arrivals the peers' detectors
+        // learn irregular, and an irregular history suspects a silent region later.
+        if (hasPeers && loop.stepShouldPublish(key, phase != decisions.localPhase(), now)) {
             publishHeartbeat(platform, table, region, decisions, load, heartbeats, suspicions, now, problems);
         }
         Optional<String> problem = problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));

@@ -65,6 +65,13 @@ public class PeerDetectors {
                 .flatMap(p -> p.detector().suspectedAt(threshold).stream()).min(Instant::compareTo);
     }
 
+    /** Each peer's detector (its mean and deviation of the arrivals), for the log line of a suspicion. */
+    public Map<String, String> describe(PlatformKey platform) {
+        Map<String, String> out = new LinkedHashMap<>();
+        platforms.getOrDefault(platform, Map.of()).forEach((region, peer) -> out.put(region, peer.detector().toString()));
+        return out;
+    }
+
     public void forget(PlatformKey platform) {
         platforms.remove(platform);
     }
