@@ -80,20 +80,8 @@ public final class Route53DnsProvider implements DnsProvider {
 
     @Override
     public List<DnsRecord> zoneRecords(String zoneId) {
-        List<DnsRecord> found = new ArrayList<>();
-        ListResourceRecordSetsRequest request = ListResourceRecordSetsRequest.builder().hostedZoneId(zoneId).build();
-        while (request != null) {
-            ListResourceRecordSetsRequest page = request;
-            ListResourceRecordSetsResponse response = call(page.startRecordName() == null ? priority : Route53Budget.Priority.ROUTING,
-                    "ListResourceRecordSets " + zoneId, () -> route53().listResourceRecordSets(page));
-            response.resourceRecordSets().forEach(set -> found.add(toRecord(set)));
-            request = Boolean.TRUE.equals(response.isTruncated())
-                    ? page.toBuilder().startRecordName(response.nextRecordName())
-                            .startRecordType(response.nextRecordTypeAsString())
-                            .startRecordIdentifier(response.nextRecordIdentifier()).build()
-                    : null;
-        }
-        return found;
+        return listRecords(ListResourceRecordSetsRequest.builder().hostedZoneId(zoneId).build(),
+                "ListResourceRecordSets " + zoneId, record -> true);
     }
 
     @Override
@@ -117,17 +105,27 @@ public final class Route53DnsProvider implements DnsProvider {
     @Override
     public List<DnsRecord> records(String zoneId, String name) {
         String canonical = DnsRecord.canonicalName(name);
+        // Route 53 lists in name order from startRecordName: past our name, nothing more of it.
+        return listRecords(ListResourceRecordSetsRequest.builder().hostedZoneId(zoneId).startRecordName(canonical).build(),
+                "ListResourceRecordSets " + canonical, record -> record.name().equals(canonical));
+    }
+
+    /**
+     * The records of a listing from its first request, page after page, while {@code wanted} holds. The first page
+     * at this view's priority; the later pages wait for their permits: a listing begun is finished, not wasted
+     * half-way by a postponement.
+     */
+    private List<DnsRecord> listRecords(ListResourceRecordSetsRequest first, String what,
+            java.util.function.Predicate<DnsRecord> wanted) {
         List<DnsRecord> found = new ArrayList<>();
-        ListResourceRecordSetsRequest request = ListResourceRecordSetsRequest.builder()
-                .hostedZoneId(zoneId).startRecordName(canonical).build();
+        ListResourceRecordSetsRequest request = first;
         while (request != null) {
             ListResourceRecordSetsRequest page = request;
-            ListResourceRecordSetsResponse response = call("ListResourceRecordSets " + canonical,
-                    () -> route53().listResourceRecordSets(page));
+            ListResourceRecordSetsResponse response = call(page == first ? priority : Route53Budget.Priority.ROUTING,
+                    what, () -> route53().listResourceRecordSets(page));
             for (ResourceRecordSet set : response.resourceRecordSets()) {
                 DnsRecord record = toRecord(set);
-                if (!record.name().equals(canonical)) {
-                    // Route 53 lists in name order from startRecordName: past our name, nothing more of it.
+                if (!wanted.test(record)) {
                     return found;
                 }
                 found.add(record);
@@ -352,10 +350,7 @@ public final class Route53DnsProvider implements DnsProvider {
         return call(priority, what, call);
     }
 
-    /**
-     * One request with a permit of the budget. The pages of a listing after its first wait for theirs: a listing
-     * begun is finished, not wasted half-way by a postponement.
-     */
+    /** One request with a permit of the budget at {@code permit}'s priority. */
     private <T> T call(Route53Budget.Priority permit, String what, Supplier<T> call) {
         budget.acquire(permit, "Route 53 " + what);
         return policy.call(AwsCallPolicy.ROUTE53, "Route 53 " + what, call);
