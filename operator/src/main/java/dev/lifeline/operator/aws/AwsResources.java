@@ -230,7 +230,7 @@ public final class AwsResources {
         String target = null;
         Boolean healthy = null;
         try {
-            Optional<DnsRecord> record = dnsProvider.records(dnsSpec.hostedZoneId, dnsSpec.recordName).stream()
+            Optional<DnsRecord> record = peerRecords(dnsSpec).stream()
                     .filter(r -> peer.equals(r.setIdentifier()) && !r.values().isEmpty()).findFirst();
             target = record.map(r -> r.values().get(0)).orElse(null);
             String checkId = record.map(DnsRecord::healthCheckId).orElse(null);
@@ -244,6 +244,22 @@ public final class AwsResources {
         PeerEndpoint endpoint = new PeerEndpoint(target, healthy);
         peerEndpoints.put(key, new PeerReading(now, endpoint));
         return endpoint;
+    }
+
+    /**
+     * The records of the platform's name for a peer's evidence: from the drift checks' zone snapshot (a peer's target
+     * and check id seldom change, and a silent region at many platforms would otherwise ask once per platform),
+     * directly at routing priority when the snapshot would need a permit that is not free.
+     */
+    private List<DnsRecord> peerRecords(DnsSpec dnsSpec) {
+        try {
+            return driftReads.records(dnsSpec.hostedZoneId, dnsSpec.recordName);
+        } catch (AwsFailureException e) {
+            if (e.reason() != AwsReason.Postponed) {
+                throw e;
+            }
+            return dnsProvider.records(dnsSpec.hostedZoneId, dnsSpec.recordName);
+        }
     }
 
     /** Route 53's latest verdict on a health check, and when it was read. */

@@ -249,6 +249,19 @@ class Route53BudgetIT {
     }
 
     @Test
+    void aSilentPeersEvidenceTakesItsTargetFromTheZoneSnapshotAndAsksOnlyForTheHealthCheckVerdict() {
+        AwsResources operator = operator(Route53Budget.of(1_000, Duration.ofSeconds(20)));
+        RealtimePlatform platform = platforms.get(11);
+        clock.advance(DRIFT);
+        assertThat(reconcile(operator, platform, REGIONS.get(0)).ready()).isTrue(); // the zone's snapshot is taken
+        proxy.clearCalls();
+
+        AwsResources.PeerEndpoint peer = operator.peerEndpoint(platform, "eu-west-1");
+        assertThat(peer.target()).isEqualTo(TestPlatforms.region(platform, "eu-west-1").endpoint);
+        assertThat(route53Requests()).containsOnlyKeys("route53:GetHealthCheckStatus");
+    }
+
+    @Test
     void aDriftCheckPostponedForTheBudgetKeepsItsReportAndIsNoFailure() {
         // One permit per 1,000 s: after the first check of the platform, every drift-priority request is postponed.
         Route53Budget budget = Route53Budget.of(0.001, Duration.ofSeconds(20));
