@@ -93,7 +93,8 @@ public final class AwsResources {
         }
         Long generation = platform.getMetadata().getGeneration();
         // DNS first: a check postponed for the Route 53 request budget keeps its last report and costs nothing more.
-        DnsReconciler.Result dnsResult = dns.reconcile(platform, ownRegion, loadBalancerAddress);
+        DnsReconciler.Result dnsResult = driftReads.asOneCheck(() -> dns.reconcile(platform, ownRegion,
+                loadBalancerAddress));
         AwsOutcome dnsOutcome = dnsResult.outcome();
         Optional<AwsReport> last = schedule.last(key);
         if (dnsOutcome.isPostponed() && last.isPresent()) {
@@ -134,7 +135,7 @@ public final class AwsResources {
      * region). Call until {@link CleanupResult#done()}; keep the finalizer until then.
      */
     public CleanupResult cleanup(RealtimePlatform platform, String ownRegion) {
-        CleanupResult dnsCleanup = dns.cleanup(platform, ownRegion);
+        CleanupResult dnsCleanup = driftReads.asOneCheck(() -> dns.cleanup(platform, ownRegion));
         if (!dnsCleanup.done()) {
             return dnsCleanup;
         }

@@ -263,12 +263,13 @@ class Route53BudgetIT {
 
     @Test
     void aDriftCheckPostponedForTheBudgetKeepsItsReportAndIsNoFailure() {
-        // One permit per 1,000 s: after the first check of the platform, every drift-priority request is postponed.
+        // One permit per 1,000 s, taken by another caller: every drift check is postponed before its first request.
         Route53Budget budget = Route53Budget.of(0.001, Duration.ofSeconds(20));
+        budget.acquire(Route53Budget.Priority.DRIFT, "another caller");
         AwsResources operator = operator(budget);
         RealtimePlatform platform = platforms.get(7);
         String region = REGIONS.get(0);
-        // The first check of this process: one permit, so it is postponed too (DnsReady stays as the status says).
+        // The first check of this process is postponed too: DnsReady stays as the status says (operator restart).
         statuses.get(platform.getMetadata().getName() + "@" + region).conditions = new ArrayList<>(List.of(new io.fabric8.kubernetes.api.model.ConditionBuilder()
                 .withType(AwsReport.DNS_READY).withStatus("True").withReason("Ready").withMessage("as before").build()));
         AwsReport first = reconcile(operator, platform, region);

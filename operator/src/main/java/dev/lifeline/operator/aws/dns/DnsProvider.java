@@ -31,6 +31,14 @@ public interface DnsProvider {
     }
 
     /**
+     * Runs one drift check as a unit of the request budget (see {@link Route53Budget#asOneCheck}): postponed only
+     * before its first request. Without a budget, just runs it.
+     */
+    default <T> T asOneCheck(java.util.function.Supplier<T> check) {
+        return check.get();
+    }
+
+    /**
      * Makes later reads of these names direct (not from a shared snapshot). True when they were served from a
      * snapshot until now, so a caller about to write on what it read reads again first. Without snapshots, false.
      */

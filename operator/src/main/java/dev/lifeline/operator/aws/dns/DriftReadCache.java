@@ -155,6 +155,11 @@ public final class DriftReadCache implements DnsProvider {
     }
 
     @Override
+    public <T> T asOneCheck(java.util.function.Supplier<T> check) {
+        return delegate.asOneCheck(check);
+    }
+
+    @Override
     public List<DnsRecord> zoneRecords(String zoneId) {
         return delegate.zoneRecords(zoneId);
     }

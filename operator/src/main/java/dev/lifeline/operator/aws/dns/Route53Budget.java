@@ -6,6 +6,7 @@ import dev.lifeline.operator.aws.call.AwsReason;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,6 +38,7 @@ public final class Route53Budget {
     private final RateLimiter limiter;
     private final RateLimiter verdicts;
     private final double requestsPerSecond;
+    private final ReentrantLock driftGate = new ReentrantLock();
 
     private Route53Budget(RateLimiter limiter, RateLimiter verdicts, double requestsPerSecond) {
         this.limiter = limiter;
@@ -91,6 +93,30 @@ public final class Route53Budget {
                 + "budget (" + requestsPerSecond + "/s) is in use"), "Postponed");
     }
 
+    /** Whether this thread runs a drift check ({@link #asOneCheck}), and whether that check got its first permit. */
+    private final ThreadLocal<boolean[]> check = new ThreadLocal<>();
+
+    /**
+     * Runs one drift check: its first drift request takes a free permit or postpones the check; once admitted, its
+     * later requests wait for theirs, so a check that needs several requests (a new platform: listings, the health
+     * check, its tags, the record batch) is finished rather than postponed half-way again and again. Admission
+     * needs a free permit, which exists only while no request waits, so a routing request waits at most for the
+     * rest of the one check admitted before it.
+     */
+    public <T> T asOneCheck(java.util.function.Supplier<T> run) {
+        boolean[] outer = check.get();
+        check.set(new boolean[] {false});
+        try {
+            return run.get();
+        } finally {
+            if (outer == null) {
+                check.remove();
+            } else {
+                check.set(outer);
+            }
+        }
+    }
+
     /**
      * Takes a permit for one request.
      *
@@ -101,12 +127,27 @@ public final class Route53Budget {
         if (priority == Priority.VERDICT && !verdicts.acquirePermission()) {
             throw postponed(what + " (health-check verdicts use at most half the budget)");
         }
+        boolean[] admitted = check.get();
+        if (priority == Priority.DRIFT && admitted != null && admitted[0]) {
+            priority = Priority.ROUTING; // the rest of an admitted check
+        }
         if (priority != Priority.ROUTING) {
             // Looking first keeps a drift request from reserving a future permit (and waiting for it): that permit
-            // belongs to whoever comes first once it is free, a routing request most of all. Two drift requests
-            // racing for the last free permit can still make one of them wait one period; that is bounded.
-            if (limiter.getMetrics().getAvailablePermissions() <= 0 || !limiter.acquirePermission()) {
+            // belongs to whoever comes first once it is free, a routing request most of all. One drift request looks
+            // at a time (the others are postponed at once), so a race with a routing request for the last free
+            // permit can put at most one drift request ahead of it, for one period.
+            if (!driftGate.tryLock()) {
                 throw postponed(what);
+            }
+            try {
+                if (limiter.getMetrics().getAvailablePermissions() <= 0 || !limiter.acquirePermission()) {
+                    throw postponed(what);
+                }
+            } finally {
+                driftGate.unlock();
+            }
+            if (priority == Priority.DRIFT && admitted != null) {
+                admitted[0] = true;
             }
             return;
         }

@@ -79,6 +79,11 @@ public final class Route53DnsProvider implements DnsProvider {
     }
 
     @Override
+    public <T> T asOneCheck(Supplier<T> check) {
+        return budget.asOneCheck(check);
+    }
+
+    @Override
     public List<DnsRecord> zoneRecords(String zoneId) {
         return listRecords(ListResourceRecordSetsRequest.builder().hostedZoneId(zoneId).build(),
                 "ListResourceRecordSets " + zoneId, record -> true);

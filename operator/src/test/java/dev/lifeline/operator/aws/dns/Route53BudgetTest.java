@@ -62,6 +62,30 @@ class Route53BudgetTest {
     }
 
     @Test
+    void aDriftCheckIsPostponedOnlyBeforeItsFirstRequestThenFinished() {
+        // Another check holds this period's permit: a new check is postponed before it asks anything.
+        assertThat(tryDrift(Route53Budget.Priority.DRIFT)).isTrue();
+        assertThat(budget.asOneCheck(() -> tryDrift(Route53Budget.Priority.DRIFT))).isFalse();
+
+        nanos.addAndGet(PERIOD);
+        Thread checking = Thread.currentThread();
+        int requests = budget.asOneCheck(() -> {
+            assertThat(tryDrift(Route53Budget.Priority.DRIFT)).as("admitted with the free permit").isTrue();
+            // Its next request finds no free permit, and waits for the next period's instead of failing half-way.
+            Thread clockHand = new Thread(() -> {
+                await().atMost(Duration.ofSeconds(30)).until(() -> checking.getState() == Thread.State.TIMED_WAITING);
+                nanos.addAndGet(PERIOD);
+            });
+            clockHand.start();
+            assertThat(tryDrift(Route53Budget.Priority.DRIFT)).as("the rest of an admitted check waits").isTrue();
+            return 2;
+        });
+        assertThat(requests).isEqualTo(2);
+        // Outside the check, drift requests take a free permit or nothing again.
+        assertThat(tryDrift(Route53Budget.Priority.DRIFT)).isFalse();
+    }
+
+    @Test
     void verdictsUseAtMostHalfTheBudgetSoDriftChecksKeepTheRest() {
         int verdicts = 0;
         int drift = 0;
