@@ -23,12 +23,8 @@ public record AwsOutcome(AwsReason reason, String message) {
         return reason == AwsReason.Pending;
     }
 
-    public boolean isPostponed() {
-        return reason == AwsReason.Postponed;
-    }
-
-    /** A failure that should be retried with backoff (as opposed to Ready, Pending or Postponed). */
+    /** A failure that should be retried with backoff (as opposed to Ready or Pending). */
     public boolean isFailure() {
-        return !isReady() && !isPending() && !isPostponed();
+        return !isReady() && !isPending();
     }
 }
