@@ -125,7 +125,7 @@ public final class FalseDrainBenchmark {
             // Each drain with its time and cause: a count alone cannot tell a start-up artefact from a false alarm.
             List<String> drains = regions.regions.stream().flatMap(r -> regions.platformIn(r).getStatus().history
                     .stream().filter(h -> "Drain".equals(h.action))
-                    .map(h -> h.time + "  in " + r + "'s status: " + h.region + " " + h.outcome + " (" + h.reason + ")"))
+                    .map(h -> "in " + r + "'s status: " + h))
                     .toList();
             long controlPlaneSilent = regions.regions.stream()
                     .mapToLong(r -> regions.warnings(r, "ControlPlaneSilent").size()).sum();
@@ -181,7 +181,7 @@ public final class FalseDrainBenchmark {
                     .append(s.of()).append('\n'));
         }
         if (!drains.isEmpty()) {
-            out.append("\ndrains (time, where recorded, region, outcome, cause):\n");
+            out.append("\ndrains (where recorded; time, action, region, outcome: cause):\n");
             drains.forEach(d -> out.append("  ").append(d).append('\n'));
         }
         if (!weightChanges.isEmpty()) {
