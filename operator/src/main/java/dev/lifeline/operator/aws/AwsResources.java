@@ -216,14 +216,23 @@ public final class AwsResources {
         return endpoint;
     }
 
-    /** Route 53's latest verdict on a health check, and when it was read. */
-    private record HealthReading(String healthCheckId, Instant at, Boolean healthy) {
+    /**
+     * Route 53's verdict on a health check as of a reading: when it was read, the verdict, and how many readings in
+     * a row found every checker failing.
+     */
+    private record HealthReading(String healthCheckId, Instant at, Boolean healthy, int failedInARow) {
     }
 
     /**
      * Route 53's verdict on this region's health check (true healthy, false unhealthy, null unknown), read at
      * most once per health-check interval: Route 53 cannot have a newer one, and its API is rate-limited.
      * Unknown under Latency and Failover routing, where a drained region's check is inverted on purpose.
+     * <p>
+     * GetHealthCheckStatus returns each checker's last probe, not Route 53's verdict, which changes only after
+     * {@code failureThreshold} probes in a row. So, as Route 53 does, this turns unhealthy only after that many
+     * readings in a row found every checker failing: one slow answer (a signaling that is briefly overloaded, and
+     * so not ready, is one) is no failure, and would otherwise count as a bad signaling sample for a whole interval.
+     * One passing reading is healthy again. A reading without a verdict is unknown and keeps the count.
      */
     public Boolean route53Healthy(RealtimePlatform platform, String ownRegion) {
         var dnsSpec = platform.getSpec().dns;
@@ -239,15 +248,29 @@ public final class AwsResources {
                 && now.isBefore(last.at().plusSeconds(dnsSpec.healthCheck.intervalSeconds))) {
             return last.healthy();
         }
-        Boolean healthy;
+        HealthStatus status;
         try {
-            HealthStatus status = dnsProvider.healthStatus(id);
-            healthy = status == HealthStatus.UNKNOWN ? null : status == HealthStatus.HEALTHY;
+            status = dnsProvider.healthStatus(id);
         } catch (AwsFailureException e) {
-            healthy = null; // no verdict is not a bad verdict; the DNS condition reports the failure
+            status = HealthStatus.UNKNOWN; // no verdict is not a bad verdict; the DNS condition reports the failure
         }
-        route53Health.put(key, new HealthReading(id, now, healthy));
-        return healthy;
+        HealthReading reading = next(last != null && last.healthCheckId().equals(id) ? last : null, id, now, status,
+                dnsSpec.healthCheck.failureThreshold);
+        route53Health.put(key, reading);
+        return reading.healthy();
+    }
+
+    private static HealthReading next(HealthReading last, String id, Instant now, HealthStatus status, int threshold) {
+        int failedBefore = last == null ? 0 : last.failedInARow();
+        Boolean verdictBefore = last == null ? null : last.healthy();
+        return switch (status) {
+            case HEALTHY -> new HealthReading(id, now, true, 0);
+            case UNKNOWN -> new HealthReading(id, now, null, failedBefore);
+            case UNHEALTHY -> {
+                int failed = failedBefore + 1;
+                yield new HealthReading(id, now, failed >= Math.max(1, threshold) ? Boolean.FALSE : verdictBefore, failed);
+            }
+        };
     }
 
     private RoutingResult watched(RealtimePlatform platform, String region, RoutingResult result) {

@@ -127,11 +127,48 @@ class AwsResourcesTest {
         clock.advance(Duration.ofSeconds(5));
         assertThat(aws.route53Healthy(platform, "us-east-1")).as("Route 53 has no newer verdict yet").isTrue();
         clock.advance(Duration.ofSeconds(5));
-        assertThat(aws.route53Healthy(platform, "us-east-1")).isFalse();
+        assertThat(aws.route53Healthy(platform, "us-east-1")).isTrue();
 
         dns.setHealth(id, HealthStatus.UNKNOWN);
         clock.advance(Duration.ofSeconds(10));
         assertThat(aws.route53Healthy(platform, "us-east-1")).as("no verdict").isNull();
+    }
+
+    @Test
+    void route53TurnsUnhealthyOnlyAfterFailureThresholdFailingReadingsInARowAsRoute53Does() {
+        platform.getSpec().dns.healthCheck = new dev.lifeline.operator.api.HealthCheckSpec();
+        platform.getSpec().dns.healthCheck.intervalSeconds = 10;
+        platform.getSpec().dns.healthCheck.failureThreshold = 3;
+        converge();
+        String id = platform.getStatus().dns.healthCheckId;
+        assertThat(aws.route53Healthy(platform, "us-east-1")).isTrue();
+
+        // one slow answer (every checker failed once), then passing again: never unhealthy
+        dns.setHealth(id, HealthStatus.UNHEALTHY);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(aws.route53Healthy(platform, "us-east-1")).as("1 of 3 failing readings").isTrue();
+        dns.setHealth(id, HealthStatus.HEALTHY);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(aws.route53Healthy(platform, "us-east-1")).isTrue();
+
+        // failing for good: unhealthy at the third reading in a row; a reading without a verdict does not reset it
+        dns.setHealth(id, HealthStatus.UNHEALTHY);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(aws.route53Healthy(platform, "us-east-1")).as("1 of 3").isTrue();
+        dns.setHealth(id, HealthStatus.UNKNOWN);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(aws.route53Healthy(platform, "us-east-1")).isNull();
+        dns.setHealth(id, HealthStatus.UNHEALTHY);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(aws.route53Healthy(platform, "us-east-1")).as("2 of 3").isNull();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(aws.route53Healthy(platform, "us-east-1")).as("3 of 3").isFalse();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(aws.route53Healthy(platform, "us-east-1")).isFalse();
+
+        dns.setHealth(id, HealthStatus.HEALTHY);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(aws.route53Healthy(platform, "us-east-1")).as("one passing reading").isTrue();
     }
 
     private AwsReport converge() {
