@@ -52,7 +52,7 @@ public class StatusReporter {
         List<Condition> before = status.previous() == null ? List.of() : status.previous().conditions;
         for (Condition changed : Conditions.announced(before, status.next().conditions)) {
             String message = changed.getType() + " is " + changed.getStatus() + ": " + changed.getMessage();
-            if (Conditions.bad(changed) && !Conditions.PROGRESSING.equals(changed.getReason())) {
+            if (Conditions.warns(changed)) {
                 events.warning(pass.platform(), changed.getReason(), message);
             } else {
                 events.normal(pass.platform(), changed.getReason(), message);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -15,6 +16,15 @@ public final class Conditions {
 
     /** The reason of a condition still on its way to its desired state (not a failure). */
     public static final String PROGRESSING = "Progressing";
+    /** The reason of an AWS resource being created or replicated (AwsReason.Pending): waiting, not failing. */
+    public static final String PENDING = "Pending";
+    /**
+     * The reason of RegionsHealthy Unknown: no region is known to be unhealthy, but some have no verdict yet (a new
+     * platform's first steps; a peer outside the heartbeat quorum). A doubt, not a failure.
+     */
+    public static final String NO_VERDICT = "NoVerdict";
+    /** Reasons of a condition that waits for something under way or for evidence: not failures (no Warning). */
+    private static final Set<String> WAITING_REASONS = Set.of(PROGRESSING, PENDING, NO_VERDICT);
 
     private Conditions() {
     }
@@ -60,10 +70,11 @@ public final class Conditions {
     }
 
     /**
-     * The transitions worth an Event: every change of a condition's status, but not a condition's first appearance
-     * when it starts out good or {@code Progressing} (a new platform's conditions start so by the half dozen, and
-     * their first real transition has its Event), nor the kstatus summaries Reconciling and Stalled (the conditions
-     * they sum up have their own Events). A condition that appears bad gets its Event at once.
+     * The transitions worth an Event: a condition turning bad, a condition recovering from a failure, and Ready changing
+     * status. Not a condition's first appearance unless it appears failing, not the end of a wait (a condition leaving
+     * a {@link #waiting} state for a good one: a new platform's half dozen of those are summed up by the one Event of
+     * Ready turning True), nor the kstatus summaries Reconciling and Stalled (the conditions they sum up have their
+     * own Events). A new platform that comes up without trouble thus gets one Event, not one per condition.
      */
     public static List<Condition> announced(List<Condition> previous, List<Condition> next) {
         List<Condition> announced = new ArrayList<>();
@@ -71,13 +82,26 @@ public final class Conditions {
             if (ConditionTypes.RECONCILING.equals(c.getType()) || ConditionTypes.STALLED.equals(c.getType())) {
                 continue;
             }
-            boolean appears = find(previous, c.getType()).isEmpty();
-            if (appears && (!bad(c) || PROGRESSING.equals(c.getReason()))) {
-                continue;
+            Optional<Condition> before = find(previous, c.getType());
+            boolean ready = ConditionTypes.READY.equals(c.getType());
+            boolean worthIt = before.isEmpty()
+                    ? (ready ? !bad(c) : warns(c))
+                    : ready || bad(c) || !waiting(before.get());
+            if (worthIt) {
+                announced.add(c);
             }
-            announced.add(c);
         }
         return announced;
+    }
+
+    /** Whether the condition is bad only because something it needs is still under way (not a failure). */
+    public static boolean waiting(Condition c) {
+        return bad(c) && WAITING_REASONS.contains(c.getReason());
+    }
+
+    /** Whether the condition reports a failure: bad, and not merely {@link #waiting} (its Event is a Warning). */
+    public static boolean warns(Condition c) {
+        return bad(c) && !waiting(c);
     }
 
     /** Whether the condition, as it stands, reports a problem (True for Degraded-like types, else not True). */

@@ -48,19 +48,43 @@ class ConditionsTest {
     }
 
     @Test
-    void aNewPlatformsConditionsGetTheirEventOnTheirFirstTransitionNotWhenTheyAppear() {
-        List<Condition> appeared = List.of(Conditions.of("WorkloadsAvailable", "False", "Progressing", "0/2"),
-                Conditions.of("Degraded", "False", "AsExpected", "ok"), Conditions.of("Reconciling", "True", "Progressing", ""),
-                Conditions.of("DnsReady", "False", "Throttled", "Route 53 throttles"));
-        assertThat(Conditions.announced(List.of(), appeared)).as("only the one that appears bad")
-                .extracting(Condition::getType).containsExactly("DnsReady");
+    void aNewPlatformThatComesUpWithoutTroubleGetsOneEventWhenReady() {
+        List<Condition> appeared = List.of(Conditions.of("Ready", "False", "NotReady", "waiting for the causes"),
+                Conditions.of("WorkloadsAvailable", "False", "Progressing", "0/2"),
+                Conditions.of("SessionStoreReady", "False", "Pending", "table CREATING"),
+                Conditions.of("RegionsHealthy", "Unknown", "NoVerdict", "us-east-1 Unknown"),
+                Conditions.of("Degraded", "False", "AsExpected", "ok"), Conditions.of("Reconciling", "True", "Progressing", ""));
+        assertThat(Conditions.announced(List.of(), appeared)).as("nothing fails yet").isEmpty();
 
-        List<Condition> next = List.of(Conditions.of("WorkloadsAvailable", "True", "Available", "2/2"),
-                Conditions.of("Degraded", "True", "Throttled", "Route 53 throttles"),
-                Conditions.of("Reconciling", "False", "Reconciled", ""),
-                Conditions.of("DnsReady", "False", "Throttled", "Route 53 throttles"),
-                Conditions.of("Ready", "False", "NotReady", "DnsReady is False"));
-        assertThat(Conditions.announced(appeared, next)).extracting(Condition::getType)
-                .containsExactly("WorkloadsAvailable", "Degraded", "Ready");
+        List<Condition> ready = List.of(Conditions.of("Ready", "True", "Ready", "in place"),
+                Conditions.of("WorkloadsAvailable", "True", "Available", "2/2"),
+                Conditions.of("SessionStoreReady", "True", "Ready", "table ACTIVE"),
+                Conditions.of("RegionsHealthy", "True", "AllHealthy", "every region healthy"),
+                Conditions.of("Degraded", "False", "AsExpected", "ok"), Conditions.of("Reconciling", "False", "Reconciled", ""));
+        assertThat(Conditions.announced(appeared, ready)).as("the waits are over: Ready sums them up")
+                .extracting(Condition::getType).containsExactly("Ready");
+    }
+
+    @Test
+    void aFailureIsAnnouncedWhenItAppearsOrStartsAndAgainWhenItIsOver() {
+        List<Condition> appeared = List.of(Conditions.of("WorkloadsAvailable", "False", "Progressing", "0/2"),
+                Conditions.of("DnsReady", "False", "Throttled", "Route 53 throttles"));
+        assertThat(Conditions.announced(List.of(), appeared)).as("only the one that appears failing")
+                .extracting(Condition::getType).containsExactly("DnsReady");
+        assertThat(Conditions.warns(appeared.get(1))).isTrue();
+        assertThat(Conditions.warns(appeared.get(0))).as("waiting is no failure").isFalse();
+
+        List<Condition> recovered = List.of(Conditions.of("WorkloadsAvailable", "True", "Available", "2/2"),
+                Conditions.of("DnsReady", "True", "Ready", "records in sync"),
+                Conditions.of("Degraded", "True", "Throttled", "Route 53 throttled a while ago"));
+        assertThat(Conditions.announced(appeared, recovered)).as("the recovery from a failure, and the new failure")
+                .extracting(Condition::getType).containsExactly("DnsReady", "Degraded");
+
+        List<Condition> lost = List.of(Conditions.of("WorkloadsAvailable", "False", "Progressing", "1/2"),
+                Conditions.of("Ready", "False", "NotReady", "WorkloadsAvailable (Progressing)"));
+        List<Condition> wasReady = List.of(Conditions.of("WorkloadsAvailable", "True", "Available", "2/2"),
+                Conditions.of("Ready", "True", "Ready", "in place"));
+        assertThat(Conditions.announced(wasReady, lost)).as("a good condition turning bad, even to wait, and Ready lost")
+                .extracting(Condition::getType).containsExactly("WorkloadsAvailable", "Ready");
     }
 }

@@ -246,4 +246,22 @@ class PlatformStatusBuilderTest {
     private static Condition condition(RealtimePlatformStatus status, String type) {
         return Conditions.find(status.conditions, type).orElseThrow();
     }
+
+    @Test
+    void regionsWithoutAVerdictAreAnUnknownNotAnUnhealthyRegion() {
+        Condition noVerdict = PlatformStatusBuilder.regionsHealthy(new PlatformStatusBuilder.SelfHealingView(Map.of(
+                "us-east-1", RegionHealth.UNKNOWN, "eu-west-1", RegionHealth.HEALTHY), List.of(), 100, List.of(),
+                Optional.empty()));
+        assertThat(noVerdict.getStatus()).isEqualTo("Unknown");
+        assertThat(noVerdict.getReason()).isEqualTo(Conditions.NO_VERDICT);
+        assertThat(noVerdict.getMessage()).contains("us-east-1 Unknown").doesNotContain("eu-west-1");
+        assertThat(Conditions.warns(noVerdict)).as("a doubt, no Warning").isFalse();
+
+        Condition unhealthy = PlatformStatusBuilder.regionsHealthy(new PlatformStatusBuilder.SelfHealingView(Map.of(
+                "us-east-1", RegionHealth.UNKNOWN, "eu-west-1", RegionHealth.DEGRADED), List.of(), 100, List.of(),
+                Optional.empty()));
+        assertThat(unhealthy.getStatus()).isEqualTo("False");
+        assertThat(unhealthy.getReason()).isEqualTo("RegionsUnhealthy");
+        assertThat(Conditions.warns(unhealthy)).isTrue();
+    }
 }
