@@ -206,10 +206,12 @@ public final class ScaleBenchmark {
         line(out, "operator after: RSS %.1f MB, live heap %.1f MB", mb(after.rss()), mb(after.heap()));
         line(out, "per platform: RSS %.1f KB, live heap %.1f KB", (after.rss() - before.rss()) / 1024.0 / count,
                 (after.heap() - before.heap()) / 1024.0 / count);
+        after.growth(out, before, count, 15);
         line(out, "CPU used during start-up (of %.0f core-seconds on this machine): %s", allReady
                 * Runtime.getRuntime().availableProcessors(), cpu1.since(cpu0));
         requestTable(out, "API server requests during start-up (all clients)", requests1.since(requests0), allReady);
         awsTable(out, "AWS requests during start-up", proxy, allReady);
+        eventsByReason(out, client, count);
 
         // Phase 2: nothing changes.
         Thread.sleep(SETTLE.toMillis()); // the measuring window of a benchmark, not a synchronisation
@@ -308,6 +310,20 @@ public final class ScaleBenchmark {
         }
     }
 
+    /** The Events of the start-up by type and reason: which transitions a new platform announces. */
+    private static void eventsByReason(StringBuilder out, KubernetesClient client, int platforms) {
+        Map<String, Integer> byReason = new java.util.TreeMap<>();
+        Map<String, String> example = new java.util.HashMap<>();
+        client.v1().events().inNamespace(NAMESPACE).list().getItems().forEach(e -> {
+            byReason.merge(e.getType() + " " + e.getReason(), e.getCount() == null ? 1 : e.getCount(), Integer::sum);
+            example.putIfAbsent(e.getType() + " " + e.getReason(), e.getMessage());
+        });
+        line(out, "Events by type and reason after start-up: %d in all, %.1f per platform",
+                byReason.values().stream().mapToInt(Integer::intValue).sum(),
+                byReason.values().stream().mapToInt(Integer::intValue).sum() / (double) platforms);
+        byReason.forEach((reason, n) -> line(out, "  %-32s %6d  e.g. %.120s", reason, n, example.get(reason)));
+    }
+
     /** Each Event's count by name, in the benchmark's namespace. */
     private static Map<String, Integer> eventCounts(KubernetesClient client) {
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -401,8 +417,13 @@ public final class ScaleBenchmark {
                 || verb.startsWith("Scan") || verb.startsWith("BatchGet");
     }
 
-    /** The operator JVM's resident set and its live heap (the bytes of its live objects, jcmd's class histogram). */
-    record Memory(long rss, long heap) {
+    /**
+     * The operator JVM's resident set, its live heap (the bytes of its live objects, jcmd's class histogram) and that
+     * histogram's bytes by class.
+     */
+    record Memory(long rss, long heap, Map<String, Long> bytesByClass) {
+        private static final Pattern HISTOGRAM_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)");
+
         static Memory of(OperatorProcess operator) throws IOException, InterruptedException {
             Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
             Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(operator.pid()), "GC.run")
@@ -416,9 +437,23 @@ public final class ScaleBenchmark {
             info.waitFor();
             Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(histogram);
             long heap = total.find() ? Long.parseLong(total.group(1)) : 0;
+            Map<String, Long> bytesByClass = new LinkedHashMap<>();
+            Matcher row = HISTOGRAM_ROW.matcher(histogram);
+            while (row.find()) {
+                bytesByClass.merge(row.group(2), Long.parseLong(row.group(1)), Long::sum);
+            }
             String status = Files.readString(Path.of("/proc", Long.toString(operator.pid()), "status"));
             Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(status);
-            return new Memory(rss.find() ? Long.parseLong(rss.group(1)) * 1024 : 0, heap);
+            return new Memory(rss.find() ? Long.parseLong(rss.group(1)) * 1024 : 0, heap, bytesByClass);
+        }
+
+        /** The classes whose live bytes grew most since {@code before}, per platform: where the heap per platform goes. */
+        void growth(StringBuilder out, Memory before, int platforms, int rows) {
+            line(out, "live heap growth by class, per platform (top %d):", rows);
+            bytesByClass.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - before.bytesByClass.getOrDefault(e.getKey(), 0L)))
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(rows)
+                    .forEach(e -> line(out, "  %-80s %8.1f KB", e.getKey(), e.getValue() / 1024.0 / platforms));
         }
     }
 
