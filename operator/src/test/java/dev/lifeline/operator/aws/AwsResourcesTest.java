@@ -143,32 +143,26 @@ class AwsResourcesTest {
         String id = platform.getStatus().dns.healthCheckId;
         assertThat(aws.route53Healthy(platform, "us-east-1")).isTrue();
 
-        // one slow answer (every checker failed once), then passing again: never unhealthy
-        dns.setHealth(id, HealthStatus.UNHEALTHY);
-        clock.advance(Duration.ofSeconds(10));
-        assertThat(aws.route53Healthy(platform, "us-east-1")).as("1 of 3 failing readings").isTrue();
-        dns.setHealth(id, HealthStatus.HEALTHY);
-        clock.advance(Duration.ofSeconds(10));
-        assertThat(aws.route53Healthy(platform, "us-east-1")).isTrue();
+        // Each reading is one health-check interval after the one before; null is "no verdict".
+        // One slow answer (every checker failed once), then passing again: never unhealthy.
+        assertThat(readingsAfterOneIntervalEach(id, HealthStatus.UNHEALTHY, HealthStatus.HEALTHY))
+                .as("1 of 3 failing readings, then a passing one").containsExactly(true, true);
+        // Failing for good: unhealthy at the third failing reading in a row; a reading without a verdict does not
+        // reset the count; one passing reading makes it healthy again.
+        assertThat(readingsAfterOneIntervalEach(id, HealthStatus.UNHEALTHY, HealthStatus.UNKNOWN,
+                HealthStatus.UNHEALTHY, HealthStatus.UNHEALTHY, HealthStatus.UNHEALTHY, HealthStatus.HEALTHY))
+                .as("1 of 3, no verdict, 2 of 3, 3 of 3, 4, passing").containsExactly(true, null, null, false, false, true);
+    }
 
-        // failing for good: unhealthy at the third reading in a row; a reading without a verdict does not reset it
-        dns.setHealth(id, HealthStatus.UNHEALTHY);
-        clock.advance(Duration.ofSeconds(10));
-        assertThat(aws.route53Healthy(platform, "us-east-1")).as("1 of 3").isTrue();
-        dns.setHealth(id, HealthStatus.UNKNOWN);
-        clock.advance(Duration.ofSeconds(10));
-        assertThat(aws.route53Healthy(platform, "us-east-1")).isNull();
-        dns.setHealth(id, HealthStatus.UNHEALTHY);
-        clock.advance(Duration.ofSeconds(10));
-        assertThat(aws.route53Healthy(platform, "us-east-1")).as("2 of 3").isNull();
-        clock.advance(Duration.ofSeconds(10));
-        assertThat(aws.route53Healthy(platform, "us-east-1")).as("3 of 3").isFalse();
-        clock.advance(Duration.ofSeconds(10));
-        assertThat(aws.route53Healthy(platform, "us-east-1")).isFalse();
-
-        dns.setHealth(id, HealthStatus.HEALTHY);
-        clock.advance(Duration.ofSeconds(10));
-        assertThat(aws.route53Healthy(platform, "us-east-1")).as("one passing reading").isTrue();
+    /** Route 53's verdict read once per health-check interval (10 s), with the health check answering each status. */
+    private List<Boolean> readingsAfterOneIntervalEach(String healthCheckId, HealthStatus... answers) {
+        List<Boolean> verdicts = new java.util.ArrayList<>();
+        for (HealthStatus answer : answers) {
+            dns.setHealth(healthCheckId, answer);
+            clock.advance(Duration.ofSeconds(10));
+            verdicts.add(aws.route53Healthy(platform, "us-east-1"));
+        }
+        return verdicts;
     }
 
     private AwsReport converge() {
