@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.awaitility.Awaitility;
 import org.slf4j.Logger;
@@ -34,8 +36,11 @@ public final class OperatorProcess implements AutoCloseable {
     /**
      * One client for every call to every operator: a client per call leaves a connection, a selector thread and its
      * descriptors behind until a collection (a test polling every 100 ms for two minutes made 1,200 of each).
+     * HTTP/1.1, as the kubelet and Prometheus call the operator: no h2c upgrade on each new connection.
      */
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** A request's timeout covers the answer's headers only; this bounds the whole call, body included. */
+    private static final Duration CALL_LIMIT = Duration.ofSeconds(20);
     public static final String OPERATOR_NAMESPACE = "lifeline-system";
     /** The leader-election Lease the replicas of one operator share (lifeline.lease-name, default). */
     public static final String LEASE_NAME = "lifeline-operator";
@@ -188,11 +193,15 @@ public final class OperatorProcess implements AutoCloseable {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
+        HttpRequest call = request.timeout(Duration.ofSeconds(10)).build();
         try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return HTTP.sendAsync(call, HttpResponse.BodyHandlers.ofString())
+                    .get(CALL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? new UncheckedIOException(io)
+                    : new IllegalStateException(call.method() + " " + call.uri() + " failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(call.method() + " " + call.uri() + " got no whole answer in " + CALL_LIMIT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
