@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,8 +71,14 @@ class QuietPlatformIT {
         // Right after a step: the next one without an event is StepCadence.SAFETY_RESYNC (60 s) away. The bound is
         // generous: on a loaded machine a step's AWS reads against the emulator can hold the platform for a while.
         double before = reconciles(operator);
-        await("a step").atMost(StepCadence.SAFETY_RESYNC.plusSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> reconciles(operator) > before);
+        try {
+            await("a step").atMost(StepCadence.SAFETY_RESYNC.plusSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> reconciles(operator) > before);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no step counted since " + before + " (at " + Instant.now() + "); the SDK's "
+                    + "reconcile series now: " + operator.get("/q/metrics").lines()
+                            .filter(l -> l.startsWith("operator_sdk_reconciliations")).toList(), e);
+        }
         Instant stepped = Instant.now();
         FaultInjection crashLoop = regions.simulated.get(REGION).crashLoop("rtc", MEDIA_PODS);
         try {
