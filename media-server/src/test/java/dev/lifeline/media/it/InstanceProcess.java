@@ -41,6 +41,10 @@ final class InstanceProcess implements AutoCloseable {
         this.log = log;
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     static InstanceProcess start(String role, String instanceId, String region, URI dynamoEndpoint, String table,
                                  Map<String, String> extraEnv) {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
