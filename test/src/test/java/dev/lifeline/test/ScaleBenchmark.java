@@ -318,9 +318,9 @@ public final class ScaleBenchmark {
             byReason.merge(e.getType() + " " + e.getReason(), e.getCount() == null ? 1 : e.getCount(), Integer::sum);
             example.putIfAbsent(e.getType() + " " + e.getReason(), e.getMessage());
         });
-        line(out, "Events by type and reason after start-up: %d in all, %.1f per platform",
-                byReason.values().stream().mapToInt(Integer::intValue).sum(),
-                byReason.values().stream().mapToInt(Integer::intValue).sum() / (double) platforms);
+        int total = byReason.values().stream().mapToInt(Integer::intValue).sum();
+        line(out, "Events by type and reason after start-up: %d in all, %.1f per platform", total,
+                total / (double) platforms);
         byReason.forEach((reason, n) -> line(out, "  %-32s %6d  e.g. %.120s", reason, n, example.get(reason)));
     }
 

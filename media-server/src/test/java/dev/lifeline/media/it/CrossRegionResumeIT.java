@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -213,7 +214,7 @@ class CrossRegionResumeIT {
     private static void awaitOnlyLiveRelaysHeartbeating(String region) {
         Awaitility.await("only live relays heartbeating in " + region).atMost(STALE_AFTER.multipliedBy(3))
                 .until(() -> stores.get(region).list(region, InstanceHeartbeat.MEDIA).stream()
-                        .filter(h -> h.updatedAt().isAfter(java.time.Instant.now().minus(STALE_AFTER)))
+                        .filter(h -> h.updatedAt().isAfter(Instant.now().minus(STALE_AFTER)))
                         .allMatch(h -> processes.stream().anyMatch(p -> p.instanceId.equals(h.instanceId()) && p.isAlive())));
     }
 

@@ -175,9 +175,9 @@ public final class PlatformStatusBuilder {
                     "Every region is healthy.");
         }
         if (view.health().values().stream().allMatch(h -> h == RegionHealth.HEALTHY || h == RegionHealth.UNKNOWN)) {
-            // No evidence against any region (a new platform's first steps have no samples yet): not unhealthy.
+            // No evidence against any region (a new platform's first steps, a peer outside the quorum): not unhealthy.
             return Conditions.of(ConditionTypes.REGIONS_HEALTHY, ConditionTypes.UNKNOWN, Conditions.NO_VERDICT,
-                    "No health verdict yet for: " + String.join(", ", unhealthy) + ". See status.regions.");
+                    "No health verdict for: " + String.join(", ", unhealthy) + ". See status.regions.");
         }
         return Conditions.of(ConditionTypes.REGIONS_HEALTHY, ConditionTypes.FALSE, "RegionsUnhealthy",
                 "Not healthy: " + String.join(", ", unhealthy) + ". See status.regions and status.history.");
