@@ -6,8 +6,9 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 
 /**
  * The cache of the objects the operator applies server-side (its dependents): only the managedFields entries of
- * server-side applies, which the dependents' matcher needs ({@link LeanObjects#withAppliedFieldsOnly}), each tree
- * of them once for all platforms ({@link FieldsTrees}), and one empty map for all ({@link EmptyMaps}).
+ * server-side applies, which the dependents' matcher needs ({@link LeanObjects#withAppliedFieldsOnly}), each subtree
+ * of them once for all platforms ({@link FieldsTrees}), one empty map and one copy of each string for all
+ * ({@link SharedValues}).
  */
 public class AppliedFieldsOnlyStore<R extends HasMetadata> extends BasicItemStore<R> {
 
@@ -17,7 +18,7 @@ public class AppliedFieldsOnlyStore<R extends HasMetadata> extends BasicItemStor
 
     @Override
     public R put(String key, R object) {
-        R lean = EmptyMaps.share(LeanObjects.withAppliedFieldsOnly(object));
+        R lean = SharedValues.share(LeanObjects.withAppliedFieldsOnly(object));
         if (lean.getMetadata() != null && lean.getMetadata().getManagedFields() != null) {
             FieldsTrees.share(lean.getMetadata().getManagedFields());
         }

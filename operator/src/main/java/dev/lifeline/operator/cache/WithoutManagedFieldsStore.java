@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 
 /**
  * The cache of objects the operator reads but never applies (the platforms themselves, the workloads' pods): no
- * managedFields, no last-applied annotation ({@link LeanObjects#withoutManagedFields}), one empty map for all
- * ({@link EmptyMaps}).
+ * managedFields, no last-applied annotation ({@link LeanObjects#withoutManagedFields}), one empty map and one copy
+ * of each string for all ({@link SharedValues}).
  */
 public class WithoutManagedFieldsStore<R extends HasMetadata> extends BasicItemStore<R> {
 
@@ -17,6 +17,6 @@ public class WithoutManagedFieldsStore<R extends HasMetadata> extends BasicItemS
 
     @Override
     public R put(String key, R object) {
-        return super.put(key, EmptyMaps.share(LeanObjects.withoutManagedFields(object)));
+        return super.put(key, SharedValues.share(LeanObjects.withoutManagedFields(object)));
     }
 }

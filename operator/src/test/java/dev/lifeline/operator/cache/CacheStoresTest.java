@@ -57,7 +57,7 @@ class CacheStoresTest {
         Deployment deployment = deployment();
         Deployment copy = JSON.clone(deployment);
 
-        EmptyMaps.share(deployment);
+        SharedValues.share(deployment);
 
         assertThat(deployment).isEqualTo(copy);
         assertThat(JSON.asJson(deployment)).isEqualTo(JSON.asJson(copy));
@@ -72,16 +72,69 @@ class CacheStoresTest {
     }
 
     @Test
-    void twoPlatformsObjectsOfAKindShareOneManagedFieldsTree() {
+    void twoPlatformsObjectsOfAKindShareEveryManagedFieldsBranchButTheOneNamingTheirOwner() {
         AppliedFieldsOnlyStore<Deployment> store = new AppliedFieldsOnlyStore<>();
-        store.put("rtc/a", deployment());
-        store.put("rtc/b", deployment());
+        store.put("rtc/a", deploymentOwnedBy("uid-a"));
+        store.put("rtc/b", deploymentOwnedBy("uid-b"));
 
-        Map<String, Object> a = store.get("rtc/a").getMetadata().getManagedFields().get(0).getFieldsV1()
-                .getAdditionalProperties();
-        Map<String, Object> b = store.get("rtc/b").getMetadata().getManagedFields().get(0).getFieldsV1()
-                .getAdditionalProperties();
-        assertThat(b).isSameAs(a).isEqualTo(Map.of("f:spec", Map.of("f:replicas", Map.of())));
+        Map<String, Object> a = appliedTree(store.get("rtc/a"));
+        Map<String, Object> b = appliedTree(store.get("rtc/b"));
+        assertThat(b).as("the owner's uid differs").isNotEqualTo(a);
+        assertThat(b.get("f:spec")).as("the spec branch is one copy").isSameAs(a.get("f:spec"))
+                .isEqualTo(Map.of("f:replicas", Map.of(), "f:template", Map.of("f:spec", Map.of("f:containers",
+                        Map.of("k:{\"name\":\"media\"}", Map.of("f:image", Map.of(), "f:name", Map.of()))))));
+        assertThat(((Map<?, ?>) b.get("f:metadata")).get("f:labels"))
+                .isSameAs(((Map<?, ?>) a.get("f:metadata")).get("f:labels"));
+
+        store.put("rtc/c", deploymentOwnedBy("uid-a"));
+        assertThat(appliedTree(store.get("rtc/c"))).as("an equal tree is one copy as a whole").isSameAs(a);
+    }
+
+    @Test
+    void stringsThatRepeatAcrossPlatformsAreOneCopyAndTheObjectsStayEqual() {
+        Deployment meet = JSON.clone(MediaServerDeploymentDependent.build(
+                TestPlatforms.platform("meet", "us-east-1"), "us-east-1"));
+        Deployment talk = JSON.clone(MediaServerDeploymentDependent.build(
+                TestPlatforms.platform("talk", "us-east-1"), "us-east-1"));
+        Deployment meetCopy = JSON.clone(meet);
+        String image = meet.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        assertThat(talk.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .as("read apart, equal strings are two copies").isEqualTo(image).isNotSameAs(image);
+
+        AppliedFieldsOnlyStore<Deployment> store = new AppliedFieldsOnlyStore<>();
+        store.put("rtc/meet-media-server", meet);
+        store.put("rtc/talk-media-server", talk);
+
+        Deployment cachedMeet = store.get("rtc/meet-media-server");
+        Deployment cachedTalk = store.get("rtc/talk-media-server");
+        assertThat(cachedMeet).isEqualTo(meetCopy);
+        assertThat(JSON.asJson(cachedMeet)).isEqualTo(JSON.asJson(meetCopy));
+        assertThat(cachedTalk.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isSameAs(cachedMeet.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+        String component = "app.kubernetes.io/component";
+        assertThat(cachedTalk.getMetadata().getLabels().get(component)).as("a label's value")
+                .isSameAs(cachedMeet.getMetadata().getLabels().get(component));
+        assertThat(cachedTalk.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext()
+                .getCapabilities().getDrop().get(0)).as("a list's string").isSameAs(cachedMeet.getSpec().getTemplate()
+                        .getSpec().getContainers().get(0).getSecurityContext().getCapabilities().getDrop().get(0));
+    }
+
+    private static Map<String, Object> appliedTree(Deployment deployment) {
+        return deployment.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties();
+    }
+
+    /** A media-server Deployment with the operator's apply entry as the API server writes it: owner by uid. */
+    private static Deployment deploymentOwnedBy(String uid) {
+        Deployment deployment = deployment();
+        FieldsV1 fields = JSON.unmarshal("""
+                {"f:metadata": {"f:labels": {"f:app.kubernetes.io/name": {}},
+                                "f:ownerReferences": {"k:{\\"uid\\":\\"%s\\"}": {}}},
+                 "f:spec": {"f:replicas": {},
+                            "f:template": {"f:spec": {"f:containers": {"k:{\\"name\\":\\"media\\"}": {
+                                "f:image": {}, "f:name": {}}}}}}}
+                """.formatted(uid), FieldsV1.class);
+        deployment.getMetadata().getManagedFields().get(0).setFieldsV1(fields);
+        return deployment;
     }
 
     /** The media-server Deployment as the API server returns it: the operator's apply, the controller's status. */
