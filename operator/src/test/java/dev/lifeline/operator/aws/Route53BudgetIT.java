@@ -137,6 +137,33 @@ class Route53BudgetIT {
     }
 
     @Test
+    void platformsThisProcessCreatedAreReadFromTheListingsOnceTheirMarksAreOlderThanASnapshot() {
+        AwsResources operator = operator(Route53Budget.of(1_000, Duration.ofSeconds(20)));
+        String region = REGIONS.get(0);
+        String zone = platforms.get(0).getSpec().dns.hostedZoneId;
+        List<RealtimePlatform> own = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            RealtimePlatform platform = TestPlatforms.platform("rtc", "own" + i, List.of(region));
+            platform.getSpec().dns.hostedZoneId = zone;
+            platform.setStatus(new RealtimePlatformStatus());
+            assertThat(converge(operator, platform, region).ready()).isTrue(); // created here: marked to read directly
+            own.add(platform);
+        }
+        clock.advance(DRIFT); // a pass after creation takes the listings, which clear the creation's marks
+        own.forEach(platform -> assertThat(reconcile(operator, platform, region).ready()).isTrue());
+        proxy.clearCalls();
+
+        clock.advance(DRIFT);
+        own.forEach(platform -> assertThat(reconcile(operator, platform, region).ready()).isTrue());
+        Map<String, Long> pass = route53Requests();
+        assertThat(pass).as("the next pass: listings only")
+                .doesNotContainKeys("route53:GetHealthCheck", "route53:ListTagsForResource")
+                .containsEntry("route53:ListHealthChecks", 1L);
+        assertThat(pass.getOrDefault("route53:ListResourceRecordSets", 0L)).as("one zone listing, not a read per name")
+                .isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void aDriftChangeOutOfBandIsFoundByTheNextPassAndUndone() {
         AwsResources operator = operator(Route53Budget.of(1_000, Duration.ofSeconds(20)));
         String region = REGIONS.get(0);

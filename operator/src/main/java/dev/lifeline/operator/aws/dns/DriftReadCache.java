@@ -48,7 +48,7 @@ public final class DriftReadCache implements DnsProvider {
     @Override
     public List<DnsRecord> records(String zoneId, String name) {
         String canonical = DnsRecord.canonicalName(name);
-        if (direct.containsKey(nameKey(zoneId, canonical))) {
+        if (markedRecently(nameKey(zoneId, canonical))) {
             return delegate.records(zoneId, name);
         }
         ZoneSnapshot snapshot = zone(zoneId);
@@ -95,7 +95,7 @@ public final class DriftReadCache implements DnsProvider {
 
     @Override
     public Optional<HealthCheck> healthCheck(String id) {
-        if (direct.containsKey(checkKey(id))) {
+        if (markedRecently(checkKey(id))) {
             return readCheck(id);
         }
         CheckSnapshot snapshot = checkSnapshot();
@@ -136,6 +136,17 @@ public final class DriftReadCache implements DnsProvider {
             direct.entrySet().removeIf(e -> e.getKey().startsWith("check|") && e.getValue().isBefore(at));
             return read;
         }
+    }
+
+    /**
+     * Marked to be read directly, and since less than a snapshot's life: read it directly without waiting for a
+     * listing (a failover deciding on it, a change just made). An older mark goes through the snapshot, whose next
+     * listing clears it: otherwise what this process created itself (every health check of a platform it created)
+     * would be read one by one until a restart, since only a read of something unmarked ever takes a listing.
+     */
+    private boolean markedRecently(String key) {
+        Instant marked = direct.get(key);
+        return marked != null && fresh(marked);
     }
 
     private boolean fresh(Instant at) {
