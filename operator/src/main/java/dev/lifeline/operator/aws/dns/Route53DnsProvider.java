@@ -99,7 +99,7 @@ public final class Route53DnsProvider implements DnsProvider {
         String marker = null;
         do {
             String page = marker;
-            var response = call(page == null ? priority : Route53Budget.Priority.ROUTING, "ListHealthChecks",
+            var response = call(page == null ? priority : Route53Budget.Priority.ADMITTED, "ListHealthChecks",
                     () -> route53().listHealthChecks(b -> b.marker(page).maxItems(String.valueOf(HEALTH_CHECK_PAGE))));
             all.addAll(response.healthChecks());
             marker = Boolean.TRUE.equals(response.isTruncated()) ? response.nextMarker() : null;
@@ -126,7 +126,7 @@ public final class Route53DnsProvider implements DnsProvider {
         ListResourceRecordSetsRequest request = first;
         while (request != null) {
             ListResourceRecordSetsRequest page = request;
-            ListResourceRecordSetsResponse response = call(page == first ? priority : Route53Budget.Priority.ROUTING,
+            ListResourceRecordSetsResponse response = call(page == first ? priority : Route53Budget.Priority.ADMITTED,
                     what, () -> route53().listResourceRecordSets(page));
             for (ResourceRecordSet set : response.resourceRecordSets()) {
                 DnsRecord record = toRecord(set);

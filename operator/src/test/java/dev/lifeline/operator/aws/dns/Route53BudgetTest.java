@@ -46,7 +46,10 @@ class Route53BudgetTest {
     @Test
     void aRoutingRequestGetsThePermitAheadOfEveryDriftRequestThatComesAfterIt() {
         assertThat(tryDrift(Route53Budget.Priority.DRIFT)).isTrue(); // the budget of this period is used
-        // The routing request reserves the next period's permit at once and waits for it on the limiter's clock,
+        for (int i = 0; i < Route53Budget.ROUTING_BURST; i++) {
+            budget.acquire(Route53Budget.Priority.ROUTING, "Route 53 GetHealthCheckStatus"); // and the burst
+        }
+        // The next routing request reserves the next period's permit at once and waits for it on the limiter's clock,
         // which moves on by one period once the request is parked.
         Thread routing = Thread.currentThread();
         Thread clockHand = new Thread(() -> {
@@ -59,6 +62,37 @@ class Route53BudgetTest {
                 .as("the permit of the next period went to the routing request").isFalse();
         nanos.addAndGet(PERIOD);
         assertThat(tryDrift(Route53Budget.Priority.DRIFT)).isTrue();
+    }
+
+    @Test
+    void aFailoversFirstRequestsGoAtOnceThenWaitForTheirPermits() {
+        // No waiting at all: a request that would have to wait for a permit is refused (Throttled) instead.
+        Route53Budget noWait = Route53Budget.of(4, Duration.ZERO, nanos::get);
+        assertThat(tryAcquire(noWait, Route53Budget.Priority.DRIFT)).isTrue(); // this period's permit is used
+        for (int i = 0; i < Route53Budget.ROUTING_BURST; i++) {
+            assertThat(tryAcquire(noWait, Route53Budget.Priority.ROUTING)).as("routing request %d goes at once", i)
+                    .isTrue();
+        }
+        assertThat(tryAcquire(noWait, Route53Budget.Priority.ROUTING)).as("beyond the burst, it waits").isFalse();
+        assertThat(tryAcquire(noWait, Route53Budget.Priority.ADMITTED)).as("the rest of a read never bursts")
+                .isFalse();
+        // The burst comes back once per its period, not sooner: at most one request a second on top of the budget.
+        nanos.addAndGet(Route53Budget.ROUTING_BURST_PERIOD.toNanos() - PERIOD);
+        assertThat(tryAcquire(noWait, Route53Budget.Priority.DRIFT)).isTrue();
+        assertThat(tryAcquire(noWait, Route53Budget.Priority.ROUTING)).isFalse();
+        nanos.addAndGet(PERIOD);
+        assertThat(tryAcquire(noWait, Route53Budget.Priority.ROUTING)).isTrue();
+    }
+
+    @Test
+    void theLaterPagesOfADriftListingWaitButNeverTakeTheRoutingBurst() {
+        Route53Budget noWait = Route53Budget.of(4, Duration.ZERO, nanos::get);
+        assertThat(tryAcquire(noWait, Route53Budget.Priority.DRIFT)).isTrue();
+        assertThat(tryAcquire(noWait, Route53Budget.Priority.ADMITTED)).isFalse();
+        // The burst is still whole for a failover.
+        for (int i = 0; i < Route53Budget.ROUTING_BURST; i++) {
+            assertThat(tryAcquire(noWait, Route53Budget.Priority.ROUTING)).isTrue();
+        }
     }
 
     @Test
@@ -106,6 +140,17 @@ class Route53BudgetTest {
     @Test
     void aBudgetMustBePositive() {
         assertThatThrownBy(() -> Route53Budget.of(0, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Whether a request of a budget that never waits got its permit (else it was throttled or postponed). */
+    private static boolean tryAcquire(Route53Budget budget, Route53Budget.Priority priority) {
+        try {
+            budget.acquire(priority, "Route 53 ChangeResourceRecordSets");
+            return true;
+        } catch (AwsFailureException e) {
+            assertThat(e.reason()).isIn(AwsReason.Postponed, AwsReason.Throttled);
+            return false;
+        }
     }
 
     private boolean tryDrift(Route53Budget.Priority priority) {
