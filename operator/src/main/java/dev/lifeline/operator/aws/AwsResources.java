@@ -6,12 +6,15 @@ import dev.lifeline.operator.api.DnsSpec;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.aws.call.AwsFailureException;
 import dev.lifeline.operator.aws.call.AwsOutcome;
+import dev.lifeline.operator.aws.call.AwsReason;
 import dev.lifeline.operator.aws.call.CleanupResult;
 import dev.lifeline.operator.aws.dns.DnsProvider;
 import dev.lifeline.operator.aws.dns.DnsReconciler;
 import dev.lifeline.operator.aws.dns.DnsRecord;
+import dev.lifeline.operator.aws.dns.DriftReadCache;
 import dev.lifeline.operator.aws.dns.HealthStatus;
 import dev.lifeline.operator.aws.dns.RegionRouting;
+import dev.lifeline.operator.aws.dns.Route53Budget;
 import dev.lifeline.operator.aws.dns.RoutingChangeWatch;
 import dev.lifeline.operator.aws.dns.RoutingResult;
 import dev.lifeline.operator.aws.table.SessionTableProvider;
@@ -43,6 +46,10 @@ public final class AwsResources {
     private final RegionRouting routing;
     private final CheckSchedule schedule;
     private final DnsProvider dnsProvider;
+    /** Drift-priority reads of DNS (postponed without a free Route 53 permit), shared zone and health-check snapshots. */
+    private final DnsProvider driftReads;
+    /** The own region's health-check verdicts: drift priority within half the budget. */
+    private final DnsProvider verdictReads;
     private final RoutingChangeWatch routingChanges = new RoutingChangeWatch();
     private final Map<String, HealthReading> route53Health = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -51,7 +58,12 @@ public final class AwsResources {
             Duration pendingPollInterval, Clock clock) {
         this.table = new SessionTableReconciler(tables);
         this.routing = new RegionRouting(dnsProvider);
-        this.dns = new DnsReconciler(dnsProvider, routing);
+        // Drift checks read shared snapshots at most half a drift interval old, at drift priority; the DNS API
+        // (drains, restores, their evidence and confirmations) reads and writes directly at routing priority.
+        this.driftReads = new DriftReadCache(dnsProvider.at(Route53Budget.Priority.DRIFT), driftInterval.dividedBy(2),
+                clock);
+        this.verdictReads = dnsProvider.at(Route53Budget.Priority.VERDICT);
+        this.dns = new DnsReconciler(driftReads, new RegionRouting(driftReads));
         this.schedule = new CheckSchedule(driftInterval, pendingPollInterval);
         this.dnsProvider = dnsProvider;
         this.clock = clock;
@@ -80,22 +92,41 @@ public final class AwsResources {
             return current.get();
         }
         Long generation = platform.getMetadata().getGeneration();
-        SessionTableReconciler.Result tableResult = table.reconcile(platform.getSpec(), ownRegion);
-        DnsReconciler.Result dnsResult = dns.reconcile(platform, ownRegion, loadBalancerAddress);
-        AwsOutcome tableOutcome = tableResult.outcome();
+        // DNS first: a check postponed for the Route 53 request budget keeps its last report and costs nothing more.
+        DnsReconciler.Result dnsResult = driftReads.asOneCheck(() -> dns.reconcile(platform, ownRegion,
+                loadBalancerAddress));
         AwsOutcome dnsOutcome = dnsResult.outcome();
+        Optional<AwsReport> last = schedule.last(key);
+        if (dnsOutcome.isPostponed() && last.isPresent()) {
+            return last.get().asCached(schedule.postpone(key, fingerprint, now));
+        }
+        SessionTableReconciler.Result tableResult = table.reconcile(platform.getSpec(), ownRegion);
+        AwsOutcome tableOutcome = tableResult.outcome();
         boolean failed = tableOutcome.isFailure() || dnsOutcome.isFailure();
         boolean pending = tableOutcome.isPending() || dnsOutcome.isPending();
-        Duration wait = schedule.nextWait(key, failed, pending);
+        Duration wait = dnsOutcome.isPostponed() ? schedule.postpone(key, fingerprint, now)
+                : schedule.nextWait(key, failed, pending);
         // The wait runs from the end of the check: a check slowed by retries must not be followed at once by another.
         now = clock.instant();
         AwsReport report = new AwsReport(tableResult.status(), dnsResult.status(),
                 AwsConditions.readiness(AwsReport.SESSION_STORE_READY, tableOutcome, generation),
-                AwsConditions.readiness(AwsReport.DNS_READY, dnsOutcome, generation),
+                dnsOutcome.isPostponed() ? dnsReadyNow(platform, dnsOutcome, generation)
+                        : AwsConditions.readiness(AwsReport.DNS_READY, dnsOutcome, generation),
                 AwsConditions.degraded(tableOutcome, dnsOutcome, generation),
                 dnsResult.weight(), wait, false);
         schedule.remember(key, fingerprint, report, failed, wait, now);
         return report;
+    }
+
+    /**
+     * DnsReady when the first check of this process was postponed: as the status says (a restarted operator changes
+     * nothing it has not read), else pending on the budget.
+     */
+    private static io.fabric8.kubernetes.api.model.Condition dnsReadyNow(RealtimePlatform platform, AwsOutcome postponed,
+            Long generation) {
+        return Optional.ofNullable(platform.getStatus()).map(s -> s.conditions).orElse(List.of()).stream()
+                .filter(c -> AwsReport.DNS_READY.equals(c.getType())).findFirst()
+                .orElseGet(() -> AwsConditions.readiness(AwsReport.DNS_READY, postponed, generation));
     }
 
     /**
@@ -104,7 +135,7 @@ public final class AwsResources {
      * region). Call until {@link CleanupResult#done()}; keep the finalizer until then.
      */
     public CleanupResult cleanup(RealtimePlatform platform, String ownRegion) {
-        CleanupResult dnsCleanup = dns.cleanup(platform, ownRegion);
+        CleanupResult dnsCleanup = driftReads.asOneCheck(() -> dns.cleanup(platform, ownRegion));
         if (!dnsCleanup.done()) {
             return dnsCleanup;
         }
@@ -200,7 +231,7 @@ public final class AwsResources {
         String target = null;
         Boolean healthy = null;
         try {
-            Optional<DnsRecord> record = dnsProvider.records(dnsSpec.hostedZoneId, dnsSpec.recordName).stream()
+            Optional<DnsRecord> record = peerRecords(dnsSpec).stream()
                     .filter(r -> peer.equals(r.setIdentifier()) && !r.values().isEmpty()).findFirst();
             target = record.map(r -> r.values().get(0)).orElse(null);
             String checkId = record.map(DnsRecord::healthCheckId).orElse(null);
@@ -217,6 +248,22 @@ public final class AwsResources {
     }
 
     /**
+     * The records of the platform's name for a peer's evidence: from the drift checks' zone snapshot (a peer's target
+     * and check id seldom change, and a silent region at many platforms would otherwise ask once per platform),
+     * directly at routing priority when the snapshot would need a permit that is not free.
+     */
+    private List<DnsRecord> peerRecords(DnsSpec dnsSpec) {
+        try {
+            return driftReads.records(dnsSpec.hostedZoneId, dnsSpec.recordName);
+        } catch (AwsFailureException e) {
+            if (e.reason() != AwsReason.Postponed) {
+                throw e;
+            }
+            return dnsProvider.records(dnsSpec.hostedZoneId, dnsSpec.recordName);
+        }
+    }
+
+    /**
      * Route 53's verdict on a health check as of a reading: when it was read, the verdict, and how many readings in
      * a row found every checker failing.
      */
@@ -225,7 +272,8 @@ public final class AwsResources {
 
     /**
      * Route 53's verdict on this region's health check (true healthy, false unhealthy, null unknown), read at
-     * most once per health-check interval: Route 53 cannot have a newer one, and its API is rate-limited.
+     * most once per health-check interval: Route 53 cannot have a newer one, and its API is rate-limited. A drift-
+     * priority read: when the Route 53 request budget has no free permit, the last verdict stands.
      * Unknown under Latency and Failover routing, where a drained region's check is inverted on purpose.
      * <p>
      * GetHealthCheckStatus returns each checker's last probe, not Route 53's verdict, which changes only after
@@ -250,8 +298,12 @@ public final class AwsResources {
         }
         HealthStatus status;
         try {
-            status = dnsProvider.healthStatus(id);
+            status = verdictReads.healthStatus(id);
         } catch (AwsFailureException e) {
+            if (e.reason() == AwsReason.Postponed) {
+                // The budget is in use: the last verdict stands until a permit is free (asked again next step).
+                return last != null && last.healthCheckId().equals(id) ? last.healthy() : null;
+            }
             status = HealthStatus.UNKNOWN; // no verdict is not a bad verdict; the DNS condition reports the failure
         }
         HealthReading reading = next(last != null && last.healthCheckId().equals(id) ? last : null, id, now, status,
@@ -274,6 +326,8 @@ public final class AwsResources {
     }
 
     private RoutingResult watched(RealtimePlatform platform, String region, RoutingResult result) {
+        // The drift checks' snapshot of the zone predates this change: they read these names directly from now on.
+        driftReads.readFresh(platform.getSpec().dns.hostedZoneId, DnsReconciler.names(platform.getSpec()));
         if (result.applied() && result.changeId() != null) {
             routingChanges.watch(key(platform), new RoutingChangeWatch.RoutingChange(region, result.weight(),
                     result.changeId(), clock.instant()));

@@ -58,6 +58,14 @@ public interface AwsConfig {
         /** Route 53 is global; requests are signed for this region. */
         @WithDefault("us-east-1")
         String signingRegion();
+
+        /**
+         * This operator's Route 53 request budget (requests a second). Route 53 allows 5 per AWS account, shared by
+         * every operator and tool of the account: split it between them. Drift checks take what failover writes
+         * leave and are postponed when none is free; failover writes wait for a permit (up to the call timeout).
+         */
+        @WithDefault("4")
+        double requestsPerSecond();
     }
 
     interface BreakerConfig {

@@ -23,8 +23,12 @@ public record AwsOutcome(AwsReason reason, String message) {
         return reason == AwsReason.Pending;
     }
 
-    /** A failure that should be retried with backoff (as opposed to Ready or Pending). */
+    public boolean isPostponed() {
+        return reason == AwsReason.Postponed;
+    }
+
+    /** A failure that should be retried with backoff (as opposed to Ready, Pending or Postponed). */
     public boolean isFailure() {
-        return !isReady() && !isPending();
+        return !isReady() && !isPending() && !isPostponed();
     }
 }

@@ -6,6 +6,11 @@ public enum AwsReason {
     Ready,
     /** A change is in flight (replica CREATING, DNS change PENDING, waiting for another region or an address). */
     Pending,
+    /**
+     * A periodic check was not made because the client-side Route 53 request budget had no free permit; it comes
+     * again soon. Not a failure: nothing was asked, nothing is known to be wrong.
+     */
+    Postponed,
     /** AWS throttled the calls even after the SDK's retries. */
     Throttled,
     /** The operator's IAM role may not make a call. */

@@ -22,7 +22,8 @@ public record AwsSettings(
         Duration callTimeout,
         Duration driftInterval,
         Duration pendingPollInterval,
-        BreakerSettings breaker) {
+        BreakerSettings breaker,
+        double route53RequestsPerSecond) {
 
     public AwsSettings {
         Objects.requireNonNull(credentials, "credentials");
@@ -30,6 +31,9 @@ public record AwsSettings(
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
     }
+
+    /** {@link AwsConfig.Route53Config#requestsPerSecond()}'s default. */
+    public static final double DEFAULT_ROUTE53_REQUESTS_PER_SECOND = 4;
 
     public record BreakerSettings(float failureRateThreshold, int slidingWindowSize, int minimumCalls,
             Duration openDuration, int halfOpenCalls) {
@@ -52,33 +56,39 @@ public record AwsSettings(
                 config.driftInterval(),
                 config.pendingPollInterval(),
                 new BreakerSettings(b.failureRateThreshold(), b.slidingWindowSize(), b.minimumCalls(),
-                        b.openDuration(), b.halfOpenCalls()));
+                        b.openDuration(), b.halfOpenCalls()),
+                config.route53().requestsPerSecond());
     }
 
     /** Defaults of {@link AwsConfig} with one endpoint for every service (emulator tests). */
     public static AwsSettings forEndpoint(URI endpoint, AwsCredentialsProvider credentials) {
         return new AwsSettings(Optional.of(endpoint), Optional.of(endpoint), "us-east-1", credentials, 4,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(60),
-                Duration.ofSeconds(5), BreakerSettings.defaults());
+                Duration.ofSeconds(5), BreakerSettings.defaults(), DEFAULT_ROUTE53_REQUESTS_PER_SECOND);
     }
 
     public AwsSettings withMaxAttempts(int attempts) {
         return new AwsSettings(dynamoDbEndpoint, route53Endpoint, route53SigningRegion, credentials, attempts,
-                connectTimeout, attemptTimeout, callTimeout, driftInterval, pendingPollInterval, breaker);
+                connectTimeout, attemptTimeout, callTimeout, driftInterval, pendingPollInterval, breaker, route53RequestsPerSecond);
     }
 
     public AwsSettings withBreaker(BreakerSettings settings) {
         return new AwsSettings(dynamoDbEndpoint, route53Endpoint, route53SigningRegion, credentials, maxAttempts,
-                connectTimeout, attemptTimeout, callTimeout, driftInterval, pendingPollInterval, settings);
+                connectTimeout, attemptTimeout, callTimeout, driftInterval, pendingPollInterval, settings, route53RequestsPerSecond);
     }
 
     public AwsSettings withTimeouts(Duration attempt, Duration call) {
         return new AwsSettings(dynamoDbEndpoint, route53Endpoint, route53SigningRegion, credentials, maxAttempts,
-                connectTimeout, attempt, call, driftInterval, pendingPollInterval, breaker);
+                connectTimeout, attempt, call, driftInterval, pendingPollInterval, breaker, route53RequestsPerSecond);
+    }
+
+    public AwsSettings withRoute53RequestsPerSecond(double requestsPerSecond) {
+        return new AwsSettings(dynamoDbEndpoint, route53Endpoint, route53SigningRegion, credentials, maxAttempts,
+                connectTimeout, attemptTimeout, callTimeout, driftInterval, pendingPollInterval, breaker, requestsPerSecond);
     }
 
     public AwsSettings withIntervals(Duration drift, Duration pendingPoll) {
         return new AwsSettings(dynamoDbEndpoint, route53Endpoint, route53SigningRegion, credentials, maxAttempts,
-                connectTimeout, attemptTimeout, callTimeout, drift, pendingPoll, breaker);
+                connectTimeout, attemptTimeout, callTimeout, drift, pendingPoll, breaker, route53RequestsPerSecond);
     }
 }

@@ -15,6 +15,37 @@ public interface DnsProvider {
     /** Every record set of exactly this name in the zone. */
     List<DnsRecord> records(String zoneId, String name);
 
+    /** Every record set of the zone (one listing, paged), for a snapshot many platforms share. */
+    List<DnsRecord> zoneRecords(String zoneId);
+
+    /** Every health check of the account, with their settings but without their tags (one listing, paged). */
+    List<HealthCheck> healthChecksWithoutTags();
+
+    /**
+     * This provider at a priority of the Route 53 request budget: at {@link Route53Budget.Priority#DRIFT} and
+     * {@link Route53Budget.Priority#VERDICT} a request without a free permit fails with
+     * {@link dev.lifeline.operator.aws.call.AwsReason#Postponed}. Without a budget, itself.
+     */
+    default DnsProvider at(Route53Budget.Priority priority) {
+        return this;
+    }
+
+    /**
+     * Runs one drift check as a unit of the request budget (see {@link Route53Budget#asOneCheck}): postponed only
+     * before its first request. Without a budget, just runs it.
+     */
+    default <T> T asOneCheck(java.util.function.Supplier<T> check) {
+        return check.get();
+    }
+
+    /**
+     * Makes later reads of these names direct (not from a shared snapshot). True when they were served from a
+     * snapshot until now, so a caller about to write on what it read reads again first. Without snapshots, false.
+     */
+    default boolean readFresh(String zoneId, java.util.Collection<String> names) {
+        return false;
+    }
+
     /** Applies the changes atomically (all or none) and returns the change id. */
     String change(String zoneId, List<DnsChange> changes, String comment);
 

@@ -130,6 +130,10 @@ public final class DnsReconciler {
         } else if (!ownerRecord.get().equals(desiredOwner)) {
             changes.add(DnsChange.upsert(desiredOwner));
         }
+        if (!changes.isEmpty() && provider.readFresh(spec.dns.hostedZoneId, names(spec))) {
+            // Decided on a shared snapshot: a write is decided on fresh reads only (a peer may have just drained us).
+            return converge(platform, ownRegion, target, status);
+        }
         String message = "record " + desired.name() + " (" + ownRegion + ") -> " + target
                 + (desired.weight() == null ? "" : ", weight " + desired.weight()) + ", health check " + checks.id + note;
         if (changes.isEmpty()) {
@@ -155,6 +159,11 @@ public final class DnsReconciler {
             return new Result(status, AwsOutcome.pending(message + "; change " + changeId + " PENDING"), weight);
         }
         return new Result(status, AwsOutcome.ready(message), weight);
+    }
+
+    /** The names a platform's DNS lives under: its record and its owner records. */
+    public static List<String> names(RealtimePlatformSpec spec) {
+        return List.of(spec.dns.recordName, DnsOwnership.ownerRecordName(spec.dns.recordName));
     }
 
     /** Route 53's answer to a CREATE of a record that exists. */
@@ -234,6 +243,7 @@ public final class DnsReconciler {
         RealtimePlatformSpec spec = platform.getSpec();
         String owner = DnsOwnership.ownerOf(platform);
         try {
+            provider.readFresh(spec.dns.hostedZoneId, names(spec)); // deletes name exact records: read them fresh
             RegionRouting.ZoneView zone = RegionRouting.ZoneView.read(provider, spec.dns);
             Optional<DnsRecord> ownerRecord = zone.ownerRecord(ownRegion);
             boolean ours = zone.owner(ownRegion).map(o -> o.owner().equals(owner)).orElse(false);

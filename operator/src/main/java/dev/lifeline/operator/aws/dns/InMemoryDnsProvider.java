@@ -41,6 +41,17 @@ public final class InMemoryDnsProvider implements DnsProvider {
     }
 
     @Override
+    public List<DnsRecord> zoneRecords(String zoneId) {
+        return allRecords(zoneId);
+    }
+
+    @Override
+    public synchronized List<HealthCheck> healthChecksWithoutTags() {
+        return healthChecks.values().stream()
+                .map(c -> new HealthCheck(c.id(), c.callerReference(), c.settings(), Map.of())).toList();
+    }
+
+    @Override
     public synchronized String change(String zoneId, List<DnsChange> changes, String comment) {
         List<DnsRecord> next = new ArrayList<>(zones.getOrDefault(zoneId, List.of()));
         for (DnsChange change : changes) {

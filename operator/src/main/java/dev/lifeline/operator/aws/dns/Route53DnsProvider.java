@@ -26,43 +26,111 @@ import software.amazon.awssdk.services.route53.model.ResourceTagSet;
 import software.amazon.awssdk.services.route53.model.Tag;
 import software.amazon.awssdk.services.route53.model.TagResourceType;
 
-/** DNS in Route 53, through the one AWS client policy. */
+/**
+ * DNS in Route 53, through the one AWS client policy and the process's {@link Route53Budget}: each request takes a
+ * permit first, at this view's priority ({@link #at} gives the drift checks' view).
+ */
 public final class Route53DnsProvider implements DnsProvider {
 
     /** ListTagsForResources takes at most 10 ids per call. */
     private static final int TAG_BATCH = 10;
 
+    /** ListHealthChecks returns at most this many per page. */
+    private static final int HEALTH_CHECK_PAGE = 1000;
+
     private final AwsClients clients;
     private final AwsCallPolicy policy;
-    /** Changes already seen INSYNC, so a fresh INSYNC answer costs no GetChange; bounded. */
-    private final Map<String, Boolean> inSync = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+    private final Route53Budget budget;
+    private final Route53Budget.Priority priority;
+    /** Changes already seen INSYNC, so a fresh INSYNC answer costs no GetChange; bounded; shared by both views. */
+    private final Map<String, Boolean> inSync;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > 256;
-        }
-    });
-
+    /** With the budget of {@link AwsClients#settings()}; routing priority (see {@link #at}). */
     public Route53DnsProvider(AwsClients clients, AwsCallPolicy policy) {
+        this(clients, policy, Route53Budget.of(clients.settings().route53RequestsPerSecond(),
+                clients.settings().callTimeout()));
+    }
+
+    public Route53DnsProvider(AwsClients clients, AwsCallPolicy policy, Route53Budget budget) {
+        this(clients, policy, budget, Route53Budget.Priority.ROUTING,
+                Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                        return size() > 256;
+                    }
+                }));
+    }
+
+    private Route53DnsProvider(AwsClients clients, AwsCallPolicy policy, Route53Budget budget,
+            Route53Budget.Priority priority, Map<String, Boolean> inSync) {
         this.clients = clients;
         this.policy = policy;
+        this.budget = budget;
+        this.priority = priority;
+        this.inSync = inSync;
+    }
+
+    /** The same Route 53 and budget at another priority. */
+    @Override
+    public DnsProvider at(Route53Budget.Priority priority) {
+        return new Route53DnsProvider(clients, policy, budget, priority, inSync);
+    }
+
+    @Override
+    public <T> T asOneCheck(Supplier<T> check) {
+        return budget.asOneCheck(check);
+    }
+
+    @Override
+    public List<DnsRecord> zoneRecords(String zoneId) {
+        return listRecords(ListResourceRecordSetsRequest.builder().hostedZoneId(zoneId).build(),
+                "ListResourceRecordSets " + zoneId, record -> true);
+    }
+
+    @Override
+    public List<HealthCheck> healthChecksWithoutTags() {
+        return listHealthChecks().stream().map(c -> toHealthCheck(c, null)).toList();
+    }
+
+    private List<software.amazon.awssdk.services.route53.model.HealthCheck> listHealthChecks() {
+        List<software.amazon.awssdk.services.route53.model.HealthCheck> all = new ArrayList<>();
+        String marker = null;
+        do {
+            String page = marker;
+            var response = call(page == null ? priority : Route53Budget.Priority.ADMITTED, "ListHealthChecks",
+                    () -> route53().listHealthChecks(b -> b.marker(page).maxItems(String.valueOf(HEALTH_CHECK_PAGE))));
+            all.addAll(response.healthChecks());
+            marker = Boolean.TRUE.equals(response.isTruncated()) ? response.nextMarker() : null;
+        } while (marker != null);
+        return all;
     }
 
     @Override
     public List<DnsRecord> records(String zoneId, String name) {
         String canonical = DnsRecord.canonicalName(name);
+        // Route 53 lists in name order from startRecordName: past our name, nothing more of it.
+        return listRecords(ListResourceRecordSetsRequest.builder().hostedZoneId(zoneId).startRecordName(canonical).build(),
+                "ListResourceRecordSets " + canonical, record -> record.name().equals(canonical));
+    }
+
+    /**
+     * The records of a listing from its first request, page after page, while {@code wanted} holds. The first page
+     * at this view's priority; the later pages wait for their permits: a listing begun is finished, not wasted
+     * half-way by a postponement.
+     */
+    private List<DnsRecord> listRecords(ListResourceRecordSetsRequest first, String what,
+            java.util.function.Predicate<DnsRecord> wanted) {
         List<DnsRecord> found = new ArrayList<>();
-        ListResourceRecordSetsRequest request = ListResourceRecordSetsRequest.builder()
-                .hostedZoneId(zoneId).startRecordName(canonical).build();
+        ListResourceRecordSetsRequest request = first;
         while (request != null) {
             ListResourceRecordSetsRequest page = request;
-            ListResourceRecordSetsResponse response = call("ListResourceRecordSets " + canonical,
-                    () -> route53().listResourceRecordSets(page));
+            ListResourceRecordSetsResponse response = call(page == first ? priority : Route53Budget.Priority.ADMITTED,
+                    what, () -> route53().listResourceRecordSets(page));
             for (ResourceRecordSet set : response.resourceRecordSets()) {
                 DnsRecord record = toRecord(set);
-                if (!record.name().equals(canonical)) {
-                    // Route 53 lists in name order from startRecordName: past our name, nothing more of it.
+                if (!wanted.test(record)) {
                     return found;
                 }
                 found.add(record);
@@ -170,14 +238,7 @@ public final class Route53DnsProvider implements DnsProvider {
 
     @Override
     public List<HealthCheck> healthChecksTagged(Map<String, String> tags) {
-        List<software.amazon.awssdk.services.route53.model.HealthCheck> all = new ArrayList<>();
-        String marker = null;
-        do {
-            String page = marker;
-            var response = call("ListHealthChecks", () -> route53().listHealthChecks(b -> b.marker(page)));
-            all.addAll(response.healthChecks());
-            marker = Boolean.TRUE.equals(response.isTruncated()) ? response.nextMarker() : null;
-        } while (marker != null);
+        List<software.amazon.awssdk.services.route53.model.HealthCheck> all = listHealthChecks();
         List<HealthCheck> owned = new ArrayList<>();
         for (int from = 0; from < all.size(); from += TAG_BATCH) {
             List<software.amazon.awssdk.services.route53.model.HealthCheck> batch =
@@ -291,6 +352,12 @@ public final class Route53DnsProvider implements DnsProvider {
     }
 
     private <T> T call(String what, Supplier<T> call) {
+        return call(priority, what, call);
+    }
+
+    /** One request with a permit of the budget at {@code permit}'s priority. */
+    private <T> T call(Route53Budget.Priority permit, String what, Supplier<T> call) {
+        budget.acquire(permit, "Route 53 " + what);
         return policy.call(AwsCallPolicy.ROUTE53, "Route 53 " + what, call);
     }
 }

@@ -166,6 +166,16 @@ class DnsReconcilerTest {
         }
 
         @Override
+        public List<DnsRecord> zoneRecords(String zoneId) {
+            return delegate.zoneRecords(zoneId);
+        }
+
+        @Override
+        public List<HealthCheck> healthChecksWithoutTags() {
+            return delegate.healthChecksWithoutTags();
+        }
+
+        @Override
         public boolean isInSync(String changeId) {
             return delegate.isInSync(changeId);
         }
