@@ -48,8 +48,8 @@ public final class Route53Budget {
     }
 
     /** How many routing requests go at once, without waiting for a permit of the budget. */
-    static final int ROUTING_BURST = 3;
-    static final Duration ROUTING_BURST_PERIOD = Duration.ofSeconds(3);
+    public static final int ROUTING_BURST = 3;
+    public static final Duration ROUTING_BURST_PERIOD = Duration.ofSeconds(3);
 
     private final RateLimiter limiter;
     private final RateLimiter verdicts;
