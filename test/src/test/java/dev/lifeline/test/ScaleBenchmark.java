@@ -103,6 +103,12 @@ public final class ScaleBenchmark {
         line(out, "# Scale benchmark (issue 13, item 4) %s", started);
         line(out, "platforms=%d idle=%ds aws=%s machine: %d cores, load average before %s", count, idle.toSeconds(), aws,
                 Runtime.getRuntime().availableProcessors(), MachineLoad.loadAverage());
+        // The operator inherits the environment: say when it was run with other JVM or allocator settings.
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX")) {
+            if (System.getenv(variable) != null) {
+                line(out, "environment: %s=%s", variable, System.getenv(variable));
+            }
+        }
 
         MotoServer moto = null;
         FaultProxy proxy = null;
