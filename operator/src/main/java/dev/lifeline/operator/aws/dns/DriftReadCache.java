@@ -22,9 +22,8 @@ import java.util.stream.Collectors;
  * A snapshot is at most {@code maxAge} old, so an out-of-band change is found within one and a half drift
  * intervals. Everything else passes through to the drift-priority provider. Thread-safe.
  */
-public final class DriftReadCache implements DnsProvider {
+public final class DriftReadCache extends ForwardingDnsProvider {
 
-    private final DnsProvider delegate;
     private final Duration maxAge;
     private final Clock clock;
     private final Map<String, ZoneSnapshot> zones = new ConcurrentHashMap<>();
@@ -40,7 +39,7 @@ public final class DriftReadCache implements DnsProvider {
     }
 
     public DriftReadCache(DnsProvider delegate, Duration maxAge, Clock clock) {
-        this.delegate = delegate;
+        super(delegate);
         this.maxAge = maxAge;
         this.clock = clock;
     }
@@ -166,21 +165,6 @@ public final class DriftReadCache implements DnsProvider {
     }
 
     @Override
-    public <T> T asOneCheck(java.util.function.Supplier<T> check) {
-        return delegate.asOneCheck(check);
-    }
-
-    @Override
-    public List<DnsRecord> zoneRecords(String zoneId) {
-        return delegate.zoneRecords(zoneId);
-    }
-
-    @Override
-    public List<HealthCheck> healthChecksWithoutTags() {
-        return delegate.healthChecksWithoutTags();
-    }
-
-    @Override
     public String change(String zoneId, List<DnsChange> changes, String comment) {
         try {
             return delegate.change(zoneId, changes, comment);
@@ -189,16 +173,6 @@ public final class DriftReadCache implements DnsProvider {
             Instant now = clock.instant();
             changes.forEach(c -> direct.put(nameKey(zoneId, DnsRecord.canonicalName(c.record().name())), now));
         }
-    }
-
-    @Override
-    public boolean isInSync(String changeId) {
-        return delegate.isInSync(changeId);
-    }
-
-    @Override
-    public List<HealthCheck> healthChecksTagged(Map<String, String> tags) {
-        return delegate.healthChecksTagged(tags);
     }
 
     @Override
@@ -220,15 +194,5 @@ public final class DriftReadCache implements DnsProvider {
         readDirectly(id);
         tagsById.remove(id);
         delegate.deleteHealthCheck(id);
-    }
-
-    @Override
-    public HealthStatus healthStatus(String id) {
-        return delegate.healthStatus(id);
-    }
-
-    @Override
-    public HealthStatus healthStatus(String id, Instant observedSince) {
-        return delegate.healthStatus(id, observedSince);
     }
 }

@@ -147,69 +147,17 @@ class DnsReconcilerTest {
     }
 
     /** The in-memory provider, counting searches by tags. */
-    private static class SearchCounting implements DnsProvider {
-        private final DnsProvider delegate;
+    private static class SearchCounting extends ForwardingDnsProvider {
         int searches;
 
         SearchCounting(DnsProvider delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<DnsRecord> records(String zoneId, String name) {
-            return delegate.records(zoneId, name);
-        }
-
-        @Override
-        public String change(String zoneId, List<DnsChange> changes, String comment) {
-            return delegate.change(zoneId, changes, comment);
-        }
-
-        @Override
-        public List<DnsRecord> zoneRecords(String zoneId) {
-            return delegate.zoneRecords(zoneId);
-        }
-
-        @Override
-        public List<HealthCheck> healthChecksWithoutTags() {
-            return delegate.healthChecksWithoutTags();
-        }
-
-        @Override
-        public boolean isInSync(String changeId) {
-            return delegate.isInSync(changeId);
-        }
-
-        @Override
-        public Optional<HealthCheck> healthCheck(String id) {
-            return delegate.healthCheck(id);
+            super(delegate);
         }
 
         @Override
         public List<HealthCheck> healthChecksTagged(java.util.Map<String, String> tags) {
             searches++;
             return delegate.healthChecksTagged(tags);
-        }
-
-        @Override
-        public HealthCheck createHealthCheck(String callerReference, HealthCheckSettings settings,
-                java.util.Map<String, String> tags) {
-            return delegate.createHealthCheck(callerReference, settings, tags);
-        }
-
-        @Override
-        public void updateHealthCheck(String id, HealthCheckSettings settings) {
-            delegate.updateHealthCheck(id, settings);
-        }
-
-        @Override
-        public void deleteHealthCheck(String id) {
-            delegate.deleteHealthCheck(id);
-        }
-
-        @Override
-        public HealthStatus healthStatus(String id) {
-            return delegate.healthStatus(id);
         }
     }
 
