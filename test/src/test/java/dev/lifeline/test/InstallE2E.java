@@ -78,7 +78,15 @@ class InstallE2E {
                 .isEqualTo(hostRulesBefore);
     }
 
-    /** The host's iptables and ip6tables rules and chains, without counters. */
+    /** A built-in chain with its default policy: what a table shows that nothing has changed. */
+    private static final java.util.regex.Pattern DEFAULT_CHAIN =
+            java.util.regex.Pattern.compile(":(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING) ACCEPT .*");
+
+    /**
+     * The host's iptables and ip6tables rules, chains and policies, each prefixed with its table, without counters.
+     * Tables that hold only built-in chains at their default policy are left out: on a new machine a table appears
+     * once anything loads it (kube-proxy does), and an empty table is no rule left behind.
+     */
     private static List<String> hostRules() {
         List<String> rules = new java.util.ArrayList<>();
         for (String save : List.of("iptables-save", "ip6tables-save")) {
@@ -86,7 +94,17 @@ class InstallE2E {
                 Process process = new ProcessBuilder(save).redirectErrorStream(true).start();
                 String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(process.waitFor()).as(save).isZero();
-                out.lines().filter(l -> !l.startsWith("#")).map(l -> l.replaceAll("\\[\\d+:\\d+\\]", ""))
+                String[] table = { "" };
+                out.lines().filter(l -> !l.startsWith("#") && !l.equals("COMMIT"))
+                        .map(l -> l.replaceAll("\\[\\d+:\\d+\\]", ""))
+                        .filter(l -> {
+                            if (l.startsWith("*")) {
+                                table[0] = l.substring(1);
+                                return false;
+                            }
+                            return !DEFAULT_CHAIN.matcher(l).matches();
+                        })
+                        .map(l -> save + " " + table[0] + " " + l)
                         .forEach(rules::add);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
