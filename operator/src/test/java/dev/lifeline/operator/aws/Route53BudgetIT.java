@@ -164,6 +164,27 @@ class Route53BudgetIT {
     }
 
     @Test
+    void aNewPlatformIsReadyWithoutReadingItsOwnHealthCheckBack() {
+        AwsResources operator = operator(Route53Budget.of(1_000, Duration.ofSeconds(20)));
+        String region = REGIONS.get(0);
+        RealtimePlatform platform = TestPlatforms.platform("rtc", "new0", List.of(region));
+        platform.getSpec().dns.hostedZoneId = platforms.get(0).getSpec().dns.hostedZoneId;
+        platform.setStatus(new RealtimePlatformStatus());
+
+        AwsReport first = reconcile(operator, platform, region);
+        // The new table's settings are applied in the first check, so a second check follows within seconds: the
+        // one that used to read the new health check and its tags back.
+        assertThat(first.ready()).as("the first check leaves the table's settings pending").isFalse();
+        AwsReport ready = converge(operator, platform, region);
+        assertThat(ready.ready()).as(ready.dnsReady().getMessage()).isTrue();
+
+        Map<String, Long> requests = route53Requests();
+        LOG.infof("Route 53 requests of a new platform until Ready: %s, %d in all", requests, total(requests));
+        assertThat(requests).containsEntry("route53:CreateHealthCheck", 1L)
+                .doesNotContainKeys("route53:GetHealthCheck", "route53:ListTagsForResource");
+    }
+
+    @Test
     void aDriftChangeOutOfBandIsFoundByTheNextPassAndUndone() {
         AwsResources operator = operator(Route53Budget.of(1_000, Duration.ofSeconds(20)));
         String region = REGIONS.get(0);
