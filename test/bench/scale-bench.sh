@@ -7,6 +7,7 @@
 #
 #   test/bench/scale-bench.sh [platforms=1000] [idle-seconds=600] [aws=moto|inmemory]
 #   test/bench/scale-bench.sh 100 60          # a quick run
+#   OPERATOR_JAVA_OPTIONS="-XX:TieredStopAtLevel=1" test/bench/scale-bench.sh 1000 60   # JVM options for the operator only
 #
 # Needs the control-plane binaries (built and cached on first use) and moto (the testkit creates
 # its venv on first use). Writes test/bench/results/scale-<time>.txt.

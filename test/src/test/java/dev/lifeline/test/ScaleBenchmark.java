@@ -78,6 +78,8 @@ public final class ScaleBenchmark {
     static final Duration READY_TIMEOUT = Duration.ofMinutes(30);
     /** After all are Ready, Events and last status patches may still be on their way. */
     static final Duration SETTLE = Duration.ofSeconds(30);
+    /** JVM options for the operator alone (say, a collector or JIT setting to compare), given to it as JDK_JAVA_OPTIONS. */
+    static final String OPERATOR_JAVA_OPTIONS = "OPERATOR_JAVA_OPTIONS";
 
     private ScaleBenchmark() {
     }
@@ -104,7 +106,7 @@ public final class ScaleBenchmark {
         line(out, "platforms=%d idle=%ds aws=%s machine: %d cores, load average before %s", count, idle.toSeconds(), aws,
                 Runtime.getRuntime().availableProcessors(), MachineLoad.loadAverage());
         // The operator inherits the environment: say when it was run with other JVM or allocator settings.
-        for (String variable : List.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX")) {
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX", OPERATOR_JAVA_OPTIONS)) {
             if (System.getenv(variable) != null) {
                 line(out, "environment: %s=%s", variable, System.getenv(variable));
             }
@@ -135,6 +137,10 @@ public final class ScaleBenchmark {
         env.put("LIFELINE_LEADER_ELECTION_LEASE_DURATION", "15s");
         env.put("LIFELINE_LEADER_ELECTION_RENEW_DEADLINE", "10s");
         env.put("LIFELINE_LEADER_ELECTION_RETRY_PERIOD", "2s");
+        if (System.getenv(OPERATOR_JAVA_OPTIONS) != null) {
+            // read by the operator's java launcher only, unlike JAVA_TOOL_OPTIONS, which this JVM and Maven read too
+            env.put("JDK_JAVA_OPTIONS", System.getenv(OPERATOR_JAVA_OPTIONS));
+        }
         try (ControlPlane plane = ControlPlane.startWithServiceRange("scale", SERVICE_RANGE)) {
             plane.installCrds();
             plane.createNamespace(OperatorProcess.OPERATOR_NAMESPACE);
