@@ -105,6 +105,7 @@ public final class SessionService {
     public Result join(String joinToken) throws SignalingRefused {
         long now = clockMillis.getAsLong();
         TokenClaims claims = verify(joinToken, TokenClaims.Kind.JOIN, now);
+        refuseWithoutAnyRelay(now);
         // Local guard first (no table call for a replay to this instance), then the shared one: the
         // same token presented to another signaling replica must fail too.
         if (!replayGuard.firstUse(claims.nonce(), claims.expiresAtEpochSecond(), now / 1000)
@@ -113,6 +114,18 @@ public final class SessionService {
         }
         synchronized (lockFor(claims.sessionId())) {
             return joinLocked(claims, now);
+        }
+    }
+
+    /**
+     * No relay is alive (a region starting, every relay restarting): the join would be refused whatever the session,
+     * so it is refused before the token is used up, and the client can retry the same token once a relay is back
+     * instead of asking its backend for a new one. A relay that dies between this look and the pick still costs the
+     * token (refused as no_relay below).
+     */
+    private void refuseWithoutAnyRelay(long now) throws SignalingRefused {
+        if (relays.relays().stream().noneMatch(h -> selector.fitToKeep(h, now))) {
+            throw new SignalingRefused("no_relay", "no healthy relay available");
         }
     }
 

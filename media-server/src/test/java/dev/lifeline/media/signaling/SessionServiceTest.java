@@ -116,6 +116,19 @@ class SessionServiceTest {
     }
 
     @Test
+    void aJoinRefusedBecauseNoRelayIsAliveKeepsItsTokenForARetry() throws Exception {
+        heartbeats.clear();
+        heartbeats.add(relay("relay-a", 0, true)); // draining: no relay alive
+        String token = joinToken("s1", "alice", "n1");
+        assertRefused(() -> service.join(token), "no_relay");
+        assertThat(sharedNonces).isEmpty();
+
+        heartbeats.set(0, relay("relay-a", 0, false)); // back
+        assertThat(service.join(token).reply().relayId()).isEqualTo("relay-a");
+        assertRefused(() -> service.join(token), "replayed"); // and now it is used
+    }
+
+    @Test
     void resumingAnUnknownSessionOrAfterLeavingIsRefused() throws Exception {
         assertRefused(() -> service.resume(resumeToken("nope", "alice"), null, 0), "unknown_session");
         service.join(joinToken("s1", "alice", "n1"));
