@@ -180,6 +180,7 @@ public final class ScaleBenchmark {
                         .anyMatch(l -> l.getSpec().getHolderIdentity() != null));
         Memory before = Memory.of(operator);
         line(out, "operator before: RSS %.1f MB, live heap %.1f MB", mb(before.rss()), mb(before.heap()));
+        before.nativeMemory(out, "before");
 
         // Phase 1: all at once.
         CpuTimes cpu0 = CpuTimes.now();
@@ -221,6 +222,7 @@ public final class ScaleBenchmark {
         line(out, "operator after: RSS %.1f MB, live heap %.1f MB", mb(after.rss()), mb(after.heap()));
         line(out, "per platform: RSS %.1f KB, live heap %.1f KB", (after.rss() - before.rss()) / 1024.0 / count,
                 (after.heap() - before.heap()) / 1024.0 / count);
+        after.nativeMemory(out, "after");
         after.growth(out, before, count, 15);
         line(out, "CPU used during start-up (of %.0f core-seconds on this machine): %s", allReady
                 * Runtime.getRuntime().availableProcessors(), cpu1.since(cpu0));
@@ -436,8 +438,11 @@ public final class ScaleBenchmark {
      * The operator JVM's resident set, its live heap (the bytes of its live objects, jcmd's class histogram) and that
      * histogram's bytes by class.
      */
-    record Memory(long rss, long heap, Map<String, Long> bytesByClass) {
+    record Memory(long rss, long heap, Map<String, Long> bytesByClass, Map<String, Long> nativeCommitted) {
         private static final Pattern HISTOGRAM_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)");
+        /** A category of Native Memory Tracking's summary: "-  Java Heap (reserved=393216KB, committed=180224KB)". */
+        private static final Pattern NMT_CATEGORY =
+                Pattern.compile("(?m)^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
 
         static Memory of(OperatorProcess operator) throws IOException, InterruptedException {
             Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
@@ -459,7 +464,40 @@ public final class ScaleBenchmark {
             }
             String status = Files.readString(Path.of("/proc", Long.toString(operator.pid()), "status"));
             Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(status);
-            return new Memory(rss.find() ? Long.parseLong(rss.group(1)) * 1024 : 0, heap, bytesByClass);
+            return new Memory(rss.find() ? Long.parseLong(rss.group(1)) * 1024 : 0, heap, bytesByClass,
+                    nativeCommitted(jcmd, operator));
+        }
+
+        /**
+         * Where the operator's memory goes, by Native Memory Tracking's categories (committed bytes), when the
+         * operator runs with it ({@code OPERATOR_JAVA_OPTIONS=-XX:NativeMemoryTracking=summary}); empty otherwise.
+         */
+        private static Map<String, Long> nativeCommitted(Path jcmd, OperatorProcess operator)
+                throws IOException, InterruptedException {
+            Process nmt = new ProcessBuilder(jcmd.toString(), Long.toString(operator.pid()), "VM.native_memory",
+                    "summary").redirectErrorStream(true).start();
+            String summary = new String(nmt.getInputStream().readAllBytes());
+            nmt.waitFor();
+            Map<String, Long> committed = new LinkedHashMap<>();
+            Matcher category = NMT_CATEGORY.matcher(summary);
+            while (category.find()) {
+                committed.put(category.group(1).trim(), Long.parseLong(category.group(2)) * 1024);
+            }
+            return committed;
+        }
+
+        /** The Native Memory Tracking categories above 1 MB, largest first, and what the tracking does not see. */
+        void nativeMemory(StringBuilder out, String when) {
+            if (nativeCommitted.isEmpty()) {
+                return;
+            }
+            long tracked = nativeCommitted.values().stream().mapToLong(Long::longValue).sum();
+            line(out, "operator %s, Native Memory Tracking (committed MB; RSS minus all of them: %.1f MB, the C "
+                    + "library's allocator and pages committed but not touched): %s", when, mb(rss - tracked),
+                    nativeCommitted.entrySet().stream().filter(e -> e.getValue() >= 1 << 20)
+                            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                            .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), mb(e.getValue())))
+                            .collect(java.util.stream.Collectors.joining(", ")));
         }
 
         /** The classes whose live bytes grew most since {@code before}, per platform: where the heap per platform goes. */
