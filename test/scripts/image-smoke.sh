@@ -64,6 +64,9 @@ if p["user"]["uid"] == 0 or p["user"]["gid"] == 0: problems.append("runs as root
 if p["args"][0] != "java" or p["args"][-2:] != ["-jar", "/app/quarkus-run.jar"]: problems.append("entrypoint %s" % p["args"])
 if "-XX:MaxRAMPercentage=75" not in p["args"]: problems.append("no MaxRAMPercentage in %s" % p["args"])
 if not any(e.startswith("JAVA_HOME=") for e in p["env"]): problems.append("no JAVA_HOME")
+# The operator's settings for a small resident set (operator/pom.xml): Jib applied the environment too.
+if sys.argv[2] == "operator" and ("-XX:TieredStopAtLevel=1" not in p["args"] or "MALLOC_ARENA_MAX=2" not in p["env"]):
+    problems.append("operator: not its memory settings: %s %s" % (p["args"], p["env"]))
 if problems: sys.exit("%s: %s" % (sys.argv[2], "; ".join(problems)))
 print("[image-smoke] %s: user %d:%d, entrypoint %s" % (sys.argv[2], p["user"]["uid"], p["user"]["gid"], " ".join(p["args"])), file=sys.stderr)
 PY

@@ -41,6 +41,8 @@ public final class OperatorProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** A request's timeout covers the answer's headers only; this bounds the whole call, body included. */
     private static final Duration CALL_LIMIT = Duration.ofSeconds(20);
+    /** How the image starts the JVM (operator/pom.xml's Jib entrypoint and environment). */
+    private static final OperatorImageJvm IMAGE_JVM = OperatorImageJvm.fromPom();
     public static final String OPERATOR_NAMESPACE = "lifeline-system";
     /** The leader-election Lease the replicas of one operator share (lifeline.lease-name, default). */
     public static final String LEASE_NAME = "lifeline-operator";
@@ -98,17 +100,15 @@ public final class OperatorProcess implements AutoCloseable {
         Path log = RepoPaths.workDir().resolve("operator-" + name + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // As the image runs under its 512Mi limit (operator/pom.xml's jib entrypoint, deploy/manifests): the JVM
-        // sizes its heap from that memory (75 % at most; an initial heap of 1/64 of it, not of this machine's), with
-        // the serial collector.
+        // As the image runs under its 512Mi limit (deploy/manifests): the JVM sizes its heap from that memory (an
+        // initial heap of 1/64 of it, not of this machine's), with the image's own options and environment.
         command.add("-XX:MaxRAM=512m");
-        command.add("-XX:MaxRAMPercentage=75");
-        command.add("-XX:+UseSerialGC");
+        command.addAll(IMAGE_JVM.options());
         command.add("-jar");
         command.add(applicationJar().toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(IMAGE_JVM.environment());
         env.put("KUBECONFIG", kubeconfig.toString());
         env.put("LIFELINE_REGION", region);
         env.put("LIFELINE_OPERATOR_NAMESPACE", OPERATOR_NAMESPACE);
