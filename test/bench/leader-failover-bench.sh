@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Leader-failover benchmark (issue 11, item 2): the operator's leader replica SIGKILLed or SIGTERMed, N times each
-# (default 10): how soon the standby holds the Lease and heartbeats, and how old the region's heartbeat got for a
-# reader (a peer calls it stale beyond spec.failover.staleAfterSeconds, 6 s).
+# (default 10), in a region that shares its platform with a peer region: how soon the standby holds the Lease and
+# heartbeats, and how old the region's heartbeat got for the peer (stale beyond spec.failover.staleAfterSeconds, 6 s).
 #
 #   test/bench/leader-failover-bench.sh [trials per signal]
 #

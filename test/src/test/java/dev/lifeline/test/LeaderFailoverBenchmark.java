@@ -25,10 +25,11 @@ import dev.lifeline.test.harness.RepoPaths;
  * enough for a peer to call it stale. Not a test: a program that writes a results file. Run it with
  * {@code test/bench/leader-failover-bench.sh [trials per kind]}.
  *
- * <p>One region (a real kube-apiserver + etcd, moto for the session table and Route 53) runs two replicas of the
- * packaged operator with its shipped settings (leader election, AWS), as {@code deploy/} does, and platform
- * rtc/meet. Trials alternate SIGKILL and SIGTERM of whichever replica holds the Lease, at a random point of the
- * heartbeat interval; after each, a new replica is started as the next standby. Measured from the signal:
+ * <p>Two regions (each a real kube-apiserver + etcd; moto for the session table and Route 53) share platform
+ * rtc/meet. us-east-1 runs two replicas of the packaged operator with its shipped settings (leader election, AWS),
+ * as {@code deploy/} does; eu-west-1, one: the peer that reads us-east-1's heartbeat (a platform in one region
+ * writes none, as nobody reads it). Trials alternate SIGKILL and SIGTERM of whichever us-east-1 replica holds the
+ * Lease, at a random moment; after each, a new replica is started as the next standby. Measured from the signal:
  * <ul>
  *   <li><b>released</b> (SIGTERM): the Lease released by the leader shutting down ({@code holderIdentity} "");</li>
  *   <li><b>Lease taken</b>: the standby's {@code acquireTime} in the Lease;</li>
@@ -41,6 +42,8 @@ import dev.lifeline.test.harness.RepoPaths;
 public final class LeaderFailoverBenchmark {
 
     private static final String REGION = "us-east-1";
+    /** The peer region, whose operator reads {@link #REGION}'s heartbeat. */
+    private static final String PEER = "eu-west-1";
     private static final Duration TRIAL_TIMEOUT = Duration.ofSeconds(60);
     /** The peers' patience under the default spec.failover: a heartbeat older than this is stale. */
     private static final long STALE_AFTER_MILLIS = 6_000;
@@ -61,11 +64,11 @@ public final class LeaderFailoverBenchmark {
         Files.createDirectories(resultsDir);
         List<Trial> results = new ArrayList<>();
         List<OperatorProcess> replicas = new ArrayList<>();
-        try (RegionSet regions = RegionSet.start("leader-bench", List.of(REGION), List.of(), platform -> {
+        try (RegionSet regions = RegionSet.start("leader-bench", List.of(REGION, PEER), List.of(), platform -> {
         }, RegionSet.OPERATOR_DEFAULTS);
                 LeaseRecorder lease = LeaseRecorder.start(regions.planes.get(REGION).client());
                 HeartbeatRecorder heartbeats = HeartbeatRecorder.start(regions.moto.endpoint(), RegionSet.TABLE,
-                        REGION, REGION)) {
+                        REGION, PEER)) {
             regions.awaitSteady("start", TRIAL_TIMEOUT);
             replicas.add(regions.operators.get(REGION));
             replicas.add(regions.startReplica(REGION, "leader-bench-" + REGION + "-2"));
@@ -102,7 +105,7 @@ public final class LeaderFailoverBenchmark {
         OperatorProcess leader = replicas.stream().filter(r -> r.identity().equals(lease.holder().orElseThrow()))
                 .findFirst().orElseThrow();
         OperatorProcess standby = replicas.stream().filter(r -> r != leader).findFirst().orElseThrow();
-        // Not synchronisation: the signal lands at a random point of the 2 s heartbeat interval, as a crash would.
+        // Not synchronisation: the signal lands at a random moment of the heartbeat's beats, as a crash would.
         sleep(ThreadLocalRandom.current().nextLong(2_000));
 
         Instant signalled = Instant.now();
@@ -146,10 +149,11 @@ public final class LeaderFailoverBenchmark {
                 .append(String.format(Locale.ROOT, "%.1f",
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
                 .append(" at the end\n");
-        out.append("# 1 region, 2 operator replicas with the shipped settings (lease 2 s, renew deadline 1.5 s,\n");
-        out.append("# retry 0.4 s; heartbeat 2 s, stale after 6 s); the leader SIGKILLed or SIGTERMed at a random\n");
-        out.append("# point of the heartbeat interval. Times in ms from the signal; oldest seen: the region's heartbeat\n");
-        out.append("# age when the new leader's first one appeared (a peer calls it stale beyond 6000 ms).\n\n");
+        out.append("# 2 regions sharing one platform; us-east-1 runs 2 operator replicas with the shipped settings\n");
+        out.append("# (lease 2 s, renew deadline 1.5 s, retry 0.4 s; default spec.failover: heartbeats every 500 ms,\n");
+        out.append("# stale after 6 s), read from eu-west-1's table replica; the leader SIGKILLed or SIGTERMed at a\n");
+        out.append("# random moment. Times in ms from the signal; oldest seen: the region's heartbeat age when the new\n");
+        out.append("# leader's first one appeared (a peer calls it stale beyond 6000 ms).\n\n");
         out.append("trial  signal   released  Lease-taken  heartbeat  oldest-seen  exited\n");
         for (Trial t : trials) {
             out.append(String.format(Locale.ROOT, "%5d  %-7s  %8s  %11s  %9s  %11s  %6s%n", t.number(), t.signal(),
