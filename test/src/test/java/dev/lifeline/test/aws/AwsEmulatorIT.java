@@ -318,6 +318,34 @@ class AwsEmulatorIT {
             assertThat(aws.healthChecks()).isEmpty();
         }
 
+        /**
+         * An operator that restarts without the status (a restore from a backup that predates it, a re-created
+         * resource) finds its health checks through the records that point at them, reading each with its ownership
+         * tags (GetHealthCheck, ListTagsForResource), instead of creating duplicates. (A new platform's operator knows
+         * its health checks from their create and need not read them: this is where the policy's grant of those two
+         * actions is used for certain.)
+         */
+        @Test
+        void anOperatorThatLostItsStatusFindsItsHealthChecksInsteadOfCreatingMore() {
+            awaitReady(allRegions());
+            Map<String, Map<String, String>> checks = aws.healthChecks();
+            assertThat(checks).hasSize(3);
+            long checksRead = aws.proxy.count("route53:GetHealthCheck");
+            long tagsRead = aws.proxy.count("route53:ListTagsForResource");
+            operators.forEach(RegionOperator::close);
+            operators.clear();
+
+            List<RegionOperator> restarted = allRegions();
+            awaitReady(restarted);
+
+            assertThat(aws.healthChecks()).isEqualTo(checks);
+            assertThat(restarted).extracting(r -> r.last().dns().healthCheckId)
+                    .containsExactlyInAnyOrderElementsOf(checks.keySet());
+            assertThat(aws.proxy.count("route53:GetHealthCheck")).isGreaterThan(checksRead);
+            assertThat(aws.proxy.count("route53:ListTagsForResource")).isGreaterThan(tagsRead);
+            assertThat(aws.proxy.count("route53:CreateHealthCheck")).isEqualTo(3);
+        }
+
         @Test
         void recordsAndHealthChecksNotCreatedByTheOperatorAreNeverTouched() {
             ResourceRecordSet foreign = ResourceRecordSet.builder().name("media.example.com").type(RRType.A)
