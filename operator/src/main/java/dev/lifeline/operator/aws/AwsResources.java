@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * The one entry point the reconciler calls for the AWS side of a platform: the session table
@@ -339,10 +340,14 @@ public final class AwsResources {
         return platform.getMetadata().getNamespace() + "/" + platform.getMetadata().getName() + "@";
     }
 
+    /**
+     * What a check's report depends on, as a digest: the spec's JSON is over a kilobyte, and the schedule keeps one
+     * fingerprint per platform for as long as the platform lives.
+     */
     private static String fingerprint(RealtimePlatform platform, String loadBalancerAddress) {
         try {
-            return JSON.writeValueAsString(platform.getSpec()) + "|" + Objects.toString(loadBalancerAddress) + "|"
-                    + platform.getMetadata().getUid();
+            return DigestUtils.sha256Hex(JSON.writeValueAsString(platform.getSpec()) + "|"
+                    + Objects.toString(loadBalancerAddress) + "|" + platform.getMetadata().getUid());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("RealtimePlatformSpec must serialize", e);
         }

@@ -1,10 +1,6 @@
 package dev.lifeline.operator.workload;
 
 import dev.lifeline.operator.cache.AppliedFieldsOnlyStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -19,6 +15,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * The configuration both components read as environment variables (envFrom). Its content hash
@@ -91,18 +88,9 @@ public class PlatformConfigMapDependent extends CRUDKubernetesDependentResource<
 
     /** Stable digest of the configuration, stamped on pod templates so that a change rolls them. */
     public static String hash(RealtimePlatform platform, String region, WorkloadEnvironment environment) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            data(platform.getSpec(), region, environment).forEach((k, v) -> {
-                digest.update(k.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(v.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            });
-            return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
+        StringBuilder entries = new StringBuilder();
+        data(platform.getSpec(), region, environment).forEach((k, v) -> entries.append(k).append('\0').append(v).append('\0'));
+        return DigestUtils.sha256Hex(entries.toString()).substring(0, 16);
     }
 
     @Override

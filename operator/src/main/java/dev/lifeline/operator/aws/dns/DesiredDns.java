@@ -3,13 +3,10 @@ package dev.lifeline.operator.aws.dns;
 import dev.lifeline.operator.api.DnsSpec;
 import dev.lifeline.operator.api.RealtimePlatformSpec;
 import dev.lifeline.operator.api.RegionSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /** Builds the record and health check one region should have. Pure. */
 public final class DesiredDns {
@@ -91,12 +88,7 @@ public final class DesiredDns {
     public static String callerReference(String owner, String region, String recordName, HealthCheckSettings settings,
             int attempt) {
         String identity = owner + "|" + region + "|" + DnsRecord.canonicalName(recordName) + "|" + settings;
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return "lifeline-" + HexFormat.of().formatHex(digest, 0, 20) + "-" + attempt;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return "lifeline-" + DigestUtils.sha256Hex(identity).substring(0, 40) + "-" + attempt;
     }
 
     private static List<String> regionNames(RealtimePlatformSpec spec) {
