@@ -2,7 +2,7 @@ package dev.lifeline.operator.memory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.lifeline.operator.api.DrillStatus;
 import dev.lifeline.operator.api.RealtimePlatformStatus;
@@ -21,8 +21,9 @@ final class PlatformEntry {
     }
 
     volatile LastStep lastStep;
-    volatile WrittenStatus written;
+    /** Held only until the informer cache shows a newer version of the platform (PlatformMemory#currentStatus). */
+    final AtomicReference<WrittenStatus> written = new AtomicReference<>();
     volatile DrillStatus drill;
-    /** The values behind this platform's gauges, by meter name and tags. */
-    final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    /** The latest value of each of this platform's gauges, read at each scrape (PlatformGauges). */
+    final Map<PlatformGauge, Long> gauges = new ConcurrentHashMap<>();
 }

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.lifeline.operator.api.DrillStatus;
 import dev.lifeline.operator.api.RealtimePlatform;
@@ -61,16 +60,24 @@ public class PlatformMemory {
      * stale copy would drop the history entries just written.
      */
     public RealtimePlatformStatus currentStatus(RealtimePlatform platform) {
-        PlatformEntry.WrittenStatus last = find(PlatformKey.of(platform)).map(e -> e.written).orElse(null);
-        if (last != null && Objects.equals(last.basedOnResourceVersion(), platform.getMetadata().getResourceVersion())) {
+        Optional<PlatformEntry> entry = find(PlatformKey.of(platform));
+        PlatformEntry.WrittenStatus last = entry.map(e -> e.written.get()).orElse(null);
+        if (last == null) {
+            return platform.getStatus();
+        }
+        if (Objects.equals(last.basedOnResourceVersion(), platform.getMetadata().getResourceVersion())) {
             return last.status();
         }
+        // The cache has moved past the version the write was built from, and resourceVersions never come back:
+        // the copy is of no more use. A thousand platforms' copies would be megabytes of heap (scale benchmark).
+        // Only this copy is dropped; a status written meanwhile by another thread stays.
+        entry.get().written.compareAndSet(last, null);
         return platform.getStatus();
     }
 
     /** Remembers a status about to be written for {@code platform} (as it was read by this reconcile). */
     public void statusWritten(RealtimePlatform platform, RealtimePlatformStatus status) {
-        entry(platform).written = new PlatformEntry.WrittenStatus(platform.getMetadata().getResourceVersion(), status);
+        entry(platform).written.set(new PlatformEntry.WrittenStatus(platform.getMetadata().getResourceVersion(), status));
     }
 
     /** The latest drill as this operator last saw it (status may not have caught up yet). */
@@ -82,15 +89,30 @@ public class PlatformMemory {
         entry(platform).drill = drill;
     }
 
-    /** Sets a gauge of the platform (registered on first use, tagged with the platform's namespace and name). */
+    /**
+     * Sets a gauge of the platform. The value is only remembered here: PlatformGauges reads it at each scrape, with
+     * the platform's namespace and name as labels. A Micrometer gauge per value cost about a kilobyte of heap each
+     * (the composite and the Prometheus registry each keep an id, tags and map entries), 14 MB for a thousand
+     * platforms' thirteen gauges (scale benchmark).
+     */
     public void gauge(RealtimePlatform platform, String name, Tags tags, long value) {
-        Tags all = PlatformKey.of(platform).tags().and(tags);
-        entry(platform).gauges.computeIfAbsent(name + all, k -> meters.gauge(name, all, new AtomicLong())).set(value);
+        entry(platform).gauges.put(new PlatformGauge(name, tags), value);
+    }
+
+    /** Visits every platform's gauges with their latest values (PlatformGauges, at each scrape). */
+    public void forEachGauge(GaugeVisitor visitor) {
+        entries.forEach((key, entry) -> entry.gauges.forEach((gauge, value) -> visitor.visit(key, gauge, value)));
+    }
+
+    /** What {@link #forEachGauge} calls for each gauge. */
+    @FunctionalInterface
+    public interface GaugeVisitor {
+        void visit(PlatformKey platform, PlatformGauge gauge, long value);
     }
 
     /**
-     * The platform is gone: drops everything remembered of it, removes its meters (gauges and timers, found by
-     * their platform tags) and the AWS side's caches of it.
+     * The platform is gone: drops everything remembered of it (its gauges with it), removes its meters (the
+     * failover timers, found by their platform tags) and the AWS side's caches of it.
      */
     public void forget(RealtimePlatform platform) {
         PlatformKey key = PlatformKey.of(platform);

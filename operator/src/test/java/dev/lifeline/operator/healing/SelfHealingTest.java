@@ -17,7 +17,9 @@ import dev.lifeline.operator.health.InMemoryCoordinationStore;
 import dev.lifeline.operator.health.OperatorHeartbeat;
 import dev.lifeline.operator.memory.PlatformMemory;
 import dev.lifeline.operator.memory.TestMemory;
+import dev.lifeline.operator.metrics.GaugeSamples;
 import dev.lifeline.operator.metrics.MetricNames;
+import dev.lifeline.operator.metrics.PlatformGauges;
 import dev.lifeline.operator.policy.Action;
 import dev.lifeline.operator.policy.RestartBudget;
 import dev.lifeline.operator.policy.DeletionCost;
@@ -54,6 +56,7 @@ class SelfHealingTest {
     private final InMemoryCoordinationStore store = new InMemoryCoordinationStore();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final PlatformMemory memory = TestMemory.with(meters);
+    private final PlatformGauges gauges = new PlatformGauges(memory);
     // No drill is annotated here, so the drills never emit an Event and need no API server.
     private final InMemoryEndpointProbe probe = new InMemoryEndpointProbe();
     private final PeerDetectors detectors = new PeerDetectors();
@@ -197,14 +200,15 @@ class SelfHealingTest {
                 .as("a budget lowered below the restarts made is spent, not negative").isZero();
 
         selfHealing.decide(platform, US, Optional.of(media(US, 1)), Optional.empty(), List.of(), 100, null);
-        assertThat(meters.find(MetricNames.RESTART_BUDGET_REMAINING).tag("platform", "meet")
-                .tag("component", "mediaServer").gauge().value()).as("spec default: 5 per hour, none used")
-                .isEqualTo(5.0);
+        assertThat(GaugeSamples.values(gauges, "lifeline_restart_budget_remaining",
+                Map.of("platform", "meet", "component", "mediaServer"))).as("spec default: 5 per hour, none used")
+                .containsExactly(5.0);
 
         memory.forget(platform);
         platform.getSpec().failover.restart.maxRestartsPerHour = 0;
         selfHealing.decide(platform, US, Optional.of(media(US, 1)), Optional.empty(), List.of(), 100, null);
-        assertThat(meters.find(MetricNames.RESTART_BUDGET_REMAINING).gauges()).as("restarts disabled").isEmpty();
+        assertThat(GaugeSamples.values(gauges, "lifeline_restart_budget_remaining", Map.of()))
+                .as("restarts disabled").isEmpty();
     }
 
     @Test
@@ -213,13 +217,16 @@ class SelfHealingTest {
         store.publishInstance(table, InstanceHeartbeat.media(US, "meet-media-server-a", 300, 500, true, false, now));
         selfHealing.decide(platform, US, Optional.of(media(US, 1)), Optional.empty(),
                 List.of(pod(US, "meet-media-server-a")), 100, null);
-        assertThat(meters.find("lifeline.dns.weight").tag("platform", "meet").gauges()).hasSize(1);
-        assertThat(meters.find("lifeline.region.sessions").tag("platform", "meet").gauge().value()).isEqualTo(300.0);
+        assertThat(GaugeSamples.values(gauges, "lifeline_dns_weight", Map.of("platform", "meet"))).hasSize(1);
+        assertThat(GaugeSamples.values(gauges, "lifeline_region_sessions", Map.of("platform", "meet")))
+                .containsExactly(300.0);
+        assertThat(meters.getMeters()).as("the failover timers").isNotEmpty();
 
         memory.forget(platform);
 
         assertThat(meters.getMeters()).as("no meter of the deleted platform is left")
                 .noneMatch(meter -> "meet".equals(meter.getId().getTag("platform")));
+        assertThat(GaugeSamples.values(gauges, "lifeline_region_sessions", Map.of())).as("nor a gauge").isEmpty();
         assertThat(memory.latest("rtc", "meet")).isEmpty();
     }
 

@@ -3,6 +3,7 @@ package dev.lifeline.operator.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,8 +11,9 @@ import dev.lifeline.operator.api.DrillStatus;
 import dev.lifeline.operator.api.HistoryEntry;
 import dev.lifeline.operator.api.RealtimePlatform;
 import dev.lifeline.operator.api.RealtimePlatformStatus;
+import dev.lifeline.operator.metrics.GaugeSamples;
+import dev.lifeline.operator.metrics.PlatformGauges;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,6 +22,7 @@ class PlatformMemoryTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final PlatformMemory memory = TestMemory.with(meters);
+    private final PlatformGauges gauges = new PlatformGauges(memory);
 
     @Test
     void aStaleCacheDoesNotHideTheStatusJustWritten() {
@@ -33,6 +36,17 @@ class PlatformMemoryTest {
         RealtimePlatform caughtUp = platform("8", status("Restart", "BreakerOpen", "Drain"));
         assertThat(memory.currentStatus(caughtUp)).isSameAs(caughtUp.getStatus());
         assertThat(memory.currentStatus(platform("1", null))).as("another resourceVersion").isNull();
+        assertThat(memory.currentStatus(platform("7", status("Restart")))).as("the copy is let go once the cache "
+                + "moved on: a later read of the old version (none comes) would not get it").isNotSameAs(written);
+    }
+
+    @Test
+    void aStatusWrittenAfterTheCacheMovedOnIsKept() {
+        memory.statusWritten(platform("7", null), status("Restart"));
+        assertThat(memory.currentStatus(platform("8", null))).as("the cache moved on").isNull();
+        RealtimePlatformStatus next = status("Restart", "Drain");
+        memory.statusWritten(platform("8", null), next);
+        assertThat(memory.currentStatus(platform("8", null))).isSameAs(next);
     }
 
     @Test
@@ -50,14 +64,15 @@ class PlatformMemoryTest {
 
         memory.forget(meet);
 
-        assertThat(meters.getMeters()).extracting(Meter::getId).extracting(id -> id.getTag("platform"))
-                .as("the gauges and timers of meet are gone, other's stay").containsExactly("other");
+        assertThat(meters.getMeters()).as("the timers of meet are gone").isEmpty();
+        assertThat(GaugeSamples.values(gauges, "lifeline_dns_weight", Map.of()))
+                .as("the gauges of meet are gone, other's stay").containsExactly(50.0);
         assertThat(memory.drill(meet)).isEmpty();
         assertThat(memory.currentStatus(meet)).as("back to what the cache says").isNull();
 
         memory.gauge(meet, "lifeline.dns.weight", Tags.of("region", "us-east-1"), 30);
-        assertThat(meters.get("lifeline.dns.weight").tags(PlatformKey.of(meet).tags()).gauge().value())
-                .as("a platform of the same name gets its gauges back").isEqualTo(30.0);
+        assertThat(GaugeSamples.values(gauges, "lifeline_dns_weight", Map.of("platform", "meet")))
+                .as("a platform of the same name gets its gauges back").containsExactly(30.0);
     }
 
     private static RealtimePlatform platform(String resourceVersion, RealtimePlatformStatus status) {
