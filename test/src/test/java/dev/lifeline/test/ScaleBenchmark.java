@@ -179,7 +179,8 @@ public final class ScaleBenchmark {
                 .until(() -> client.leases().inNamespace(OperatorProcess.OPERATOR_NAMESPACE).list().getItems().stream()
                         .anyMatch(l -> l.getSpec().getHolderIdentity() != null));
         Memory before = Memory.of(operator);
-        line(out, "operator before: RSS %.1f MB, live heap %.1f MB", mb(before.rss()), mb(before.heap()));
+        line(out, "operator before: RSS %.1f MB, live heap %.1f MB, %d threads", mb(before.rss()), mb(before.heap()),
+                before.threads());
         before.nativeMemory(out, "before");
 
         // Phase 1: all at once.
@@ -219,7 +220,8 @@ public final class ScaleBenchmark {
                 + "took %.1f times that", BareClient.THREADS, cap.objects(), BareClient.OBJECTS_PER_PLATFORM,
                 cap.seconds(), cap.objects() / cap.seconds(), allReady / cap.seconds());
         Memory after = Memory.of(operator);
-        line(out, "operator after: RSS %.1f MB, live heap %.1f MB", mb(after.rss()), mb(after.heap()));
+        line(out, "operator after: RSS %.1f MB, live heap %.1f MB, %d threads", mb(after.rss()), mb(after.heap()),
+                after.threads());
         line(out, "per platform: RSS %.1f KB, live heap %.1f KB", (after.rss() - before.rss()) / 1024.0 / count,
                 (after.heap() - before.heap()) / 1024.0 / count);
         after.nativeMemory(out, "after");
@@ -435,26 +437,19 @@ public final class ScaleBenchmark {
     }
 
     /**
-     * The operator JVM's resident set, its live heap (the bytes of its live objects, jcmd's class histogram) and that
-     * histogram's bytes by class.
+     * The operator JVM's resident set, its thread count, its live heap (the bytes of its live objects, jcmd's class
+     * histogram) and that histogram's bytes by class.
      */
-    record Memory(long rss, long heap, Map<String, Long> bytesByClass, Map<String, Long> nativeCommitted) {
+    record Memory(long rss, int threads, long heap, Map<String, Long> bytesByClass, Map<String, Long> nativeCommitted) {
         private static final Pattern HISTOGRAM_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)");
         /** A category of Native Memory Tracking's summary: "-  Java Heap (reserved=393216KB, committed=180224KB)". */
         private static final Pattern NMT_CATEGORY =
                 Pattern.compile("(?m)^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
 
         static Memory of(OperatorProcess operator) throws IOException, InterruptedException {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(operator.pid()), "GC.run")
-                    .redirectErrorStream(true).start();
-            gc.getInputStream().readAllBytes();
-            gc.waitFor();
+            jcmd(operator, "GC.run");
             // The class histogram counts live objects only (after a full collection), whatever the collector.
-            Process info = new ProcessBuilder(jcmd.toString(), Long.toString(operator.pid()), "GC.class_histogram")
-                    .redirectErrorStream(true).start();
-            String histogram = new String(info.getInputStream().readAllBytes());
-            info.waitFor();
+            String histogram = jcmd(operator, "GC.class_histogram");
             Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(histogram);
             long heap = total.find() ? Long.parseLong(total.group(1)) : 0;
             Map<String, Long> bytesByClass = new LinkedHashMap<>();
@@ -464,26 +459,35 @@ public final class ScaleBenchmark {
             }
             String status = Files.readString(Path.of("/proc", Long.toString(operator.pid()), "status"));
             Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(status);
-            return new Memory(rss.find() ? Long.parseLong(rss.group(1)) * 1024 : 0, heap, bytesByClass,
-                    nativeCommitted(jcmd, operator));
+            Matcher threads = Pattern.compile("Threads:\\s+(\\d+)").matcher(status);
+            return new Memory(rss.find() ? Long.parseLong(rss.group(1)) * 1024 : 0,
+                    threads.find() ? Integer.parseInt(threads.group(1)) : 0, heap, bytesByClass, nativeCommitted(operator));
         }
 
         /**
          * Where the operator's memory goes, by Native Memory Tracking's categories (committed bytes), when the
          * operator runs with it ({@code OPERATOR_JAVA_OPTIONS=-XX:NativeMemoryTracking=summary}); empty otherwise.
          */
-        private static Map<String, Long> nativeCommitted(Path jcmd, OperatorProcess operator)
+        private static Map<String, Long> nativeCommitted(OperatorProcess operator)
                 throws IOException, InterruptedException {
-            Process nmt = new ProcessBuilder(jcmd.toString(), Long.toString(operator.pid()), "VM.native_memory",
-                    "summary").redirectErrorStream(true).start();
-            String summary = new String(nmt.getInputStream().readAllBytes());
-            nmt.waitFor();
+            String summary = jcmd(operator, "VM.native_memory", "summary");
             Map<String, Long> committed = new LinkedHashMap<>();
             Matcher category = NMT_CATEGORY.matcher(summary);
             while (category.find()) {
                 committed.put(category.group(1).trim(), Long.parseLong(category.group(2)) * 1024);
             }
             return committed;
+        }
+
+        /** Runs a diagnostic command in the operator's JVM (this JDK's jcmd) and returns what it printed. */
+        private static String jcmd(OperatorProcess operator, String... command) throws IOException, InterruptedException {
+            List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                    .toString(), Long.toString(operator.pid())));
+            line.addAll(List.of(command));
+            Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+            String output = new String(jcmd.getInputStream().readAllBytes());
+            jcmd.waitFor();
+            return output;
         }
 
         /** The Native Memory Tracking categories above 1 MB, largest first, and what the tracking does not see. */
