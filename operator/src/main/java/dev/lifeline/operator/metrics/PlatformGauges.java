@@ -19,7 +19,8 @@ import jakarta.enterprise.event.Observes;
  * The per-platform gauges at /q/metrics, read from PlatformMemory at each scrape: a Prometheus collector of values
  * held elsewhere, as kube-state-metrics does, instead of a Micrometer gauge per value (a kilobyte of heap each, see
  * PlatformMemory#gauge). Names and labels are what Micrometer gave them: its Prometheus naming convention, and the
- * labels {@code namespace} and {@code platform} followed by the gauge's own tags.
+ * platform's tags ({@code namespace}, {@code platform}) with the gauge's own, in Micrometer's order (by key), which
+ * some scrapers' and tests' patterns rely on.
  */
 @Singleton
 public class PlatformGauges extends Collector {
@@ -54,9 +55,9 @@ public class PlatformGauges extends Collector {
     public List<MetricFamilySamples> collect() {
         Map<String, Family> families = new TreeMap<>();
         memory.forEachGauge((platform, gauge, value) -> {
-            List<String> labels = new ArrayList<>(List.of("namespace", "platform"));
-            List<String> values = new ArrayList<>(List.of(platform.namespace(), platform.name()));
-            for (Tag tag : gauge.tags()) {
+            List<String> labels = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            for (Tag tag : platform.tags().and(gauge.tags())) { // sorted by key, as Micrometer exports them
                 labels.add(tag.getKey());
                 values.add(tag.getValue());
             }
