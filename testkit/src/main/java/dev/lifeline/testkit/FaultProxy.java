@@ -166,6 +166,9 @@ public final class FaultProxy implements AutoCloseable {
         List<String> implied = AwsAction.impliedPermissions(action, text);
         List<Permission> permissions = AwsAction.permissions(action, path, text,
                 AwsAction.signingRegion(exchange.getRequestHeaders().getFirst("Authorization")), ACCOUNT);
+        // The call's time is taken before its fault is chosen: a call that arrived before a fault was injected, and
+        // so went through, never looks like one made after the injection (its answer may come later than that).
+        Instant arrived = Instant.now();
         Optional<Fault> fault = claimFault(service, action);
         // Recorded before the client can see any answer, so a test that asserts right after its
         // call returns always finds the call recorded (and never one of a previous test late).
@@ -173,7 +176,7 @@ public final class FaultProxy implements AutoCloseable {
         IntConsumer record = status -> {
             if (!recorded[0]) {
                 recorded[0] = true;
-                calls.add(new RecordedCall(Instant.now(), service, action, implied, permissions, method,
+                calls.add(new RecordedCall(arrived, service, action, implied, permissions, method,
                         path.split("\\?", 2)[0],
                         fault.map(Fault::toString).orElse(null), status));
             }

@@ -5,6 +5,7 @@ import java.time.Instant;
 /**
  * One request the {@link FaultProxy} saw.
  *
+ * @param at     when the proxy received it, before choosing its fault (not when it answered)
  * @param action the AWS action as IAM names it ({@code route53:GetChange}), or the raw
  *               {@code METHOD path} when the proxy does not know the route
  * @param impliedPermissions further IAM permissions AWS checks for this call (for example
